@@ -1,0 +1,15 @@
+//! `ndn`: the Named Data Networking packet library.
+//!
+//! Wire formats (NDN Packet Format v0.3 and NDNLPv2), names, signatures, keys and NFD management
+//! encodings. Everything here is sans-IO: nothing reads the clock, draws operating-system
+//! randomness or touches a socket; time and randomness are arguments.
+
+pub mod lp;
+pub mod name;
+pub mod packet;
+pub mod sign;
+pub mod tlv;
+
+pub use name::{Component, Name};
+pub use packet::{Data, DataBuilder, Interest, InterestBuilder, Packet};
+pub use tlv::DecodeError;

@@ -1,0 +1,108 @@
+//! NDNLPv2 fragmentation: split a network-layer packet into LpPackets that fit a link MTU.
+
+use bytes::Bytes;
+
+use super::LpPacket;
+use crate::tlv;
+
+/// Why a packet could not be fragmented.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FragmentError {
+    /// The MTU leaves no room for payload after the headers.
+    #[error("MTU {mtu} is too small for NDNLPv2 fragments")]
+    MtuTooSmall {
+        /// The link MTU.
+        mtu: usize,
+    },
+    /// More fragments would be needed than the limit allows.
+    #[error("packet of {len} bytes needs more than {max} fragments at MTU {mtu}")]
+    TooManyFragments {
+        /// Packet length.
+        len: usize,
+        /// The link MTU.
+        mtu: usize,
+        /// Fragment limit.
+        max: usize,
+    },
+}
+
+/// Most fragments one packet may be split into (a receiver keeps no more for one packet).
+pub const MAX_FRAGMENTS: usize = 400;
+
+/// Fixed per-fragment overhead besides `headers`: LpPacket TL (up to 1+3 bytes), Sequence (10),
+/// FragIndex and FragCount (up to 2+2 bytes each for fewer than 65536 fragments), Fragment TL
+/// (up to 1+3 bytes).
+fn overhead(count: usize) -> usize {
+    let n = tlv::nonneg_len(count as u64);
+    4 + 10 + 2 * (2 + n) + 4
+}
+
+/// Split `packet` into link frames of at most `mtu` bytes.
+///
+/// `headers` holds the header fields to carry (Nack, CongestionMark, IncomingFaceId, ...);
+/// they travel in the first fragment. When the whole packet fits, one frame is returned: the
+/// bare packet if `headers` is empty, an LpPacket otherwise, without fragmentation fields.
+/// Fragments take consecutive Sequence numbers starting at `*next_sequence`, which is advanced.
+pub fn fragment(
+    packet: Bytes,
+    headers: &LpPacket,
+    mtu: usize,
+    next_sequence: &mut u64,
+) -> Result<Vec<Bytes>, FragmentError> {
+    let mut whole = headers.clone();
+    whole.fragment = Some(packet.clone());
+    let single = whole.to_link_wire();
+    if single.len() <= mtu {
+        return Ok(vec![single]);
+    }
+    let mut first_headers = headers.clone();
+    first_headers.fragment = None;
+    first_headers.sequence = None;
+    first_headers.frag_index = None;
+    first_headers.frag_count = None;
+    let hdr_len = first_headers.headers_len();
+    // find a fragment count that is consistent with the per-fragment overhead
+    let mut count = 2usize;
+    loop {
+        let per = mtu
+            .checked_sub(overhead(count))
+            .filter(|&p| p > 0)
+            .ok_or(FragmentError::MtuTooSmall { mtu })?;
+        let first = per
+            .checked_sub(hdr_len)
+            .filter(|&p| p > 0)
+            .ok_or(FragmentError::MtuTooSmall { mtu })?;
+        let rest = packet.len().saturating_sub(first);
+        let needed = 1 + rest.div_ceil(per);
+        if needed > MAX_FRAGMENTS {
+            return Err(FragmentError::TooManyFragments {
+                len: packet.len(),
+                mtu,
+                max: MAX_FRAGMENTS,
+            });
+        }
+        if needed <= count {
+            let mut out = Vec::with_capacity(needed);
+            let mut pos = 0usize;
+            for i in 0..needed {
+                let size = if i == 0 { first } else { per };
+                let end = (pos + size).min(packet.len());
+                let mut lp = if i == 0 {
+                    first_headers.clone()
+                } else {
+                    LpPacket::default()
+                };
+                lp.sequence = Some(*next_sequence);
+                *next_sequence = next_sequence.wrapping_add(1);
+                lp.frag_index = Some(i as u64);
+                lp.frag_count = Some(needed as u64);
+                lp.fragment = Some(packet.slice(pos..end));
+                out.push(lp.encode());
+                pos = end;
+            }
+            return Ok(out);
+        }
+        count = needed;
+    }
+}
