@@ -256,10 +256,10 @@ fn lp_packets_decode_and_reassemble() {
         } else {
             assert_eq!(encoded, wire, "{desc}");
         }
-        if case.get("reassembled").is_some() {
-            if let Some(whole) = reassembler.receive(Duration::ZERO, p).unwrap() {
-                reassembled = Some((whole, hex_bytes(&case["reassembled"])));
-            }
+        if case.get("reassembled").is_some()
+            && let Some(whole) = reassembler.receive(Duration::ZERO, p).unwrap()
+        {
+            reassembled = Some((whole, hex_bytes(&case["reassembled"])));
         }
     }
     let (whole, want) = reassembled.expect("the two fragments reassemble");
