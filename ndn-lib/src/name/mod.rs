@@ -202,6 +202,19 @@ impl Name {
         }
     }
 
+    /// The TLV-VALUE bytes of the first `n` components (all of them when `n >= len()`), without
+    /// creating a new name: what a table compares against a stored prefix.
+    pub fn prefix_bytes(&self, n: usize) -> &[u8] {
+        if n >= self.len() {
+            return &self.value;
+        }
+        let end = match n.checked_sub(1) {
+            None => 0,
+            Some(i) => self.ends.get(i).copied().unwrap_or(0) as usize,
+        };
+        self.value.get(..end).unwrap_or_default()
+    }
+
     /// The name without its last `n` components.
     pub fn parent(&self, n: usize) -> Name {
         self.prefix(self.len().saturating_sub(n))
@@ -533,6 +546,9 @@ mod tests {
         assert_eq!(p.get(1).unwrap().value(), b"b");
         assert!(p.get(2).is_none());
         assert_eq!(p.append_generic("c"), name);
+        assert_eq!(name.prefix_bytes(2), &p.value()[..]);
+        assert_eq!(name.prefix_bytes(0), b"");
+        assert_eq!(name.prefix_bytes(9), &name.value()[..]);
     }
 
     #[test]

@@ -1,0 +1,384 @@
+//! Interest pipelines: incoming Interest, Interest loop, content store hit and miss, outgoing
+//! Interest, Interest finalize; and running strategies.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use ndn::lp::NackReason;
+use ndn::{Data, Interest, Name};
+
+use super::timers::Timer;
+use super::{Forwarder, LinkFields, OutPacket};
+use crate::face::{FaceId, LinkType};
+use crate::strategy::{Action, StrategyContext, would_violate_scope};
+use crate::table::{NextHop, PitEntryId};
+
+/// Which strategy trigger to run.
+pub(super) enum Trigger<'a> {
+    Interest(&'a Interest),
+    Nack(NackReason),
+    BeforeSatisfy(&'a Data),
+    BeforeExpire,
+}
+
+fn is_localhost(name: &Name) -> bool {
+    name.get(0).is_some_and(|c| c.value() == b"localhost")
+}
+
+impl Forwarder {
+    pub(super) fn on_incoming_interest(
+        &mut self,
+        now: Duration,
+        ingress: FaceId,
+        mut interest: Interest,
+        link: &LinkFields,
+    ) {
+        self.counters.n_in_interests += 1;
+        let local_ingress = match self.faces.get_mut(ingress) {
+            Some(f) => {
+                f.counters.n_in_interests += 1;
+                f.is_local()
+            }
+            None => return,
+        };
+        // /localhost Interests never come from a non-local face
+        if !local_ingress && is_localhost(interest.name()) {
+            self.counters.drops.localhost_violation += 1;
+            return;
+        }
+        // drop at HopLimit 0, decrement otherwise
+        if let Some(h) = interest.hop_limit() {
+            if h == 0 {
+                self.counters.drops.hop_limit_zero += 1;
+                if let Some(f) = self.faces.get_mut(ingress) {
+                    f.counters.n_in_hop_limit_zero += 1;
+                }
+                return;
+            }
+            interest = interest.with_hop_limit(h - 1);
+        }
+        // a v0.3 Interest may come without a Nonce: give it one
+        let nonce = match interest.nonce() {
+            Some(n) => n,
+            None => {
+                let n = self.rng.next_u32();
+                interest = interest.with_nonce(n);
+                n
+            }
+        };
+        let mut hashes = std::mem::take(&mut self.hashes);
+        interest
+            .name()
+            .prefix_hashes_into(self.hash_key, &mut hashes);
+        let name_hash = hashes.last().copied().unwrap_or(0);
+        // detect duplicate Nonce with the Dead Nonce List
+        self.dead_nonces.evict(now);
+        if self.dead_nonces.has(name_hash, nonce) {
+            self.hashes = hashes;
+            self.on_interest_loop(ingress, &interest);
+            return;
+        }
+        match self.pit.find(&interest, name_hash) {
+            Some(id) => {
+                // detect duplicate Nonce in the PIT entry
+                let (dup, pending) = match self.pit.get(id) {
+                    Some(e) => {
+                        let d = e.find_nonce(nonce, ingress);
+                        let mut dup = d.any();
+                        if self.link_type(ingress) == Some(LinkType::PointToPoint) && d.in_same {
+                            // the same downstream retransmitting with the same Nonce
+                            dup = false;
+                        }
+                        (dup, !e.in_records.is_empty())
+                    }
+                    None => (false, false),
+                };
+                if dup {
+                    self.hashes = hashes;
+                    self.on_interest_loop(ingress, &interest);
+                    return;
+                }
+                if !pending && self.try_content_store(now, ingress, &interest, &hashes) {
+                    self.hashes = hashes;
+                    return;
+                }
+                self.on_content_store_miss(now, ingress, id, &interest, &hashes, link);
+            }
+            None => {
+                // look in the content store before creating a PIT entry
+                if self.try_content_store(now, ingress, &interest, &hashes) {
+                    self.hashes = hashes;
+                    return;
+                }
+                match self.pit.insert(&interest, name_hash) {
+                    Ok((id, _)) => {
+                        self.on_content_store_miss(now, ingress, id, &interest, &hashes, link)
+                    }
+                    Err(_) => self.counters.drops.pit_full += 1,
+                }
+            }
+        }
+        hashes.clear();
+        self.hashes = hashes;
+    }
+
+    /// A looping Interest: Nack Duplicate on point-to-point faces, silent drop elsewhere.
+    fn on_interest_loop(&mut self, ingress: FaceId, interest: &Interest) {
+        self.counters.drops.loop_detected += 1;
+        if self.link_type(ingress) != Some(LinkType::PointToPoint) {
+            return;
+        }
+        self.count_out_nack(ingress);
+        self.push_transmit(
+            ingress,
+            OutPacket::Nack {
+                reason: NackReason::Duplicate,
+                interest: interest.wire().clone(),
+            },
+            ingress,
+        );
+    }
+
+    /// Look the Interest up in the content store; on a hit, send the Data downstream.
+    fn try_content_store(
+        &mut self,
+        now: Duration,
+        ingress: FaceId,
+        interest: &Interest,
+        hashes: &[u64],
+    ) -> bool {
+        match self.cs.lookup(now, interest, hashes) {
+            Some(hit) => {
+                self.on_content_store_hit(now, ingress, hit.wire);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Content store hit: the strategy's default `after_content_store_hit` sends the Data back to
+    /// the downstream; no PIT entry is kept.
+    fn on_content_store_hit(&mut self, now: Duration, ingress: FaceId, wire: Bytes) {
+        self.counters.n_satisfied_interests += 1;
+        self.on_outgoing_data(now, ingress, wire, FaceId::CONTENT_STORE);
+    }
+
+    fn on_content_store_miss(
+        &mut self,
+        now: Duration,
+        ingress: FaceId,
+        id: PitEntryId,
+        interest: &Interest,
+        hashes: &[u64],
+        link: &LinkFields,
+    ) {
+        let Some(entry) = self.pit.get_mut(id) else {
+            return;
+        };
+        // insert in-record and set the expiry timer to the latest in-record expiry
+        entry.insert_or_update_in_record(ingress, interest, now);
+        let expiry = entry.last_in_record_expiry(now);
+        let changed = expiry != entry.expiry;
+        entry.expiry = expiry;
+        if changed {
+            self.arm(expiry, Timer::PitExpiry(id));
+        }
+        // a local application chose the next hop itself
+        let local_fields = self
+            .faces
+            .get(ingress)
+            .is_some_and(|f| f.is_local() && f.info.local_fields_enabled);
+        if let Some(nh) = link.next_hop_face_id.filter(|_| local_fields) {
+            let egress = FaceId(nh);
+            if self.faces.contains(egress) {
+                self.on_outgoing_interest(now, id, egress, interest.clone());
+            }
+            return;
+        }
+        self.run_strategy(now, id, ingress, hashes, Trigger::Interest(interest));
+    }
+
+    /// Find the next hops for a name: the FIB's longest-prefix match, or, when the name has no
+    /// route, the first forwarding-hint delegation that has one.
+    fn lookup_next_hops(
+        &self,
+        interest_hint: &[Name],
+        name: &Name,
+        hashes: &[u64],
+    ) -> (Vec<NextHop>, Option<(Name, u64)>) {
+        if let Some((prefix, e)) = self.fib.longest_prefix_match(name, hashes)
+            && !e.next_hops().is_empty()
+        {
+            let h = hashes.get(prefix.len()).copied().unwrap_or(0);
+            return (e.next_hops().to_vec(), Some((prefix.clone(), h)));
+        }
+        let mut hint_hashes = Vec::new();
+        for delegation in interest_hint {
+            delegation.prefix_hashes_into(self.hash_key, &mut hint_hashes);
+            if let Some((prefix, e)) = self.fib.longest_prefix_match(delegation, &hint_hashes)
+                && !e.next_hops().is_empty()
+            {
+                let h = hint_hashes.get(prefix.len()).copied().unwrap_or(0);
+                return (e.next_hops().to_vec(), Some((prefix.clone(), h)));
+            }
+        }
+        (Vec::new(), None)
+    }
+
+    /// Run a strategy trigger for a PIT entry, then carry out the actions it took.
+    pub(super) fn run_strategy(
+        &mut self,
+        now: Duration,
+        id: PitEntryId,
+        ingress: FaceId,
+        hashes: &[u64],
+        trigger: Trigger<'_>,
+    ) {
+        let Some(entry) = self.pit.get(id) else {
+            return;
+        };
+        let name = entry.name().clone();
+        let hint: Vec<Name> = entry.interest().forwarding_hint().to_vec();
+        // the hashes given are those of the packet's name; the entry's name is a prefix of it
+        // (or the packet's full name): recompute when they do not fit
+        let own;
+        let hashes = if hashes.len() == name.len() + 1 {
+            hashes
+        } else {
+            let mut v = Vec::new();
+            name.prefix_hashes_into(self.hash_key, &mut v);
+            own = v;
+            &own
+        };
+        let strategy = self.strategy_choice.find_effective(&name, hashes);
+        let (hops, prefix) = self.lookup_next_hops(&hint, &name, hashes);
+        let Some(entry) = self.pit.get_mut(id) else {
+            return;
+        };
+        let mut ctx = StrategyContext::new(
+            now,
+            &self.faces,
+            &hops,
+            prefix.as_ref().map(|(p, h)| (p, *h)),
+            &mut self.measurements,
+            &mut self.rng,
+            &mut self.actions,
+        );
+        match trigger {
+            Trigger::Interest(i) => strategy.after_receive_interest(&mut ctx, entry, ingress, i),
+            Trigger::Nack(reason) => strategy.after_receive_nack(&mut ctx, entry, ingress, reason),
+            Trigger::BeforeSatisfy(d) => {
+                strategy.before_satisfy_interest(&mut ctx, entry, ingress, d)
+            }
+            Trigger::BeforeExpire => strategy.before_expire_pending_interest(&mut ctx, entry),
+        }
+        if !self.measurements.is_empty() {
+            self.arm_maintenance(now);
+        }
+        self.apply_actions(now, id, ingress);
+    }
+
+    fn apply_actions(&mut self, now: Duration, id: PitEntryId, ingress: FaceId) {
+        let mut actions = std::mem::take(&mut self.actions);
+        let mut reject = false;
+        for a in actions.drain(..) {
+            match a {
+                Action::SendInterest { face, interest } => {
+                    self.on_outgoing_interest(now, id, face, interest)
+                }
+                Action::SendData { face, wire } => self.on_outgoing_data(now, face, wire, ingress),
+                Action::SendNack { face, reason } => self.on_outgoing_nack(now, id, face, reason),
+                Action::RejectPendingInterest => reject = true,
+            }
+        }
+        self.actions = actions;
+        if reject {
+            self.finalize_interest(now, id);
+        }
+    }
+
+    /// Outgoing Interest: check scope and HopLimit, record the upstream, send.
+    pub(super) fn on_outgoing_interest(
+        &mut self,
+        now: Duration,
+        id: PitEntryId,
+        egress: FaceId,
+        interest: Interest,
+    ) {
+        let Some(face) = self.faces.get(egress) else {
+            return;
+        };
+        let egress_scope = face.info.scope;
+        let downstream = self
+            .pit
+            .get(id)
+            .and_then(|e| e.in_records.first().map(|r| r.face))
+            .unwrap_or(FaceId::INVALID);
+        let ingress_scope = self.faces.get(downstream).map(|f| f.info.scope);
+        if would_violate_scope(ingress_scope, egress_scope, interest.name()) {
+            self.counters.drops.localhost_violation += 1;
+            return;
+        }
+        // an Interest whose HopLimit ran out stays on this host
+        if interest.hop_limit() == Some(0) && !face.is_local() {
+            self.counters.drops.hop_limit_zero += 1;
+            if let Some(f) = self.faces.get_mut(egress) {
+                f.counters.n_out_hop_limit_zero += 1;
+            }
+            return;
+        }
+        let Some(entry) = self.pit.get_mut(id) else {
+            return;
+        };
+        let nonce = interest.nonce().unwrap_or(0);
+        entry.insert_or_update_out_record(egress, nonce, interest.lifetime_ms(), now);
+        self.counters.n_out_interests += 1;
+        if let Some(f) = self.faces.get_mut(egress) {
+            f.counters.n_out_interests += 1;
+        }
+        if egress == FaceId::INTERNAL {
+            self.internal.push_back(interest);
+        } else {
+            self.push_transmit(
+                egress,
+                OutPacket::Interest(interest.wire().clone()),
+                downstream,
+            );
+        }
+    }
+
+    /// The entry's lifetime ended without Data.
+    pub(super) fn expire_interest(&mut self, now: Duration, id: PitEntryId) {
+        self.run_strategy(now, id, FaceId::INVALID, &[], Trigger::BeforeExpire);
+        self.finalize_interest(now, id);
+    }
+
+    /// Interest finalize: remove the entry; record in the Dead Nonce List the Nonces that could
+    /// still loop back (all, for an unsatisfied entry; for a satisfied MustBeFresh entry whose
+    /// Data stays fresh shorter than a Dead Nonce List entry lives, too).
+    pub(super) fn finalize_interest(&mut self, now: Duration, id: PitEntryId) {
+        let Some(entry) = self.pit.erase(id) else {
+            return;
+        };
+        if !entry.satisfied {
+            self.counters.n_unsatisfied_interests += 1;
+        }
+        let needs_dead_nonce = !entry.satisfied
+            || (entry.must_be_fresh()
+                && entry.data_freshness.unwrap_or(Duration::ZERO)
+                    < self.config.dead_nonce_lifetime);
+        if needs_dead_nonce && !entry.out_records.is_empty() {
+            for r in &entry.out_records {
+                self.dead_nonces.add(now, entry.name_hash(), r.nonce);
+            }
+            self.arm_maintenance(now);
+        }
+    }
+
+    pub(super) fn count_out_nack(&mut self, face: FaceId) {
+        self.counters.n_out_nacks += 1;
+        if let Some(f) = self.faces.get_mut(face) {
+            f.counters.n_out_nacks += 1;
+        }
+    }
+}

@@ -1,0 +1,428 @@
+//! The forwarder: NFD's forwarding pipelines over the tables, as a sans-IO state machine.
+//!
+//! Inputs are [`Forwarder::handle_packet`], [`Forwarder::handle_timeout`] and face changes;
+//! outputs are polled with [`Forwarder::poll_transmit`], [`Forwarder::poll_timeout`] and
+//! [`Forwarder::poll_event`]. Time is a [`Duration`] since an origin the driver chooses; the
+//! core never reads a clock, never draws OS randomness and never does I/O, so the same inputs
+//! always give the same outputs.
+
+mod data;
+mod interest;
+mod nack;
+mod timers;
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::time::Duration;
+
+use bytes::Bytes;
+use ndn::lp::{LpPacket, NackReason};
+use ndn::tlv::types as tt;
+use ndn::{Data, Interest, Name};
+
+use crate::counters::ForwarderCounters;
+use crate::face::{FaceId, FaceInfo, FaceScope, FaceTable, LinkType};
+use crate::rng::Rng;
+use crate::strategy::{Action, StrategyKind};
+use crate::table::dead_nonce_list::{self, DeadNonceList};
+use crate::table::{Cs, Fib, Measurements, NextHop, Pit, StrategyChoice};
+use timers::Timer;
+
+/// What to do with Data that matches no PIT entry (NFD's unsolicited Data policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnsolicitedDataPolicy {
+    /// Drop it (NFD's default).
+    #[default]
+    DropAll,
+    /// Cache it when it came from a local face.
+    AdmitLocal,
+    /// Cache it when it came from a non-local face.
+    AdmitNetwork,
+    /// Cache it.
+    AdmitAll,
+}
+
+/// Settings of a forwarder core.
+#[derive(Debug, Clone)]
+pub struct ForwarderConfig {
+    /// Seed of the core's RNG (Nonces, probes, hash key).
+    pub seed: u64,
+    /// Content store capacity in packets (NFD's default is 65536).
+    pub cs_capacity_packets: usize,
+    /// Content store capacity in bytes of Data wire.
+    pub cs_capacity_bytes: usize,
+    /// Most PIT entries at once; Interests beyond are dropped.
+    pub pit_max_entries: usize,
+    /// How long a Dead Nonce List entry lives.
+    pub dead_nonce_lifetime: Duration,
+    /// Most Dead Nonce List entries.
+    pub dead_nonce_capacity: usize,
+    /// What to do with unsolicited Data.
+    pub unsolicited_data_policy: UnsolicitedDataPolicy,
+    /// The strategy of the root namespace.
+    pub default_strategy: StrategyKind,
+}
+
+impl Default for ForwarderConfig {
+    fn default() -> Self {
+        ForwarderConfig {
+            seed: 0,
+            cs_capacity_packets: 65_536,
+            cs_capacity_bytes: 512 << 20,
+            pit_max_entries: 1 << 20,
+            dead_nonce_lifetime: dead_nonce_list::DEFAULT_LIFETIME,
+            dead_nonce_capacity: 1 << 20,
+            unsolicited_data_policy: UnsolicitedDataPolicy::DropAll,
+            default_strategy: StrategyKind::BestRoute,
+        }
+    }
+}
+
+/// Link-layer fields that arrive with a network-layer packet (NDNLPv2 headers).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkFields {
+    /// The packet is a Nack of the enclosed Interest.
+    pub nack: Option<NackReason>,
+    /// A local application asks that the Interest leave through this face.
+    pub next_hop_face_id: Option<u64>,
+    /// CachePolicy NoCache: do not cache this Data.
+    pub no_cache: bool,
+    /// CongestionMark (0 when absent).
+    pub congestion_mark: u64,
+}
+
+impl LinkFields {
+    /// The fields of a decoded LpPacket.
+    pub fn from_lp(lp: &LpPacket) -> LinkFields {
+        LinkFields {
+            nack: lp.nack,
+            next_hop_face_id: lp.next_hop_face_id,
+            no_cache: lp.cache_policy == Some(ndn::lp::CACHE_POLICY_NO_CACHE),
+            congestion_mark: lp.congestion_mark.unwrap_or(0),
+        }
+    }
+}
+
+/// A network-layer packet to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutPacket {
+    /// An Interest wire.
+    Interest(Bytes),
+    /// A Data wire.
+    Data(Bytes),
+    /// A Nack: the Interest wire returned with a reason.
+    Nack {
+        /// Why.
+        reason: NackReason,
+        /// The Interest as the downstream sent it.
+        interest: Bytes,
+    },
+}
+
+impl OutPacket {
+    /// The network-layer wire (the Interest for a Nack).
+    pub fn wire(&self) -> &Bytes {
+        match self {
+            OutPacket::Interest(w) | OutPacket::Data(w) => w,
+            OutPacket::Nack { interest, .. } => interest,
+        }
+    }
+
+    /// The NDNLPv2 packet to put on a link (bare when there is no header field).
+    pub fn to_lp(&self, incoming_face_id: Option<FaceId>) -> LpPacket {
+        let mut lp = LpPacket::from_fragment(self.wire().clone());
+        if let OutPacket::Nack { reason, .. } = self {
+            lp.nack = Some(*reason);
+        }
+        lp.incoming_face_id = incoming_face_id.map(|f| f.0);
+        lp
+    }
+}
+
+/// A packet the driver must send on a face.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transmit {
+    /// Egress face.
+    pub face: FaceId,
+    /// What to send.
+    pub packet: OutPacket,
+    /// The face the packet came from, for the IncomingFaceId field on local faces that enabled
+    /// local fields.
+    pub incoming_face: FaceId,
+}
+
+/// Something the driver should know or do besides sending packets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The core dropped a face's state on request (`faces/destroy`); the driver closes it.
+    DestroyFace(FaceId),
+}
+
+/// The forwarding core.
+#[derive(Debug)]
+pub struct Forwarder {
+    config: ForwarderConfig,
+    faces: FaceTable,
+    fib: Fib,
+    pit: Pit,
+    cs: Cs,
+    dead_nonces: DeadNonceList,
+    strategy_choice: StrategyChoice,
+    measurements: Measurements,
+    counters: ForwarderCounters,
+    rng: Rng,
+    hash_key: u64,
+    timers: BinaryHeap<Reverse<(Duration, u64, Timer)>>,
+    timer_seq: u64,
+    maintenance_armed: bool,
+    transmits: VecDeque<Transmit>,
+    events: VecDeque<Event>,
+    /// Interests sent to the internal face, handled after the current input.
+    internal: VecDeque<Interest>,
+    /// Scratch buffers reused per packet.
+    hashes: Vec<u64>,
+    actions: Vec<Action>,
+}
+
+impl Forwarder {
+    /// A forwarder with no faces (besides the internal one) and empty tables.
+    pub fn new(config: ForwarderConfig) -> Forwarder {
+        let mut rng = Rng::from_seed(config.seed);
+        let hash_key = rng.next_u64();
+        let root_hash = Name::new().hash_with_key(hash_key);
+        let mut faces = FaceTable::default();
+        faces.insert(
+            FaceId::INTERNAL,
+            FaceInfo::new("internal://", "internal://", FaceScope::Local),
+        );
+        let mut cs = Cs::new(config.cs_capacity_packets, config.cs_capacity_bytes);
+        cs.policy = Default::default();
+        Forwarder {
+            fib: Fib::default(),
+            pit: Pit::new(config.pit_max_entries),
+            cs,
+            dead_nonces: DeadNonceList::new(config.dead_nonce_lifetime, config.dead_nonce_capacity),
+            strategy_choice: StrategyChoice::new(config.default_strategy, root_hash),
+            measurements: Measurements::default(),
+            counters: ForwarderCounters::default(),
+            rng,
+            hash_key,
+            timers: BinaryHeap::new(),
+            timer_seq: 0,
+            maintenance_armed: false,
+            transmits: VecDeque::new(),
+            events: VecDeque::new(),
+            internal: VecDeque::new(),
+            hashes: Vec::with_capacity(16),
+            actions: Vec::with_capacity(4),
+            faces,
+            config,
+        }
+    }
+
+    // ---- inputs ----
+
+    /// Add a face; returns its id.
+    pub fn add_face(&mut self, info: FaceInfo) -> FaceId {
+        self.faces.add(info)
+    }
+
+    /// Remove a face and everything that refers to it (FIB next hops, PIT records,
+    /// measurements).
+    pub fn remove_face(&mut self, now: Duration, face: FaceId) {
+        if face == FaceId::INTERNAL || self.faces.remove(face).is_none() {
+            return;
+        }
+        self.fib.remove_face(face);
+        self.measurements.remove_face(face);
+        for id in self.pit.ids() {
+            let Some(e) = self.pit.get_mut(id) else {
+                continue;
+            };
+            e.remove_in_record(face);
+            e.remove_out_record(face);
+            if e.in_records.is_empty() {
+                self.finalize_interest(now, id);
+            }
+        }
+    }
+
+    /// A packet (Interest, Data, or the Interest of a Nack, already unwrapped from NDNLPv2)
+    /// arrived on `face`, with its link-layer fields.
+    pub fn handle_packet(&mut self, now: Duration, face: FaceId, wire: Bytes, link: LinkFields) {
+        if !self.faces.contains(face) {
+            self.counters.drops.unknown_face += 1;
+            return;
+        }
+        match ndn::tlv::Reader::new(&wire).peek_type() {
+            Some(tt::INTEREST) => match Interest::decode(wire) {
+                Ok(i) => match link.nack {
+                    Some(reason) => self.on_incoming_nack(now, face, i, reason),
+                    None => self.on_incoming_interest(now, face, i, &link),
+                },
+                Err(_) => self.count_malformed(face),
+            },
+            Some(tt::DATA) if link.nack.is_none() => match Data::decode(wire) {
+                Ok(d) => self.on_incoming_data(now, face, d, &link),
+                Err(_) => self.count_malformed(face),
+            },
+            _ => self.count_malformed(face),
+        }
+        self.drain_internal(now);
+    }
+
+    /// Advance time: expire PIT entries and age the other tables.
+    pub fn handle_timeout(&mut self, now: Duration) {
+        while let Some(Reverse((at, _, timer))) = self.timers.peek().cloned() {
+            if at > now {
+                break;
+            }
+            self.timers.pop();
+            self.fire(now, timer);
+        }
+        self.drain_internal(now);
+    }
+
+    // ---- outputs ----
+
+    /// The next packet to send.
+    pub fn poll_transmit(&mut self) -> Option<Transmit> {
+        self.transmits.pop_front()
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) should next be called.
+    pub fn poll_timeout(&self) -> Option<Duration> {
+        self.timers.peek().map(|Reverse((at, _, _))| *at)
+    }
+
+    /// The next event for the driver.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    // ---- getters and mutators ----
+
+    /// The face table.
+    pub fn faces(&self) -> &FaceTable {
+        &self.faces
+    }
+
+    /// The face table, mutably (the driver records link-layer byte counts).
+    pub fn faces_mut(&mut self) -> &mut FaceTable {
+        &mut self.faces
+    }
+
+    /// The FIB.
+    pub fn fib(&self) -> &Fib {
+        &self.fib
+    }
+
+    /// The PIT.
+    pub fn pit(&self) -> &Pit {
+        &self.pit
+    }
+
+    /// The content store.
+    pub fn cs(&self) -> &Cs {
+        &self.cs
+    }
+
+    /// The content store, mutably (capacity, policy, erase).
+    pub fn cs_mut(&mut self) -> &mut Cs {
+        &mut self.cs
+    }
+
+    /// The Dead Nonce List.
+    pub fn dead_nonce_list(&self) -> &DeadNonceList {
+        &self.dead_nonces
+    }
+
+    /// The measurements table.
+    pub fn measurements(&self) -> &Measurements {
+        &self.measurements
+    }
+
+    /// The strategy choice table.
+    pub fn strategy_choice(&self) -> &StrategyChoice {
+        &self.strategy_choice
+    }
+
+    /// Forwarder-wide counters.
+    pub fn counters(&self) -> &ForwarderCounters {
+        &self.counters
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ForwarderConfig {
+        &self.config
+    }
+
+    /// Hash of `name` under this forwarder's key (the key tables use).
+    pub fn name_hash(&self, name: &Name) -> u64 {
+        name.hash_with_key(self.hash_key)
+    }
+
+    /// Add or update a FIB next hop directly (static routes; the RIB does this for commands).
+    pub fn add_next_hop(&mut self, prefix: &Name, face: FaceId, cost: u64) {
+        let h = self.name_hash(prefix);
+        self.fib.add_next_hop(prefix, h, face, cost);
+    }
+
+    /// Remove a FIB next hop.
+    pub fn remove_next_hop(&mut self, prefix: &Name, face: FaceId) -> bool {
+        let h = self.name_hash(prefix);
+        self.fib.remove_next_hop(prefix, h, face)
+    }
+
+    /// Replace all next hops of a FIB prefix.
+    pub fn set_next_hops(&mut self, prefix: &Name, hops: Vec<NextHop>) {
+        let h = self.name_hash(prefix);
+        self.fib.set_next_hops(prefix, h, hops);
+    }
+
+    /// Choose the strategy for a namespace.
+    pub fn set_strategy(&mut self, prefix: &Name, strategy: StrategyKind) {
+        let h = self.name_hash(prefix);
+        self.strategy_choice.set(prefix, h, strategy);
+    }
+
+    /// Remove the strategy choice of a namespace (not the root's).
+    pub fn unset_strategy(&mut self, prefix: &Name) -> bool {
+        let h = self.name_hash(prefix);
+        self.strategy_choice.unset(prefix, h)
+    }
+
+    /// Set the unsolicited Data policy.
+    pub fn set_unsolicited_data_policy(&mut self, policy: UnsolicitedDataPolicy) {
+        self.config.unsolicited_data_policy = policy;
+    }
+
+    // ---- helpers shared by the pipelines ----
+
+    fn count_malformed(&mut self, face: FaceId) {
+        self.counters.drops.malformed += 1;
+        if let Some(f) = self.faces.get_mut(face) {
+            f.counters.n_in_malformed += 1;
+        }
+    }
+
+    fn link_type(&self, face: FaceId) -> Option<LinkType> {
+        self.faces.get(face).map(|f| f.info.link_type)
+    }
+
+    fn push_transmit(&mut self, face: FaceId, packet: OutPacket, incoming_face: FaceId) {
+        self.transmits.push_back(Transmit {
+            face,
+            packet,
+            incoming_face,
+        });
+    }
+
+    /// Interests sent to the internal face are not handled yet by any dispatcher in this
+    /// build: answer each with a Nack NoRoute so the downstream learns at once.
+    fn drain_internal(&mut self, now: Duration) {
+        while let Some(interest) = self.internal.pop_front() {
+            self.on_incoming_nack(now, FaceId::INTERNAL, interest, NackReason::NoRoute);
+        }
+    }
+}

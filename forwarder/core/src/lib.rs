@@ -1,0 +1,22 @@
+//! `ndn-fw`: the NDN forwarding core, a deterministic sans-IO state machine.
+//!
+//! It holds NFD's tables (PIT, FIB, content store, Dead Nonce List, strategy choice,
+//! measurements), runs NFD's forwarding pipelines and strategies, and is driven by inputs
+//! (packets, time, face changes) while its outputs (packets to send, the next wake-up) are polled.
+//! The tokio daemon `ndnd` and the discrete-event simulator `ndnsim` drive the very same code.
+//! Nothing here reads a clock, draws OS randomness or does I/O.
+
+pub mod counters;
+pub mod face;
+pub mod forwarder;
+pub mod rng;
+pub mod strategy;
+pub mod table;
+
+pub use counters::{DropCounters, ForwarderCounters};
+pub use face::{FaceCounters, FaceId, FaceInfo, FacePersistency, FaceScope, LinkType};
+pub use forwarder::{
+    Event, Forwarder, ForwarderConfig, LinkFields, OutPacket, Transmit, UnsolicitedDataPolicy,
+};
+pub use rng::Rng;
+pub use strategy::StrategyKind;

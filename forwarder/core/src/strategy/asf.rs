@@ -1,0 +1,182 @@
+//! ASF, adaptive smoothed RTT-based forwarding (after NFD's ASF): rank next hops by measured
+//! smoothed RTT, send to the best, and now and then probe another so the ranking stays current.
+//! Faces that time out or Nack fall to the bottom of the ranking until they answer again.
+
+use std::time::Duration;
+
+use ndn::Interest;
+use ndn::lp::NackReason;
+
+use super::retx::{RetxDecision, decide_per_entry};
+use super::{StrategyContext, process_nack, reject_no_route};
+use crate::face::FaceId;
+use crate::table::{MeasurementsEntry, NextHop, PitEntry};
+
+/// How often a prefix's other next hops are probed.
+pub const PROBING_INTERVAL: Duration = Duration::from_secs(60);
+/// Consecutive timeouts after which a face ranks below unmeasured ones.
+pub const MAX_TIMEOUTS: u32 = 3;
+
+/// Rank eligible next hops: measured and working faces by smoothed RTT, then unmeasured faces by
+/// cost, then failing faces by cost.
+fn rank(hops: &[NextHop], meas: Option<&MeasurementsEntry>) -> Vec<FaceId> {
+    let mut keyed: Vec<(u8, Duration, u64, FaceId)> = hops
+        .iter()
+        .map(|h| {
+            let m = meas.and_then(|m| m.face(h.face));
+            match m {
+                Some(m) if m.n_timeouts >= MAX_TIMEOUTS => (2, Duration::ZERO, h.cost, h.face),
+                Some(m) => match m.srtt {
+                    Some(s) => (0, s, h.cost, h.face),
+                    None => (1, Duration::ZERO, h.cost, h.face),
+                },
+                None => (1, Duration::ZERO, h.cost, h.face),
+            }
+        })
+        .collect();
+    keyed.sort();
+    keyed.into_iter().map(|k| k.3).collect()
+}
+
+fn eligible_hops(ctx: &StrategyContext<'_>, ingress: FaceId, interest: &Interest) -> Vec<NextHop> {
+    ctx.next_hops
+        .iter()
+        .filter(|h| ctx.is_eligible(h.face, ingress, interest.name()))
+        .copied()
+        .collect()
+}
+
+fn ranked(ctx: &StrategyContext<'_>, hops: &[NextHop]) -> Vec<FaceId> {
+    let meas = ctx.fib_prefix.and_then(|(p, h)| ctx.measurements.get(p, h));
+    rank(hops, meas)
+}
+
+fn measurements<'c>(ctx: &'c mut StrategyContext<'_>) -> Option<&'c mut MeasurementsEntry> {
+    let (prefix, hash) = ctx.fib_prefix?;
+    Some(ctx.measurements.entry_mut(prefix, hash, ctx.now))
+}
+
+pub(super) fn after_receive_interest(
+    ctx: &mut StrategyContext<'_>,
+    entry: &mut PitEntry,
+    ingress: FaceId,
+    interest: &Interest,
+) {
+    let decision = decide_per_entry(entry, ctx.now);
+    if decision == RetxDecision::Suppress {
+        return;
+    }
+    let hops = eligible_hops(ctx, ingress, interest);
+    if hops.is_empty() {
+        if decision == RetxDecision::New {
+            reject_no_route(ctx, entry);
+        }
+        return;
+    }
+    let order = ranked(ctx, &hops);
+    let best = match decision {
+        RetxDecision::Forward => order
+            .iter()
+            .copied()
+            .find(|f| entry.out_record(*f).is_none())
+            .or_else(|| order.first().copied()),
+        _ => order.first().copied(),
+    };
+    let Some(best) = best else { return };
+    ctx.send_interest(best, interest);
+    entry.strategy_info.chosen_face = Some(best);
+
+    // probe another next hop when the prefix has not been probed for a while
+    if decision != RetxDecision::New || order.len() < 2 {
+        return;
+    }
+    let now = ctx.now;
+    let due = ctx
+        .fib_prefix
+        .and_then(|(p, h)| ctx.measurements.get(p, h))
+        .and_then(|m| m.last_probe)
+        .is_none_or(|t| now.saturating_sub(t) >= PROBING_INTERVAL);
+    if !due {
+        return;
+    }
+    let others: Vec<FaceId> = order.iter().copied().filter(|f| *f != best).collect();
+    // prefer a face never measured; otherwise any other, chosen at random
+    let unmeasured = {
+        let meas = ctx.fib_prefix.and_then(|(p, h)| ctx.measurements.get(p, h));
+        others.iter().copied().find(|f| {
+            meas.and_then(|m| m.face(*f))
+                .is_none_or(|m| m.srtt.is_none())
+        })
+    };
+    let probe = match unmeasured {
+        Some(f) => f,
+        None => {
+            let i = ctx.rng.below(others.len() as u64) as usize;
+            match others.get(i) {
+                Some(f) => *f,
+                None => return,
+            }
+        }
+    };
+    ctx.send_interest(probe, interest);
+    if let Some(m) = measurements(ctx) {
+        m.last_probe = Some(now);
+        m.face_mut(probe).last_probe = Some(now);
+    }
+}
+
+pub(super) fn before_satisfy_interest(
+    ctx: &mut StrategyContext<'_>,
+    entry: &PitEntry,
+    ingress: FaceId,
+) {
+    let Some(out) = entry.out_record(ingress) else {
+        return;
+    };
+    let rtt = ctx.now.saturating_sub(out.last_renewed);
+    if let Some(m) = measurements(ctx) {
+        m.face_mut(ingress).add_rtt(rtt);
+    }
+}
+
+pub(super) fn after_receive_nack(
+    ctx: &mut StrategyContext<'_>,
+    entry: &mut PitEntry,
+    ingress: FaceId,
+    reason: NackReason,
+) {
+    if let Some(m) = measurements(ctx) {
+        m.face_mut(ingress).n_timeouts += 1;
+    }
+    // try the best next hop that has not been tried for this entry
+    let interest = entry.interest().clone();
+    let downstream = entry.in_records.first().map(|r| r.face);
+    if let Some(down) = downstream {
+        let hops = eligible_hops(ctx, down, &interest);
+        let order = ranked(ctx, &hops);
+        if let Some(next) = order.into_iter().find(|f| entry.out_record(*f).is_none()) {
+            let to_send = entry
+                .in_record(down)
+                .map(|r| r.interest.clone())
+                .unwrap_or(interest);
+            ctx.send_interest(next, &to_send);
+            entry.strategy_info.chosen_face = Some(next);
+            return;
+        }
+    }
+    process_nack(ctx, entry, reason);
+}
+
+pub(super) fn before_expire(ctx: &mut StrategyContext<'_>, entry: &PitEntry) {
+    let silent: Vec<FaceId> = entry
+        .out_records
+        .iter()
+        .filter(|r| r.nack.is_none())
+        .map(|r| r.face)
+        .collect();
+    if let Some(m) = measurements(ctx) {
+        for f in silent {
+            m.face_mut(f).n_timeouts += 1;
+        }
+    }
+}

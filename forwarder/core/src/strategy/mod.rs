@@ -1,0 +1,357 @@
+//! Forwarding strategies. A strategy decides where an Interest goes and what to do with Nacks;
+//! it sees the PIT entry, the next hops and measurements, and acts only through the action sink
+//! of its [`StrategyContext`], so a test can record what it did.
+
+pub mod asf;
+mod best_route;
+mod multicast;
+pub mod retx;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use ndn::lp::NackReason;
+use ndn::{Data, Interest, Name};
+
+use crate::face::{FaceId, FaceScope, FaceTable, LinkType};
+use crate::rng::Rng;
+use crate::table::{Measurements, NextHop, PitEntry};
+
+/// Something a strategy asked the forwarder to do.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Send `interest` to the upstream `face` (outgoing Interest pipeline).
+    SendInterest {
+        /// The upstream.
+        face: FaceId,
+        /// The Interest to send (the Nonce it carries goes in the out-record).
+        interest: Interest,
+    },
+    /// Send Data to a downstream.
+    SendData {
+        /// The downstream.
+        face: FaceId,
+        /// The Data wire.
+        wire: Bytes,
+    },
+    /// Send a Nack to the downstream `face` (outgoing Nack pipeline).
+    SendNack {
+        /// The downstream.
+        face: FaceId,
+        /// The reason.
+        reason: NackReason,
+    },
+    /// Give up on the PIT entry now (Interest finalize pipeline).
+    RejectPendingInterest,
+}
+
+/// What a strategy can see and do while handling one trigger.
+pub struct StrategyContext<'a> {
+    /// Current time.
+    pub now: Duration,
+    /// All faces.
+    pub faces: &'a FaceTable,
+    /// Next hops from the FIB (cheapest first); empty when no route.
+    pub next_hops: &'a [NextHop],
+    /// The FIB prefix the next hops came from, and its hash (keys measurements).
+    pub fib_prefix: Option<(&'a Name, u64)>,
+    /// Measurements table.
+    pub measurements: &'a mut Measurements,
+    /// The forwarder's seeded RNG.
+    pub rng: &'a mut Rng,
+    actions: &'a mut Vec<Action>,
+}
+
+impl<'a> StrategyContext<'a> {
+    /// A context whose actions go to `actions`.
+    pub fn new(
+        now: Duration,
+        faces: &'a FaceTable,
+        next_hops: &'a [NextHop],
+        fib_prefix: Option<(&'a Name, u64)>,
+        measurements: &'a mut Measurements,
+        rng: &'a mut Rng,
+        actions: &'a mut Vec<Action>,
+    ) -> Self {
+        StrategyContext {
+            now,
+            faces,
+            next_hops,
+            fib_prefix,
+            measurements,
+            rng,
+            actions,
+        }
+    }
+
+    /// Send an Interest upstream.
+    pub fn send_interest(&mut self, face: FaceId, interest: &Interest) {
+        self.actions.push(Action::SendInterest {
+            face,
+            interest: interest.clone(),
+        });
+    }
+
+    /// Send Data downstream.
+    pub fn send_data(&mut self, face: FaceId, wire: Bytes) {
+        self.actions.push(Action::SendData { face, wire });
+    }
+
+    /// Send a Nack downstream.
+    pub fn send_nack(&mut self, face: FaceId, reason: NackReason) {
+        self.actions.push(Action::SendNack { face, reason });
+    }
+
+    /// Give up on the entry.
+    pub fn reject_pending_interest(&mut self) {
+        self.actions.push(Action::RejectPendingInterest);
+    }
+
+    /// True when `egress` may carry an Interest for this entry that came from `ingress`: the face
+    /// exists, it is not the ingress (unless ad hoc), and scope is respected.
+    pub fn is_eligible(&self, egress: FaceId, ingress: FaceId, name: &Name) -> bool {
+        let Some(face) = self.faces.get(egress) else {
+            return false;
+        };
+        if egress == ingress && face.info.link_type != LinkType::AdHoc {
+            return false;
+        }
+        let ingress_scope = self.faces.get(ingress).map(|f| f.info.scope);
+        !would_violate_scope(ingress_scope, face.info.scope, name)
+    }
+}
+
+/// `/localhost` names never leave through a non-local face, and `/localhop` Interests that came
+/// from a non-local face only go to local faces (NFD's `wouldViolateScope`).
+pub fn would_violate_scope(ingress: Option<FaceScope>, egress: FaceScope, name: &Name) -> bool {
+    if egress == FaceScope::Local {
+        return false;
+    }
+    match name.get(0).map(|c| c.value()) {
+        Some(b"localhost") => true,
+        Some(b"localhop") => ingress == Some(FaceScope::NonLocal),
+        _ => false,
+    }
+}
+
+/// The strategies this forwarder has, with NFD's names and versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum StrategyKind {
+    /// `best-route`: the cheapest usable next hop; retransmissions try the others.
+    #[default]
+    BestRoute,
+    /// `multicast`: every usable next hop.
+    Multicast,
+    /// `asf`: adaptive smoothed RTT-based forwarding.
+    Asf,
+}
+
+const STRATEGY_PREFIX: &str = "/localhost/nfd/strategy";
+
+impl StrategyKind {
+    /// Every strategy.
+    pub const ALL: [StrategyKind; 3] = [
+        StrategyKind::BestRoute,
+        StrategyKind::Multicast,
+        StrategyKind::Asf,
+    ];
+
+    fn short_name(self) -> &'static str {
+        match self {
+            StrategyKind::BestRoute => "best-route",
+            StrategyKind::Multicast => "multicast",
+            StrategyKind::Asf => "asf",
+        }
+    }
+
+    fn version(self) -> u64 {
+        match self {
+            StrategyKind::BestRoute => 5,
+            StrategyKind::Multicast => 4,
+            StrategyKind::Asf => 5,
+        }
+    }
+
+    /// The versioned strategy name, e.g. `/localhost/nfd/strategy/best-route/v=5`.
+    pub fn name(self) -> Name {
+        Name::from_uri(STRATEGY_PREFIX)
+            .unwrap_or_default()
+            .append_generic(self.short_name())
+            .append_version(self.version())
+    }
+
+    /// The strategy a name designates: `/localhost/nfd/strategy/<name>` optionally followed by
+    /// the version this forwarder implements (or any parameters component).
+    pub fn from_name(name: &Name) -> Option<StrategyKind> {
+        let prefix = Name::from_uri(STRATEGY_PREFIX).ok()?;
+        if !prefix.is_prefix_of(name) {
+            return None;
+        }
+        let short = name.get(prefix.len())?;
+        let kind = Self::ALL
+            .into_iter()
+            .find(|k| short.value() == k.short_name().as_bytes())?;
+        match name.get(prefix.len() + 1).map(|c| c.as_version()) {
+            None => Some(kind),
+            Some(Some(v)) if v == kind.version() => Some(kind),
+            _ => None,
+        }
+    }
+
+    /// Trigger: an Interest arrived and missed the content store.
+    pub fn after_receive_interest(
+        self,
+        ctx: &mut StrategyContext<'_>,
+        entry: &mut PitEntry,
+        ingress: FaceId,
+        interest: &Interest,
+    ) {
+        match self {
+            StrategyKind::BestRoute => {
+                best_route::after_receive_interest(ctx, entry, ingress, interest)
+            }
+            StrategyKind::Multicast => {
+                multicast::after_receive_interest(ctx, entry, ingress, interest)
+            }
+            StrategyKind::Asf => asf::after_receive_interest(ctx, entry, ingress, interest),
+        }
+    }
+
+    /// Trigger: Data is about to satisfy `entry` (measurements update here).
+    pub fn before_satisfy_interest(
+        self,
+        ctx: &mut StrategyContext<'_>,
+        entry: &PitEntry,
+        ingress: FaceId,
+        data: &Data,
+    ) {
+        let _ = data;
+        if self == StrategyKind::Asf {
+            asf::before_satisfy_interest(ctx, entry, ingress);
+        }
+    }
+
+    /// Trigger: a Nack arrived from upstream `ingress`.
+    pub fn after_receive_nack(
+        self,
+        ctx: &mut StrategyContext<'_>,
+        entry: &mut PitEntry,
+        ingress: FaceId,
+        reason: NackReason,
+    ) {
+        match self {
+            StrategyKind::BestRoute | StrategyKind::Multicast => {
+                let _ = ingress;
+                process_nack(ctx, entry, reason)
+            }
+            StrategyKind::Asf => asf::after_receive_nack(ctx, entry, ingress, reason),
+        }
+    }
+
+    /// Trigger: the entry is about to expire unsatisfied.
+    pub fn before_expire_pending_interest(self, ctx: &mut StrategyContext<'_>, entry: &PitEntry) {
+        if self == StrategyKind::Asf {
+            asf::before_expire(ctx, entry);
+        }
+    }
+}
+
+/// NFD's common Nack processing: once every upstream has Nacked, Nack every downstream with the
+/// least severe reason; while some upstream may still answer, wait. If the only upstream that
+/// has not Nacked is also a downstream, it will not answer its own Interest: Nack it now.
+pub(crate) fn process_nack(ctx: &mut StrategyContext<'_>, entry: &PitEntry, received: NackReason) {
+    let mut not_nacked = 0;
+    let mut last_not_nacked = None;
+    let mut least: Option<NackReason> = None;
+    for r in &entry.out_records {
+        match r.nack {
+            None => {
+                not_nacked += 1;
+                last_not_nacked = Some(r.face);
+            }
+            Some(reason) => {
+                if least.is_none_or(|l| reason.severity() < l.severity()) {
+                    least = Some(reason);
+                }
+            }
+        }
+    }
+    let reason = least.unwrap_or(NackReason::None);
+    if not_nacked == 1
+        && let Some(f) = last_not_nacked
+        && entry.in_record(f).is_some()
+    {
+        ctx.send_nack(f, received);
+        return;
+    }
+    if not_nacked > 0 {
+        return;
+    }
+    for r in &entry.in_records {
+        if r.expiry > ctx.now {
+            ctx.send_nack(r.face, reason);
+        }
+    }
+    ctx.reject_pending_interest();
+}
+
+/// Nack every downstream with NoRoute and give up: no usable next hop.
+pub(crate) fn reject_no_route(ctx: &mut StrategyContext<'_>, entry: &PitEntry) {
+    for r in &entry.in_records {
+        ctx.send_nack(r.face, NackReason::NoRoute);
+    }
+    ctx.reject_pending_interest();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for k in StrategyKind::ALL {
+            assert_eq!(StrategyKind::from_name(&k.name()), Some(k));
+            assert_eq!(StrategyKind::from_name(&k.name().parent(1)), Some(k));
+        }
+        assert_eq!(
+            StrategyKind::BestRoute.name().to_string(),
+            "/localhost/nfd/strategy/best-route/v=5"
+        );
+        let wrong = Name::from_uri("/localhost/nfd/strategy/best-route/v=1").unwrap();
+        assert_eq!(StrategyKind::from_name(&wrong), None);
+        let unknown = Name::from_uri("/localhost/nfd/strategy/ncc").unwrap();
+        assert_eq!(StrategyKind::from_name(&unknown), None);
+    }
+
+    #[test]
+    fn scope_rules() {
+        let lh = Name::from_uri("/localhost/x").unwrap();
+        let hop = Name::from_uri("/localhop/x").unwrap();
+        let other = Name::from_uri("/a").unwrap();
+        assert!(would_violate_scope(
+            Some(FaceScope::Local),
+            FaceScope::NonLocal,
+            &lh
+        ));
+        assert!(!would_violate_scope(
+            Some(FaceScope::Local),
+            FaceScope::Local,
+            &lh
+        ));
+        assert!(would_violate_scope(
+            Some(FaceScope::NonLocal),
+            FaceScope::NonLocal,
+            &hop
+        ));
+        assert!(!would_violate_scope(
+            Some(FaceScope::Local),
+            FaceScope::NonLocal,
+            &hop
+        ));
+        assert!(!would_violate_scope(
+            Some(FaceScope::NonLocal),
+            FaceScope::NonLocal,
+            &other
+        ));
+    }
+}

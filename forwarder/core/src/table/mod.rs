@@ -1,0 +1,17 @@
+//! The forwarder's tables.
+
+pub mod cs;
+pub mod dead_nonce_list;
+pub mod fib;
+pub mod measurements;
+pub mod name_index;
+pub mod pit;
+pub mod strategy_choice;
+
+pub use cs::{Cs, CsPolicy};
+pub use dead_nonce_list::DeadNonceList;
+pub use fib::{Fib, FibEntry, NextHop};
+pub use measurements::{Measurements, MeasurementsEntry};
+pub use name_index::NameIndex;
+pub use pit::{InRecord, OutRecord, Pit, PitEntry, PitEntryId};
+pub use strategy_choice::StrategyChoice;

@@ -1,0 +1,298 @@
+//! A map from names to values, keyed by the prefix hashes the forwarder computes once per
+//! packet, with longest-prefix match. The FIB, strategy choice, measurements, PIT and CS use it.
+//!
+//! Hash collisions are resolved by comparing name bytes, so results never depend on luck; the
+//! hash key comes from the forwarder's seeded RNG, so results never depend on the run either.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use ndn::Name;
+
+/// Hasher for keys that are already good hashes.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // only u64 keys are hashed through this hasher
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A `HashMap` keyed by precomputed hashes.
+pub(crate) type HashIndex<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+const NONE: u32 = u32::MAX;
+/// Name lengths tracked individually for longest-prefix match; longer names share the last slot.
+const DEPTHS: usize = 64;
+
+#[derive(Debug, Clone)]
+struct Slot<V> {
+    name: Name,
+    hash: u64,
+    /// Next slot with the same hash.
+    next: u32,
+    value: Option<V>,
+}
+
+/// A name-keyed map with longest-prefix match.
+#[derive(Debug, Clone)]
+pub struct NameIndex<V> {
+    heads: HashIndex<u32>,
+    slots: Vec<Slot<V>>,
+    free: Vec<u32>,
+    /// Number of stored names of each length (the last slot counts all longer ones).
+    depths: [u32; DEPTHS],
+    len: usize,
+}
+
+impl<V> Default for NameIndex<V> {
+    fn default() -> Self {
+        NameIndex {
+            heads: HashIndex::default(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            depths: [0; DEPTHS],
+            len: 0,
+        }
+    }
+}
+
+impl<V> NameIndex<V> {
+    /// Number of names stored.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn find(&self, bytes: &[u8], hash: u64) -> Option<u32> {
+        let mut i = *self.heads.get(&hash)?;
+        while i != NONE {
+            let s = self.slots.get(i as usize)?;
+            if s.value.is_some() && &s.name.value()[..] == bytes {
+                return Some(i);
+            }
+            i = s.next;
+        }
+        None
+    }
+
+    /// The value stored for exactly `name`, whose hash (under the forwarder's key) is `hash`.
+    pub fn get(&self, name: &Name, hash: u64) -> Option<&V> {
+        self.get_bytes(name.value(), hash)
+    }
+
+    /// The value stored for the name whose TLV-VALUE is `bytes`.
+    pub fn get_bytes(&self, bytes: &[u8], hash: u64) -> Option<&V> {
+        let i = self.find(bytes, hash)?;
+        self.slots.get(i as usize)?.value.as_ref()
+    }
+
+    /// The value stored for exactly `name`, mutably.
+    pub fn get_mut(&mut self, name: &Name, hash: u64) -> Option<&mut V> {
+        let i = self.find(name.value(), hash)?;
+        self.slots.get_mut(i as usize)?.value.as_mut()
+    }
+
+    /// The stored name and value for the longest prefix of `name` present; `hashes[k]` is the
+    /// hash of the first `k` components (see `Name::prefix_hashes_into`).
+    pub fn longest_prefix_match(&self, name: &Name, hashes: &[u64]) -> Option<(&Name, &V)> {
+        let top = name.len().min(hashes.len().saturating_sub(1));
+        (0..=top).rev().find_map(|k| self.match_at(name, hashes, k))
+    }
+
+    /// Every stored prefix of `name`, longest first.
+    pub fn prefix_matches<'s, 'q>(
+        &'s self,
+        name: &'q Name,
+        hashes: &'q [u64],
+    ) -> impl Iterator<Item = (&'s Name, &'s V)> + use<'s, 'q, V> {
+        let top = name.len().min(hashes.len().saturating_sub(1));
+        (0..=top)
+            .rev()
+            .filter_map(move |k| self.match_at(name, hashes, k))
+    }
+
+    fn match_at(&self, name: &Name, hashes: &[u64], k: usize) -> Option<(&Name, &V)> {
+        if self.depths.get(k.min(DEPTHS - 1)).copied().unwrap_or(0) == 0 {
+            return None;
+        }
+        let i = self.find(name.prefix_bytes(k), *hashes.get(k)?)?;
+        let s = self.slots.get(i as usize)?;
+        Some((&s.name, s.value.as_ref()?))
+    }
+
+    /// Store `value` for `name`, returning the previous value.
+    pub fn insert(&mut self, name: Name, hash: u64, value: V) -> Option<V> {
+        if let Some(i) = self.find(name.value(), hash)
+            && let Some(s) = self.slots.get_mut(i as usize)
+        {
+            return s.value.replace(value);
+        }
+        let head = self.heads.get(&hash).copied().unwrap_or(NONE);
+        let depth = name.len().min(DEPTHS - 1);
+        let slot = Slot {
+            name,
+            hash,
+            next: head,
+            value: Some(value),
+        };
+        let i = match self.free.pop() {
+            Some(i) => {
+                if let Some(s) = self.slots.get_mut(i as usize) {
+                    *s = slot;
+                }
+                i
+            }
+            None => {
+                self.slots.push(slot);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.heads.insert(hash, i);
+        if let Some(d) = self.depths.get_mut(depth) {
+            *d += 1;
+        }
+        self.len += 1;
+        None
+    }
+
+    /// Remove `name`, returning its value.
+    pub fn remove(&mut self, name: &Name, hash: u64) -> Option<V> {
+        self.remove_bytes(name.value(), hash)
+    }
+
+    /// Remove the name whose TLV-VALUE is `bytes`.
+    pub fn remove_bytes(&mut self, bytes: &[u8], hash: u64) -> Option<V> {
+        let target = self.find(bytes, hash)?;
+        // unlink from the hash chain
+        let head = *self.heads.get(&hash)?;
+        let next = self.slots.get(target as usize)?.next;
+        if head == target {
+            if next == NONE {
+                self.heads.remove(&hash);
+            } else {
+                self.heads.insert(hash, next);
+            }
+        } else {
+            let mut i = head;
+            while i != NONE {
+                let s = self.slots.get_mut(i as usize)?;
+                if s.next == target {
+                    s.next = next;
+                    break;
+                }
+                i = s.next;
+            }
+        }
+        let s = self.slots.get_mut(target as usize)?;
+        let depth = s.name.len().min(DEPTHS - 1);
+        let value = s.value.take();
+        s.name = Name::new();
+        s.next = NONE;
+        self.free.push(target);
+        if let Some(d) = self.depths.get_mut(depth) {
+            *d -= 1;
+        }
+        self.len -= 1;
+        value
+    }
+
+    /// All entries, in no particular order (callers sort when order matters).
+    pub fn iter(&self) -> impl Iterator<Item = (&Name, &V)> {
+        self.slots
+            .iter()
+            .filter_map(|s| Some((&s.name, s.value.as_ref()?)))
+    }
+
+    /// All entries, mutably, in no particular order.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&Name, &mut V)> {
+        self.slots
+            .iter_mut()
+            .filter_map(|s| Some((&s.name, s.value.as_mut()?)))
+    }
+
+    /// Names and hashes of the entries for which `pred` holds.
+    pub fn keys_where(&self, mut pred: impl FnMut(&Name, &V) -> bool) -> Vec<(Name, u64)> {
+        self.slots
+            .iter()
+            .filter_map(|s| {
+                let v = s.value.as_ref()?;
+                pred(&s.name, v).then(|| (s.name.clone(), s.hash))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hashes(n: &Name) -> Vec<u64> {
+        let mut h = Vec::new();
+        n.prefix_hashes_into(99, &mut h);
+        h
+    }
+
+    fn name(uri: &str) -> Name {
+        Name::from_uri(uri).unwrap()
+    }
+
+    #[test]
+    fn longest_prefix_match_and_remove() {
+        let mut idx = NameIndex::default();
+        for (uri, v) in [("/", 0), ("/a", 1), ("/a/b/c", 3)] {
+            let n = name(uri);
+            let h = n.hash_with_key(99);
+            assert!(idx.insert(n, h, v).is_none());
+        }
+        let q = name("/a/b/c/d");
+        let hs = hashes(&q);
+        assert_eq!(idx.longest_prefix_match(&q, &hs).map(|(_, v)| *v), Some(3));
+        let all: Vec<i32> = idx.prefix_matches(&q, &hs).map(|(_, v)| *v).collect();
+        assert_eq!(all, vec![3, 1, 0]);
+        let q2 = name("/a/b");
+        assert_eq!(
+            idx.longest_prefix_match(&q2, &hashes(&q2)).map(|(_, v)| *v),
+            Some(1)
+        );
+        let abc = name("/a/b/c");
+        assert_eq!(idx.remove(&abc, abc.hash_with_key(99)), Some(3));
+        assert_eq!(idx.longest_prefix_match(&q, &hs).map(|(_, v)| *v), Some(1));
+        assert_eq!(idx.len(), 2);
+    }
+
+    #[test]
+    fn colliding_hashes_are_told_apart_by_name() {
+        let mut idx = NameIndex::default();
+        let (a, b, c) = (name("/a"), name("/b"), name("/c"));
+        idx.insert(a.clone(), 5, 'a');
+        idx.insert(b.clone(), 5, 'b');
+        idx.insert(c.clone(), 5, 'c');
+        assert_eq!(idx.get(&a, 5), Some(&'a'));
+        assert_eq!(idx.get(&b, 5), Some(&'b'));
+        assert_eq!(idx.remove(&b, 5), Some('b'));
+        assert_eq!(idx.get(&a, 5), Some(&'a'));
+        assert_eq!(idx.get(&c, 5), Some(&'c'));
+        assert_eq!(idx.get(&b, 5), None);
+        idx.insert(b.clone(), 5, 'B');
+        assert_eq!(idx.get(&b, 5), Some(&'B'));
+        assert_eq!(idx.insert(b.clone(), 5, 'X'), Some('B'));
+        assert_eq!(idx.len(), 3);
+    }
+}

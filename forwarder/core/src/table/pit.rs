@@ -1,0 +1,449 @@
+//! The Pending Interest Table: which faces asked for what, so Data flows back along the reverse
+//! path, identical Interests are aggregated, and loops are detected by Nonce.
+
+use std::time::Duration;
+
+use ndn::lp::NackReason;
+use ndn::{Data, Interest, Name};
+
+use super::name_index::NameIndex;
+use crate::face::FaceId;
+
+/// Identifies a PIT entry; stale ids (of erased entries) are detected by generation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PitEntryId {
+    index: u32,
+    generation: u32,
+}
+
+/// A downstream that asked for the entry's Interest.
+#[derive(Debug, Clone)]
+pub struct InRecord {
+    /// The downstream face.
+    pub face: FaceId,
+    /// Nonce of the last Interest from this face.
+    pub nonce: u32,
+    /// When the last Interest from this face arrived.
+    pub last_renewed: Duration,
+    /// When this record expires (arrival + InterestLifetime).
+    pub expiry: Duration,
+    /// The last Interest received from this face (returned in a Nack).
+    pub interest: Interest,
+}
+
+/// An upstream the entry's Interest was sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutRecord {
+    /// The upstream face.
+    pub face: FaceId,
+    /// Nonce of the last Interest sent there.
+    pub nonce: u32,
+    /// When it was last sent.
+    pub last_renewed: Duration,
+    /// When this record expires.
+    pub expiry: Duration,
+    /// The Nack received from this upstream for the last Interest, if any.
+    pub nack: Option<NackReason>,
+}
+
+/// State a strategy keeps in an entry (retransmission suppression).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StrategyInfo {
+    /// Current suppression interval (exponential back-off).
+    pub suppression_interval: Duration,
+    /// Last time an Interest was forwarded upstream for this entry.
+    pub last_forwarded: Option<Duration>,
+    /// ASF: the face chosen as the working upstream.
+    pub chosen_face: Option<FaceId>,
+}
+
+/// One PIT entry, keyed by (name, CanBePrefix, MustBeFresh).
+#[derive(Debug, Clone)]
+pub struct PitEntry {
+    interest: Interest,
+    name_hash: u64,
+    /// Downstreams.
+    pub in_records: Vec<InRecord>,
+    /// Upstreams.
+    pub out_records: Vec<OutRecord>,
+    /// Set once Data satisfied the entry.
+    pub satisfied: bool,
+    /// FreshnessPeriod of the satisfying Data (for the Dead Nonce List rule).
+    pub data_freshness: Option<Duration>,
+    /// When the entry expires (the forwarder arms a timer).
+    pub expiry: Duration,
+    /// Strategy state.
+    pub strategy_info: StrategyInfo,
+}
+
+impl PitEntry {
+    /// The Interest that created the entry.
+    pub fn interest(&self) -> &Interest {
+        &self.interest
+    }
+
+    /// The entry's name.
+    pub fn name(&self) -> &Name {
+        self.interest.name()
+    }
+
+    /// CanBePrefix of the entry.
+    pub fn can_be_prefix(&self) -> bool {
+        self.interest.can_be_prefix()
+    }
+
+    /// MustBeFresh of the entry.
+    pub fn must_be_fresh(&self) -> bool {
+        self.interest.must_be_fresh()
+    }
+
+    /// Hash of the entry's name under the forwarder's key.
+    pub fn name_hash(&self) -> u64 {
+        self.name_hash
+    }
+
+    /// The in-record of `face`.
+    pub fn in_record(&self, face: FaceId) -> Option<&InRecord> {
+        self.in_records.iter().find(|r| r.face == face)
+    }
+
+    /// The out-record of `face`.
+    pub fn out_record(&self, face: FaceId) -> Option<&OutRecord> {
+        self.out_records.iter().find(|r| r.face == face)
+    }
+
+    /// The out-record of `face`, mutably.
+    pub fn out_record_mut(&mut self, face: FaceId) -> Option<&mut OutRecord> {
+        self.out_records.iter_mut().find(|r| r.face == face)
+    }
+
+    /// Insert or refresh the in-record of `face` with `interest` received at `now`.
+    pub fn insert_or_update_in_record(&mut self, face: FaceId, interest: &Interest, now: Duration) {
+        let expiry = now + Duration::from_millis(interest.lifetime_ms());
+        let nonce = interest.nonce().unwrap_or(0);
+        match self.in_records.iter_mut().find(|r| r.face == face) {
+            Some(r) => {
+                r.nonce = nonce;
+                r.last_renewed = now;
+                r.expiry = expiry;
+                r.interest = interest.clone();
+            }
+            None => self.in_records.push(InRecord {
+                face,
+                nonce,
+                last_renewed: now,
+                expiry,
+                interest: interest.clone(),
+            }),
+        }
+    }
+
+    /// Insert or refresh the out-record of `face` for an Interest with `nonce` and
+    /// `lifetime_ms` sent at `now`.
+    pub fn insert_or_update_out_record(
+        &mut self,
+        face: FaceId,
+        nonce: u32,
+        lifetime_ms: u64,
+        now: Duration,
+    ) {
+        let expiry = now + Duration::from_millis(lifetime_ms);
+        match self.out_records.iter_mut().find(|r| r.face == face) {
+            Some(r) => {
+                r.nonce = nonce;
+                r.last_renewed = now;
+                r.expiry = expiry;
+                r.nack = None;
+            }
+            None => self.out_records.push(OutRecord {
+                face,
+                nonce,
+                last_renewed: now,
+                expiry,
+                nack: None,
+            }),
+        }
+    }
+
+    /// Remove the in-record of `face`.
+    pub fn remove_in_record(&mut self, face: FaceId) {
+        self.in_records.retain(|r| r.face != face);
+    }
+
+    /// Remove the out-record of `face`.
+    pub fn remove_out_record(&mut self, face: FaceId) {
+        self.out_records.retain(|r| r.face != face);
+    }
+
+    /// The latest expiry among in-records (the entry lives until then), or `now` when there is
+    /// no in-record.
+    pub fn last_in_record_expiry(&self, now: Duration) -> Duration {
+        self.in_records
+            .iter()
+            .map(|r| r.expiry)
+            .max()
+            .unwrap_or(now)
+    }
+
+    /// Where a Nonce appears in this entry, as NFD's `findDuplicateNonce` reports it.
+    pub fn find_nonce(&self, nonce: u32, face: FaceId) -> DuplicateNonce {
+        let mut d = DuplicateNonce::default();
+        for r in &self.in_records {
+            if r.nonce == nonce {
+                if r.face == face {
+                    d.in_same = true;
+                } else {
+                    d.in_other = true;
+                }
+            }
+        }
+        d.out = self.out_records.iter().any(|r| r.nonce == nonce);
+        d
+    }
+
+    /// True when an unexpired in-record exists for a face other than `face`.
+    pub fn has_pending_downstream_other_than(&self, face: FaceId, now: Duration) -> bool {
+        self.in_records
+            .iter()
+            .any(|r| r.face != face && r.expiry > now)
+    }
+}
+
+/// Where a Nonce was found in a PIT entry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DuplicateNonce {
+    /// In the in-record of the same face.
+    pub in_same: bool,
+    /// In an in-record of another face.
+    pub in_other: bool,
+    /// In an out-record.
+    pub out: bool,
+}
+
+impl DuplicateNonce {
+    /// True when found anywhere.
+    pub fn any(self) -> bool {
+        self.in_same || self.in_other || self.out
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
+fn variant(can_be_prefix: bool, must_be_fresh: bool) -> usize {
+    (usize::from(can_be_prefix) << 1) | usize::from(must_be_fresh)
+}
+
+/// Why an Interest could not get a PIT entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PitFull;
+
+/// The PIT.
+#[derive(Debug, Clone)]
+pub struct Pit {
+    slots: Vec<Option<PitEntry>>,
+    generations: Vec<u32>,
+    free: Vec<u32>,
+    /// Entry slots per name, by (CanBePrefix, MustBeFresh) variant.
+    by_name: NameIndex<[u32; 4]>,
+    len: usize,
+    n_can_be_prefix: usize,
+    n_digest: usize,
+    max_entries: usize,
+}
+
+impl Pit {
+    /// A PIT holding at most `max_entries` entries.
+    pub fn new(max_entries: usize) -> Pit {
+        Pit {
+            slots: Vec::new(),
+            generations: Vec::new(),
+            free: Vec::new(),
+            by_name: NameIndex::default(),
+            len: 0,
+            n_can_be_prefix: 0,
+            n_digest: 0,
+            max_entries,
+        }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Change the entry limit (existing entries stay).
+    pub fn set_max_entries(&mut self, max: usize) {
+        self.max_entries = max;
+    }
+
+    fn id_of(&self, index: u32) -> PitEntryId {
+        PitEntryId {
+            index,
+            generation: self.generations.get(index as usize).copied().unwrap_or(0),
+        }
+    }
+
+    /// The entry for exactly this Interest's (name, CanBePrefix, MustBeFresh).
+    pub fn find(&self, interest: &Interest, hash: u64) -> Option<PitEntryId> {
+        let v = self.by_name.get(interest.name(), hash)?;
+        let i = *v.get(variant(interest.can_be_prefix(), interest.must_be_fresh()))?;
+        (i != NONE).then(|| self.id_of(i))
+    }
+
+    /// Find the entry for this Interest or create it.
+    pub fn insert(
+        &mut self,
+        interest: &Interest,
+        hash: u64,
+    ) -> Result<(PitEntryId, bool), PitFull> {
+        if let Some(id) = self.find(interest, hash) {
+            return Ok((id, false));
+        }
+        if self.len >= self.max_entries {
+            return Err(PitFull);
+        }
+        let entry = PitEntry {
+            interest: interest.clone(),
+            name_hash: hash,
+            in_records: Vec::with_capacity(1),
+            out_records: Vec::with_capacity(1),
+            satisfied: false,
+            data_freshness: None,
+            expiry: Duration::ZERO,
+            strategy_info: StrategyInfo::default(),
+        };
+        let index = match self.free.pop() {
+            Some(i) => {
+                if let Some(s) = self.slots.get_mut(i as usize) {
+                    *s = Some(entry);
+                }
+                i
+            }
+            None => {
+                self.slots.push(Some(entry));
+                self.generations.push(0);
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let var = variant(interest.can_be_prefix(), interest.must_be_fresh());
+        match self.by_name.get_mut(interest.name(), hash) {
+            Some(v) => {
+                if let Some(s) = v.get_mut(var) {
+                    *s = index;
+                }
+            }
+            None => {
+                let mut v = [NONE; 4];
+                if let Some(s) = v.get_mut(var) {
+                    *s = index;
+                }
+                self.by_name.insert(interest.name().clone(), hash, v);
+            }
+        }
+        self.len += 1;
+        if interest.can_be_prefix() {
+            self.n_can_be_prefix += 1;
+        }
+        if interest.name().implicit_digest().is_some() {
+            self.n_digest += 1;
+        }
+        Ok((self.id_of(index), true))
+    }
+
+    /// The entry with this id, if it still exists.
+    pub fn get(&self, id: PitEntryId) -> Option<&PitEntry> {
+        if self.generations.get(id.index as usize) != Some(&id.generation) {
+            return None;
+        }
+        self.slots.get(id.index as usize)?.as_ref()
+    }
+
+    /// The entry with this id, mutably.
+    pub fn get_mut(&mut self, id: PitEntryId) -> Option<&mut PitEntry> {
+        if self.generations.get(id.index as usize) != Some(&id.generation) {
+            return None;
+        }
+        self.slots.get_mut(id.index as usize)?.as_mut()
+    }
+
+    /// Remove an entry.
+    pub fn erase(&mut self, id: PitEntryId) -> Option<PitEntry> {
+        if self.generations.get(id.index as usize) != Some(&id.generation) {
+            return None;
+        }
+        let entry = self.slots.get_mut(id.index as usize)?.take()?;
+        if let Some(g) = self.generations.get_mut(id.index as usize) {
+            *g = g.wrapping_add(1);
+        }
+        self.free.push(id.index);
+        let var = variant(entry.can_be_prefix(), entry.must_be_fresh());
+        let mut now_empty = false;
+        if let Some(v) = self.by_name.get_mut(entry.name(), entry.name_hash) {
+            if let Some(s) = v.get_mut(var) {
+                *s = NONE;
+            }
+            now_empty = v.iter().all(|&s| s == NONE);
+        }
+        if now_empty {
+            self.by_name.remove(entry.name(), entry.name_hash);
+        }
+        self.len -= 1;
+        if entry.can_be_prefix() {
+            self.n_can_be_prefix -= 1;
+        }
+        if entry.name().implicit_digest().is_some() {
+            self.n_digest -= 1;
+        }
+        Some(entry)
+    }
+
+    /// Every entry the Data satisfies (PF 3 "matching"): an exact name match, a CanBePrefix
+    /// entry whose name is a prefix of the Data name, or an entry named by the Data's full name
+    /// (with implicit digest). `hashes` are the prefix hashes of the Data name; `full_name_hash`
+    /// computes the hash of the full name, and is called only when some entry has a digest.
+    pub fn data_matches(
+        &self,
+        data: &Data,
+        hashes: &[u64],
+        full_name_hash: impl FnOnce() -> (Name, u64),
+    ) -> Vec<PitEntryId> {
+        let mut out = Vec::new();
+        let name = data.name();
+        let n = name.len();
+        let lowest = if self.n_can_be_prefix > 0 { 0 } else { n };
+        for k in lowest..=n {
+            let Some(&h) = hashes.get(k) else { continue };
+            let Some(v) = self.by_name.get_bytes(name.prefix_bytes(k), h) else {
+                continue;
+            };
+            for (var, &i) in v.iter().enumerate() {
+                let cbp = var & 2 != 0;
+                if i != NONE && (k == n || cbp) {
+                    out.push(self.id_of(i));
+                }
+            }
+        }
+        if self.n_digest > 0 {
+            let (full, h) = full_name_hash();
+            if let Some(v) = self.by_name.get(&full, h) {
+                out.extend(v.iter().filter(|&&i| i != NONE).map(|&i| self.id_of(i)));
+            }
+        }
+        out
+    }
+
+    /// Ids of all entries, in slot order (deterministic).
+    pub fn ids(&self) -> Vec<PitEntryId> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_some())
+            .map(|(i, _)| self.id_of(i as u32))
+            .collect()
+    }
+}

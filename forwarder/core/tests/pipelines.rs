@@ -1,0 +1,531 @@
+//! Scenario tests of the forwarding pipelines, one rule each, in virtual time.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::*;
+use ndn::lp::NackReason;
+use ndn_fw::{FaceScope, ForwarderConfig, LinkFields, LinkType, OutPacket, UnsolicitedDataPolicy};
+
+#[test]
+fn interest_goes_to_cheapest_next_hop_and_data_comes_back() {
+    let mut h = Harness::new();
+    let (app, up1, up2) = (h.local(), h.remote(), h.remote());
+    h.route("/a", up1, 20);
+    h.route("/a", up2, 10);
+    h.send(app, interest("/a/b", 1).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up2, "interest")]);
+    h.send(up2, signed(data("/a/b")));
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(app, "data")]);
+    assert_eq!(ts[0].incoming_face, up2);
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.counters().n_satisfied_interests, 1);
+    assert_eq!(h.fw.cs().len(), 1);
+}
+
+#[test]
+fn content_store_hit_answers_without_forwarding() {
+    let mut h = Harness::new();
+    let (app1, app2, up) = (h.local(), h.local(), h.remote());
+    h.route("/", up, 0);
+    h.send(app1, interest("/a/b", 1).encode());
+    h.transmits();
+    h.send(up, signed(data("/a/b")));
+    h.transmits();
+    h.send(app2, interest("/a/b", 2).encode());
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(app2, "data")]);
+    assert_eq!(ts[0].incoming_face, ndn_fw::FaceId::CONTENT_STORE);
+    assert_eq!(h.fw.cs().n_hits, 1);
+    assert_eq!(h.fw.pit().len(), 0);
+}
+
+#[test]
+fn aggregated_interests_all_receive_data() {
+    let mut h = Harness::new();
+    let (a, b, c, up) = (h.local(), h.remote(), h.remote(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x/1", 1).encode());
+    h.send(b, interest("/x/1", 2).encode());
+    h.send(c, interest("/x/1", 3).encode());
+    // one Interest goes up; the others are aggregated (suppressed retransmissions)
+    assert_eq!(summary(&h.transmits()), vec![(up, "interest")]);
+    assert_eq!(h.fw.pit().len(), 1);
+    h.send(up, signed(data("/x/1")));
+    let mut faces: Vec<_> = h.transmits().iter().map(|t| t.face).collect();
+    faces.sort();
+    assert_eq!(faces, vec![a, b, c]);
+}
+
+#[test]
+fn duplicate_nonce_gets_nack_duplicate() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x", 7).encode());
+    h.transmits();
+    h.send(b, interest("/x", 7).encode());
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(b, "nack")]);
+    assert_eq!(nack_reason(&ts[0]), Some(NackReason::Duplicate));
+    assert_eq!(h.fw.counters().drops.loop_detected, 1);
+}
+
+#[test]
+fn duplicate_nonce_on_multi_access_face_is_dropped_silently() {
+    let mut h = Harness::new();
+    let a = h.remote();
+    let m = h.face(FaceScope::NonLocal, LinkType::MultiAccess);
+    let up = h.remote();
+    h.route("/x", up, 0);
+    h.send(a, interest("/x", 7).encode());
+    h.transmits();
+    h.send(m, interest("/x", 7).encode());
+    assert!(h.transmits().is_empty());
+    assert_eq!(h.fw.counters().drops.loop_detected, 1);
+}
+
+#[test]
+fn same_downstream_retransmitting_same_nonce_is_not_a_loop() {
+    let mut h = Harness::new();
+    let (a, up1, up2) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up1, 1);
+    h.route("/x", up2, 2);
+    h.send(a, interest("/x", 7).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up1, "interest")]);
+    h.advance(Duration::from_millis(50));
+    h.send(a, interest("/x", 7).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up2, "interest")]);
+    assert_eq!(h.fw.counters().drops.loop_detected, 0);
+}
+
+#[test]
+fn dead_nonce_list_detects_loop_after_entry_expired() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x", 9).lifetime_ms(100).encode());
+    h.transmits();
+    h.advance(Duration::from_millis(200));
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.counters().n_unsatisfied_interests, 1);
+    assert_eq!(h.fw.dead_nonce_list().len(), 1);
+    h.send(b, interest("/x", 9).encode());
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(b, "nack")]);
+    // after the Dead Nonce List entry lifetime, the Nonce is accepted again
+    h.advance(Duration::from_secs(7));
+    h.send(b, interest("/x", 9).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up, "interest")]);
+}
+
+#[test]
+fn localhost_interest_from_remote_face_is_dropped() {
+    let mut h = Harness::new();
+    let (remote, up) = (h.remote(), h.local());
+    h.route("/localhost", up, 0);
+    h.send(remote, interest("/localhost/x", 1).encode());
+    assert!(h.transmits().is_empty());
+    assert_eq!(h.fw.counters().drops.localhost_violation, 1);
+}
+
+#[test]
+fn localhost_interest_never_leaves_on_non_local_face() {
+    let mut h = Harness::new();
+    let (app, remote) = (h.local(), h.remote());
+    h.route("/", remote, 0);
+    h.send(app, interest("/localhost/x", 1).encode());
+    let ts = h.transmits();
+    // the only next hop violates scope: NoRoute back to the app
+    assert_eq!(summary(&ts), vec![(app, "nack")]);
+    assert_eq!(nack_reason(&ts[0]), Some(NackReason::NoRoute));
+}
+
+#[test]
+fn localhost_data_from_remote_face_is_dropped() {
+    let mut h = Harness::new();
+    let (app, remote) = (h.local(), h.remote());
+    h.route("/localhost", remote, 0);
+    h.send(remote, signed(data("/localhost/x")));
+    assert_eq!(h.fw.counters().drops.localhost_violation, 1);
+    let _ = app;
+}
+
+#[test]
+fn hop_limit_zero_is_dropped_and_others_decremented() {
+    let mut h = Harness::new();
+    let (a, up) = (h.remote(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x/1", 1).hop_limit(0).encode());
+    assert!(h.transmits().is_empty());
+    assert_eq!(h.fw.counters().drops.hop_limit_zero, 1);
+    h.send(a, interest("/x/2", 2).hop_limit(5).encode());
+    let ts = h.transmits();
+    assert_eq!(out_interest(&ts[0]).hop_limit(), Some(4));
+    // HopLimit 1 becomes 0 here, and 0 does not leave on a non-local face
+    h.send(a, interest("/x/3", 3).hop_limit(1).encode());
+    assert!(h.transmits().is_empty());
+    assert_eq!(h.fw.counters().drops.hop_limit_zero, 2);
+}
+
+#[test]
+fn interest_without_nonce_gets_one() {
+    let mut h = Harness::new();
+    let (a, up) = (h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, ndn::InterestBuilder::new(name("/x/1")).encode());
+    let ts = h.transmits();
+    assert!(out_interest(&ts[0]).nonce().is_some());
+}
+
+#[test]
+fn no_route_gives_nack_no_route() {
+    let mut h = Harness::new();
+    let a = h.remote();
+    let i = interest("/nowhere", 1).encode();
+    h.send(a, i.clone());
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(a, "nack")]);
+    assert_eq!(nack_reason(&ts[0]), Some(NackReason::NoRoute));
+    assert_eq!(ts[0].packet.wire(), &i);
+    assert_eq!(h.fw.pit().len(), 0);
+}
+
+#[test]
+fn best_route_retransmission_tries_next_hop() {
+    let mut h = Harness::new();
+    let (a, up1, up2) = (h.local(), h.remote(), h.remote());
+    h.route("/x", up1, 1);
+    h.route("/x", up2, 2);
+    h.send(a, interest("/x", 1).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up1, "interest")]);
+    h.advance(Duration::from_millis(20));
+    h.send(a, interest("/x", 2).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up2, "interest")]);
+    h.advance(Duration::from_millis(30));
+    // both tried: the one tried longest ago
+    h.send(a, interest("/x", 3).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up1, "interest")]);
+}
+
+#[test]
+fn retransmission_within_suppression_interval_is_suppressed() {
+    let mut h = Harness::new();
+    let (a, up1, up2) = (h.local(), h.remote(), h.remote());
+    h.route("/x", up1, 1);
+    h.route("/x", up2, 2);
+    h.send(a, interest("/x", 1).encode());
+    h.transmits();
+    h.advance(Duration::from_millis(5));
+    h.send(a, interest("/x", 2).encode());
+    assert!(h.transmits().is_empty());
+}
+
+#[test]
+fn nack_from_every_upstream_goes_downstream_with_least_severe_reason() {
+    let mut h = Harness::new();
+    let (a, up1, up2) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up1, 1);
+    h.route("/x", up2, 2);
+    h.send(a, interest("/x", 1).encode());
+    let first = h.transmits();
+    h.advance(Duration::from_millis(20));
+    h.send(a, interest("/x", 2).encode());
+    let second = h.transmits();
+    h.send_nack(up1, first[0].packet.wire().clone(), NackReason::NoRoute);
+    assert!(h.transmits().is_empty(), "up2 may still answer");
+    h.send_nack(up2, second[0].packet.wire().clone(), NackReason::Congestion);
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(a, "nack")]);
+    assert_eq!(nack_reason(&ts[0]), Some(NackReason::Congestion));
+    assert_eq!(h.fw.pit().len(), 0);
+}
+
+#[test]
+fn nack_with_stale_nonce_is_ignored() {
+    let mut h = Harness::new();
+    let (a, up) = (h.remote(), h.remote());
+    h.route("/x", up, 1);
+    h.send(a, interest("/x", 1).encode());
+    h.transmits();
+    h.send_nack(up, interest("/x", 99).encode(), NackReason::NoRoute);
+    assert!(h.transmits().is_empty());
+    assert_eq!(h.fw.counters().drops.invalid_nack, 1);
+    assert_eq!(h.fw.pit().len(), 1);
+}
+
+#[test]
+fn cs_hit_respects_must_be_fresh() {
+    let mut h = Harness::new();
+    let (a, up) = (h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x/1", 1).encode());
+    h.transmits();
+    h.send(up, signed(data("/x/1").freshness_period(1000)));
+    h.transmits();
+    // fresh: served from the cache
+    h.send(a, interest("/x/1", 2).must_be_fresh(true).encode());
+    assert_eq!(summary(&h.transmits()), vec![(a, "data")]);
+    // stale after its FreshnessPeriod: goes upstream
+    h.advance(Duration::from_millis(1500));
+    h.send(a, interest("/x/1", 3).must_be_fresh(true).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up, "interest")]);
+    // without MustBeFresh a stale Data still answers
+    h.send(a, interest("/x/1", 4).encode());
+    assert_eq!(summary(&h.transmits()), vec![(a, "data")]);
+}
+
+#[test]
+fn data_without_freshness_never_answers_must_be_fresh() {
+    let mut h = Harness::new();
+    let (a, up) = (h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x/1", 1).encode());
+    h.transmits();
+    h.send(up, signed(data("/x/1")));
+    h.transmits();
+    h.send(a, interest("/x/1", 2).must_be_fresh(true).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up, "interest")]);
+}
+
+#[test]
+fn can_be_prefix_interest_is_satisfied_by_longer_name_in_pit_and_cs() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.local(), h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x", 1).can_be_prefix(true).encode());
+    h.transmits();
+    h.send(up, signed(data("/x/v=1/seg=0")));
+    assert_eq!(summary(&h.transmits()), vec![(a, "data")]);
+    h.send(b, interest("/x", 2).can_be_prefix(true).encode());
+    assert_eq!(summary(&h.transmits()), vec![(b, "data")]);
+    // without CanBePrefix the shorter name does not match
+    h.send(b, interest("/x", 3).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up, "interest")]);
+}
+
+#[test]
+fn implicit_digest_interest_matches_only_that_data() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.local(), h.local(), h.remote());
+    h.route("/x", up, 0);
+    let wire = signed(data("/x/1"));
+    let full = ndn::Data::decode(wire.clone()).unwrap().full_name();
+    h.send(a, ndn::InterestBuilder::new(full.clone()).nonce(1).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up, "interest")]);
+    h.send(up, wire.clone());
+    assert_eq!(summary(&h.transmits()), vec![(a, "data")]);
+    // from the cache too
+    h.send(b, ndn::InterestBuilder::new(full).nonce(2).encode());
+    assert_eq!(summary(&h.transmits()), vec![(b, "data")]);
+    // a different digest does not match
+    let other = name("/x/1").append_implicit_digest(&[7; 32]);
+    h.send(b, ndn::InterestBuilder::new(other).nonce(3).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up, "interest")]);
+}
+
+#[test]
+fn unsolicited_data_is_dropped_and_counted_by_default() {
+    let mut h = Harness::new();
+    let up = h.remote();
+    h.send(up, signed(data("/x/1")));
+    assert_eq!(h.fw.counters().drops.unsolicited_data, 1);
+    assert_eq!(h.fw.cs().len(), 0);
+}
+
+#[test]
+fn unsolicited_data_policy_admit_all_caches() {
+    let mut h = Harness::new();
+    h.fw.set_unsolicited_data_policy(UnsolicitedDataPolicy::AdmitAll);
+    let (a, up) = (h.local(), h.remote());
+    h.send(up, signed(data("/x/1")));
+    assert_eq!(h.fw.cs().len(), 1);
+    h.send(a, interest("/x/1", 1).encode());
+    assert_eq!(summary(&h.transmits()), vec![(a, "data")]);
+}
+
+#[test]
+fn cache_policy_no_cache_is_honoured() {
+    let mut h = Harness::new();
+    let (a, up) = (h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x/1", 1).encode());
+    h.transmits();
+    let link = LinkFields {
+        no_cache: true,
+        ..Default::default()
+    };
+    h.send_with(up, signed(data("/x/1")), link);
+    assert_eq!(summary(&h.transmits()), vec![(a, "data")]);
+    assert_eq!(h.fw.cs().len(), 0);
+}
+
+#[test]
+fn unsatisfied_entry_expires_after_its_lifetime() {
+    let mut h = Harness::new();
+    let (a, up) = (h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x/1", 1).lifetime_ms(500).encode());
+    h.transmits();
+    h.advance(Duration::from_millis(499));
+    assert_eq!(h.fw.pit().len(), 1);
+    h.advance(Duration::from_millis(2));
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.counters().n_unsatisfied_interests, 1);
+    // Data after expiry is unsolicited
+    h.send(up, signed(data("/x/1")));
+    assert_eq!(h.fw.counters().drops.unsolicited_data, 1);
+}
+
+#[test]
+fn data_is_not_returned_to_its_ingress_on_point_to_point_faces() {
+    let mut h = Harness::new();
+    let (a, b) = (h.remote(), h.remote());
+    h.route("/x", b, 0);
+    h.route("/x", a, 1);
+    // an Interest from b: best-route must skip b itself and use a
+    h.send(b, interest("/x/1", 1).encode());
+    assert_eq!(summary(&h.transmits()), vec![(a, "interest")]);
+    h.send(a, interest("/x/1", 2).encode());
+    h.transmits();
+    // Data from a goes to b only (a asked too, but a is the ingress)
+    h.send(a, signed(data("/x/1")));
+    assert_eq!(summary(&h.transmits()), vec![(b, "data")]);
+}
+
+#[test]
+fn multicast_sends_to_every_next_hop() {
+    let mut h = Harness::new();
+    let (a, u1, u2, u3) = (h.local(), h.remote(), h.remote(), h.remote());
+    for (f, c) in [(u1, 1), (u2, 2), (u3, 3)] {
+        h.route("/m", f, c);
+    }
+    h.fw.set_strategy(&name("/m"), ndn_fw::StrategyKind::Multicast);
+    h.send(a, interest("/m/1", 1).encode());
+    let mut faces: Vec<_> = h.transmits().iter().map(|t| t.face).collect();
+    faces.sort();
+    assert_eq!(faces, vec![u1, u2, u3]);
+    // a quick retransmission is suppressed on every upstream
+    h.send(a, interest("/m/1", 2).encode());
+    assert!(h.transmits().is_empty());
+    h.advance(Duration::from_millis(15));
+    h.send(a, interest("/m/1", 3).encode());
+    assert_eq!(h.transmits().len(), 3);
+}
+
+#[test]
+fn forwarding_hint_is_used_when_the_name_has_no_route() {
+    let mut h = Harness::new();
+    let (a, isp) = (h.local(), h.remote());
+    h.route("/ndn/isp", isp, 0);
+    let i = interest("/app/data", 1)
+        .forwarding_hint(vec![name("/ndn/other"), name("/ndn/isp/region")])
+        .encode();
+    h.send(a, i);
+    assert_eq!(summary(&h.transmits()), vec![(isp, "interest")]);
+}
+
+#[test]
+fn pit_cap_drops_new_interests() {
+    let mut h = Harness::with_config(ForwarderConfig {
+        pit_max_entries: 2,
+        ..Default::default()
+    });
+    let (a, up) = (h.local(), h.remote());
+    h.route("/", up, 0);
+    for i in 0..4 {
+        h.send(a, interest(&format!("/x/{i}"), i).encode());
+    }
+    assert_eq!(h.transmits().len(), 2);
+    assert_eq!(h.fw.pit().len(), 2);
+    assert_eq!(h.fw.counters().drops.pit_full, 2);
+}
+
+#[test]
+fn next_hop_face_id_from_a_local_app_overrides_the_strategy() {
+    let mut h = Harness::new();
+    let app = h.local();
+    let (u1, u2) = (h.remote(), h.remote());
+    h.route("/x", u1, 0);
+    let link = LinkFields {
+        next_hop_face_id: Some(u2.0),
+        ..Default::default()
+    };
+    // ignored while local fields are off
+    h.send_with(app, interest("/x/1", 1).encode(), link.clone());
+    assert_eq!(summary(&h.transmits()), vec![(u1, "interest")]);
+    h.fw.faces_mut()
+        .get_mut(app)
+        .unwrap()
+        .info
+        .local_fields_enabled = true;
+    h.send_with(app, interest("/x/2", 2).encode(), link);
+    assert_eq!(summary(&h.transmits()), vec![(u2, "interest")]);
+}
+
+#[test]
+fn removing_a_face_cleans_fib_and_pit() {
+    let mut h = Harness::new();
+    let (a, up) = (h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x/1", 1).encode());
+    h.transmits();
+    h.fw.remove_face(h.now, a);
+    assert_eq!(h.fw.pit().len(), 0);
+    h.fw.remove_face(h.now, up);
+    assert_eq!(h.fw.fib().len(), 0);
+}
+
+#[test]
+fn malformed_packets_are_counted_not_fatal() {
+    let mut h = Harness::new();
+    let a = h.remote();
+    for junk in [
+        &b""[..],
+        b"\x05\x01",
+        b"\x06\x00",
+        b"\xff\xff\xff",
+        b"\x64\x00",
+    ] {
+        h.send(a, Bytes::copy_from_slice(junk));
+    }
+    assert_eq!(h.fw.counters().drops.malformed, 5);
+    let f = h.fw.faces().get(a).unwrap();
+    assert_eq!(f.counters.n_in_malformed, 5);
+}
+
+#[test]
+fn same_seed_gives_same_behaviour() {
+    let run = |seed| {
+        let mut h = Harness::with_config(ForwarderConfig {
+            seed,
+            ..Default::default()
+        });
+        let (a, up) = (h.local(), h.remote());
+        h.route("/", up, 0);
+        let mut out = Vec::new();
+        for i in 0..5 {
+            h.send(
+                a,
+                ndn::InterestBuilder::new(name(&format!("/n/{i}"))).encode(),
+            );
+            out.extend(h.transmits().into_iter().map(|t| t.packet));
+        }
+        out
+    };
+    assert_eq!(run(1), run(1));
+    assert_ne!(run(1), run(2));
+    let nonces: Vec<_> = run(1)
+        .iter()
+        .map(|p| match p {
+            OutPacket::Interest(w) => ndn::Interest::decode(w.clone()).unwrap().nonce(),
+            _ => None,
+        })
+        .collect();
+    assert!(nonces.iter().all(Option::is_some));
+}
