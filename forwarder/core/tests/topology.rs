@@ -1,0 +1,289 @@
+//! Several forwarder cores wired together by links with delay, driven by a tiny event loop in
+//! virtual time (the topology tester of NFD's test suite, in miniature).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::{data, name, signed};
+use ndn::InterestBuilder;
+use ndn_fw::{
+    FaceId, FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkFields, OutPacket, StrategyKind,
+};
+
+type NodeId = usize;
+
+struct Net {
+    nodes: Vec<Forwarder>,
+    /// (node, face) -> (peer node, peer face, delay, up)
+    links: BTreeMap<(NodeId, FaceId), (NodeId, FaceId, Duration)>,
+    down: Vec<(NodeId, FaceId)>,
+    /// app faces: (node, face) -> producer prefix (None for consumers)
+    apps: BTreeMap<(NodeId, FaceId), Option<ndn::Name>>,
+    /// Data and Nacks delivered to consumer apps.
+    inbox: Vec<(Duration, NodeId, OutPacket)>,
+    /// Interests that reached producers.
+    served: usize,
+    queue: BinaryHeap<Reverse<(Duration, u64, NodeId, FaceId, Bytes, Option<ndn::lp::NackReason>)>>,
+    seq: u64,
+    now: Duration,
+}
+
+impl Net {
+    fn new(n: usize) -> Net {
+        Net {
+            nodes: (0..n)
+                .map(|i| {
+                    Forwarder::new(ForwarderConfig {
+                        seed: i as u64,
+                        ..Default::default()
+                    })
+                })
+                .collect(),
+            links: BTreeMap::new(),
+            down: Vec::new(),
+            apps: BTreeMap::new(),
+            inbox: Vec::new(),
+            served: 0,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            now: Duration::ZERO,
+        }
+    }
+
+    fn link(&mut self, a: NodeId, b: NodeId, delay_ms: u64) -> (FaceId, FaceId) {
+        let fa = self.nodes[a].add_face(FaceInfo::new(
+            format!("sim://{b}"),
+            format!("sim://{a}"),
+            FaceScope::NonLocal,
+        ));
+        let fb = self.nodes[b].add_face(FaceInfo::new(
+            format!("sim://{a}"),
+            format!("sim://{b}"),
+            FaceScope::NonLocal,
+        ));
+        let d = Duration::from_millis(delay_ms);
+        self.links.insert((a, fa), (b, fb, d));
+        self.links.insert((b, fb), (a, fa, d));
+        (fa, fb)
+    }
+
+    fn app(&mut self, node: NodeId, producer: Option<&str>) -> FaceId {
+        let f = self.nodes[node].add_face(FaceInfo::new("app://", "app://", FaceScope::Local));
+        self.apps.insert((node, f), producer.map(name));
+        f
+    }
+
+    fn schedule(&mut self, at: Duration, node: NodeId, face: FaceId, wire: Bytes, nack: Option<ndn::lp::NackReason>) {
+        self.seq += 1;
+        self.queue.push(Reverse((at, self.seq, node, face, wire, nack)));
+    }
+
+    fn express(&mut self, node: NodeId, app: FaceId, wire: Bytes) {
+        let now = self.now;
+        self.schedule(now, node, app, wire, None);
+    }
+
+    /// Move transmits of every node onto links or into apps.
+    fn flush(&mut self) {
+        for n in 0..self.nodes.len() {
+            while let Some(t) = self.nodes[n].poll_transmit() {
+                if let Some(prod) = self.apps.get(&(n, t.face)).cloned() {
+                    match (prod, &t.packet) {
+                        (Some(prefix), OutPacket::Interest(w)) => {
+                            let i = ndn::Interest::decode(w.clone()).unwrap();
+                            assert!(prefix.is_prefix_of(i.name()));
+                            self.served += 1;
+                            let reply = signed(ndn::DataBuilder::new(i.name().clone()).content(&b"payload"[..]).freshness_period(10_000));
+                            let now = self.now;
+                            self.schedule(now + Duration::from_millis(1), n, t.face, reply, None);
+                        }
+                        (_, p) => self.inbox.push((self.now, n, p.clone())),
+                    }
+                    continue;
+                }
+                let Some(&(peer, pf, delay)) = self.links.get(&(n, t.face)) else {
+                    continue;
+                };
+                if self.down.contains(&(n, t.face)) {
+                    continue;
+                }
+                let (wire, nack) = match t.packet {
+                    OutPacket::Interest(w) | OutPacket::Data(w) => (w, None),
+                    OutPacket::Nack { reason, interest } => (interest, Some(reason)),
+                };
+                let at = self.now + delay;
+                self.schedule(at, peer, pf, wire, nack);
+            }
+        }
+    }
+
+    fn run_until(&mut self, end: Duration) {
+        loop {
+            self.flush();
+            let next_packet = self.queue.peek().map(|Reverse(e)| e.0);
+            let next_timer = self.nodes.iter().filter_map(Forwarder::poll_timeout).min();
+            let next = match (next_packet, next_timer) {
+                (Some(a), Some(b)) => a.min(b),
+                (Some(a), None) | (None, Some(a)) => a,
+                (None, None) => break,
+            };
+            if next > end {
+                break;
+            }
+            self.now = self.now.max(next);
+            if next_packet == Some(next) {
+                let Reverse((_, _, node, face, wire, nack)) = self.queue.pop().unwrap();
+                let link = LinkFields {
+                    nack,
+                    ..Default::default()
+                };
+                self.nodes[node].handle_packet(self.now, face, wire, link);
+            } else {
+                for n in &mut self.nodes {
+                    n.handle_timeout(self.now);
+                }
+            }
+        }
+        self.now = self.now.max(end);
+    }
+
+    fn data_received(&self) -> usize {
+        self.inbox
+            .iter()
+            .filter(|(_, _, p)| matches!(p, OutPacket::Data(_)))
+            .count()
+    }
+}
+
+/// consumer(0) -- 1 -- producer(2), 10 ms links.
+fn line() -> (Net, FaceId, FaceId) {
+    let mut net = Net::new(3);
+    let (f01, _f10) = net.link(0, 1, 10);
+    let (f12, _f21) = net.link(1, 2, 10);
+    let consumer = net.app(0, None);
+    let consumer2 = net.app(1, None);
+    let producer = net.app(2, Some("/p"));
+    net.nodes[0].add_next_hop(&name("/p"), f01, 1);
+    net.nodes[1].add_next_hop(&name("/p"), f12, 1);
+    net.nodes[2].add_next_hop(&name("/p"), producer, 0);
+    (net, consumer, consumer2)
+}
+
+#[test]
+fn fetch_over_three_nodes_takes_the_path_delay() {
+    let (mut net, consumer, _) = line();
+    net.express(0, consumer, InterestBuilder::new(name("/p/a")).nonce(1).encode());
+    net.run_until(Duration::from_secs(1));
+    assert_eq!(net.data_received(), 1);
+    // 2 hops each way at 10 ms, plus the producer's 1 ms
+    let (t, _, _) = &net.inbox[0];
+    assert_eq!(*t, Duration::from_millis(41));
+    assert_eq!(net.served, 1);
+}
+
+#[test]
+fn cache_hit_on_the_middle_node() {
+    let (mut net, consumer, consumer2) = line();
+    net.express(0, consumer, InterestBuilder::new(name("/p/a")).nonce(1).encode());
+    net.run_until(Duration::from_secs(1));
+    // a consumer at the middle node asks again: its cache answers, the producer sees nothing
+    net.express(1, consumer2, InterestBuilder::new(name("/p/a")).nonce(2).encode());
+    net.run_until(Duration::from_secs(2));
+    assert_eq!(net.data_received(), 2);
+    assert_eq!(net.served, 1);
+    assert_eq!(net.nodes[1].cs().n_hits, 1);
+    let (t, node, _) = &net.inbox[1];
+    assert_eq!((*t, *node), (Duration::from_secs(1), 1));
+}
+
+#[test]
+fn nack_no_route_travels_back_to_the_consumer() {
+    let (mut net, consumer, _) = line();
+    net.express(0, consumer, InterestBuilder::new(name("/p")).nonce(1).encode());
+    // /q has no route at node 1
+    net.nodes[0].add_next_hop(&name("/q"), FaceId(256), 1);
+    net.express(0, consumer, InterestBuilder::new(name("/q/x")).nonce(2).encode());
+    net.run_until(Duration::from_secs(1));
+    let nacks: Vec<_> = net
+        .inbox
+        .iter()
+        .filter_map(|(_, _, p)| match p {
+            OutPacket::Nack { reason, .. } => Some(*reason),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(nacks, vec![ndn::lp::NackReason::NoRoute]);
+}
+
+#[test]
+fn asf_moves_traffic_to_the_faster_path() {
+    // consumer(0) reaches producer(3) through 1 (slow, cheap) or 2 (fast, costly)
+    let mut net = Net::new(4);
+    let (f01, _) = net.link(0, 1, 50);
+    let (f02, _) = net.link(0, 2, 5);
+    let (f13, _) = net.link(1, 3, 50);
+    let (f23, _) = net.link(2, 3, 5);
+    let consumer = net.app(0, None);
+    let producer = net.app(3, Some("/p"));
+    net.nodes[0].add_next_hop(&name("/p"), f01, 1);
+    net.nodes[0].add_next_hop(&name("/p"), f02, 10);
+    net.nodes[1].add_next_hop(&name("/p"), f13, 1);
+    net.nodes[2].add_next_hop(&name("/p"), f23, 1);
+    net.nodes[3].add_next_hop(&name("/p"), producer, 0);
+    net.nodes[0].set_strategy(&name("/p"), StrategyKind::Asf);
+    for i in 0..20u32 {
+        let at = Duration::from_millis(300 * u64::from(i));
+        net.run_until(at);
+        net.express(0, consumer, InterestBuilder::new(name(&format!("/p/{i}"))).nonce(i).encode());
+    }
+    net.run_until(Duration::from_secs(30));
+    assert_eq!(net.data_received(), 20);
+    // the first Interests go to the cheap face and probe the other; once both are measured the
+    // fast path wins, so the last Interests arrive after about 2 * (5 + 5) + 1 ms
+    let last_rtts: Vec<Duration> = net.inbox[15..]
+        .iter()
+        .map(|(t, _, _)| *t)
+        .collect();
+    for (k, t) in last_rtts.iter().enumerate() {
+        let sent = Duration::from_millis(300 * (15 + k as u64));
+        assert_eq!(*t - sent, Duration::from_millis(21), "Interest {}", 15 + k);
+    }
+}
+
+#[test]
+fn best_route_recovers_through_the_other_path_when_a_link_fails() {
+    let mut net = Net::new(4);
+    let (f01, _) = net.link(0, 1, 10);
+    let (f02, _) = net.link(0, 2, 10);
+    let (f13, _) = net.link(1, 3, 10);
+    let (f23, _) = net.link(2, 3, 10);
+    let consumer = net.app(0, None);
+    let producer = net.app(3, Some("/p"));
+    net.nodes[0].add_next_hop(&name("/p"), f01, 1);
+    net.nodes[0].add_next_hop(&name("/p"), f02, 2);
+    net.nodes[1].add_next_hop(&name("/p"), f13, 1);
+    net.nodes[2].add_next_hop(&name("/p"), f23, 1);
+    net.nodes[3].add_next_hop(&name("/p"), producer, 0);
+    // the cheap path is cut between 1 and 3
+    net.down.push((1, f13));
+    let wire = InterestBuilder::new(name("/p/x")).lifetime_ms(1000);
+    net.express(0, consumer, wire.clone().nonce(1).encode());
+    net.run_until(Duration::from_millis(100));
+    assert_eq!(net.data_received(), 0);
+    // the consumer retransmits with a new Nonce: best-route tries the other next hop
+    net.express(0, consumer, wire.nonce(2).encode());
+    net.run_until(Duration::from_secs(2));
+    assert_eq!(net.data_received(), 1);
+}
+
+#[test]
+fn signed_data_helper_is_valid() {
+    let w = signed(data("/z"));
+    assert!(ndn::Data::decode(w).is_ok());
+}
