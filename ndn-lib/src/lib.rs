@@ -5,6 +5,7 @@
 //! randomness or touches a socket; time and randomness are arguments.
 
 pub mod lp;
+pub mod mgmt;
 pub mod name;
 pub mod packet;
 pub mod sign;

@@ -5,7 +5,7 @@
 //!   the current document), Certificate 6 and the TLV-TYPE number assignments table);
 //! - "LP" is NDNLPv2 (the "TLV-TYPE number assignments" table of the NDNLPv2 wiki page);
 //! - "MGMT" is the NFD Management Protocol (ControlCommand, Face Management, FIB, RIB, Strategy
-//!   Choice, Content Store management pages).
+//!   Choice, Content Store Management and Forwarder Status pages of the NFD wiki).
 
 // ---- Packet types (PF, TLV-TYPE number assignments) ----
 /// Interest packet (PF 3).
@@ -177,6 +177,93 @@ pub const DEFAULT_CONGESTION_THRESHOLD: u64 = 0x88;
 /// Mtu (MGMT, faces).
 pub const MTU: u64 = 0x89;
 
+// NFD management numbers below 0x90 are reused by different records: the meaning of 0x80..=0x89
+// depends on the enclosing element (a FaceStatus, a CsInfo, the GeneralStatus Content, ...).
+// Each name still gets its own constant so decoders read as the spec does; `type_name` maps
+// only the numbers that have a single meaning.
+
+// ---- Forwarder Status (MGMT "ForwarderStatus" page, General Status dataset) ----
+/// NfdVersion in the General Status dataset (MGMT ForwarderStatus).
+pub const NFD_VERSION: u64 = 0x80;
+/// StartTimestamp, ms since the Unix epoch (MGMT ForwarderStatus).
+pub const START_TIMESTAMP: u64 = 0x81;
+/// CurrentTimestamp, ms since the Unix epoch (MGMT ForwarderStatus).
+pub const CURRENT_TIMESTAMP: u64 = 0x82;
+/// NNameTreeEntries (MGMT ForwarderStatus).
+pub const N_NAME_TREE_ENTRIES: u64 = 0x83;
+/// NFibEntries (MGMT ForwarderStatus).
+pub const N_FIB_ENTRIES: u64 = 0x84;
+/// NPitEntries (MGMT ForwarderStatus).
+pub const N_PIT_ENTRIES: u64 = 0x85;
+/// NMeasurementsEntries (MGMT ForwarderStatus).
+pub const N_MEASUREMENTS_ENTRIES: u64 = 0x86;
+/// NCsEntries (MGMT ForwarderStatus; also in CsInfo, MGMT CsMgmt).
+pub const N_CS_ENTRIES: u64 = 0x87;
+
+// ---- Packet counters (MGMT ForwarderStatus and FaceMgmt "Face Dataset") ----
+/// NInInterests (MGMT ForwarderStatus, FaceMgmt).
+pub const N_IN_INTERESTS: u64 = 0x90;
+/// NInData (MGMT ForwarderStatus, FaceMgmt).
+pub const N_IN_DATA: u64 = 0x91;
+/// NOutInterests (MGMT ForwarderStatus, FaceMgmt).
+pub const N_OUT_INTERESTS: u64 = 0x92;
+/// NOutData (MGMT ForwarderStatus, FaceMgmt).
+pub const N_OUT_DATA: u64 = 0x93;
+/// NInBytes (MGMT FaceMgmt "Face Dataset").
+pub const N_IN_BYTES: u64 = 0x94;
+/// NOutBytes (MGMT FaceMgmt "Face Dataset").
+pub const N_OUT_BYTES: u64 = 0x95;
+/// NInNacks (MGMT ForwarderStatus, FaceMgmt).
+pub const N_IN_NACKS: u64 = 0x97;
+/// NOutNacks (MGMT ForwarderStatus, FaceMgmt).
+pub const N_OUT_NACKS: u64 = 0x98;
+/// NSatisfiedInterests (MGMT ForwarderStatus).
+pub const N_SATISFIED_INTERESTS: u64 = 0x99;
+/// NUnsatisfiedInterests (MGMT ForwarderStatus).
+pub const N_UNSATISFIED_INTERESTS: u64 = 0x9A;
+
+// ---- Face Management (MGMT "FaceMgmt" page) ----
+/// FaceStatus, one record of the faces/list and faces/query datasets (MGMT FaceMgmt).
+pub const FACE_STATUS: u64 = 0x80;
+/// ChannelStatus, one record of the faces/channels dataset (MGMT FaceMgmt).
+pub const CHANNEL_STATUS: u64 = 0x82;
+/// UriScheme inside FaceQueryFilter (MGMT FaceMgmt "Query Operation").
+pub const URI_SCHEME: u64 = 0x83;
+/// FaceScope (MGMT FaceMgmt "Static Face Properties").
+pub const FACE_SCOPE: u64 = 0x84;
+/// LinkType (MGMT FaceMgmt "Static Face Properties").
+pub const LINK_TYPE: u64 = 0x86;
+/// FaceQueryFilter, the last name component of a faces/query Interest (MGMT FaceMgmt).
+pub const FACE_QUERY_FILTER: u64 = 0x96;
+/// FaceEventNotification, one item of the faces/events stream (MGMT FaceMgmt).
+pub const FACE_EVENT_NOTIFICATION: u64 = 0xC0;
+/// FaceEventKind inside FaceEventNotification (MGMT FaceMgmt).
+pub const FACE_EVENT_KIND: u64 = 0xC1;
+
+// ---- FIB Management (MGMT "FibMgmt" page) ----
+/// FibEntry, one record of the fib/list dataset (MGMT FibMgmt).
+pub const FIB_ENTRY: u64 = 0x80;
+/// NextHopRecord inside FibEntry (MGMT FibMgmt).
+pub const NEXT_HOP_RECORD: u64 = 0x81;
+
+// ---- RIB Management (MGMT "RibMgmt" page) ----
+/// RibEntry, one record of the rib/list dataset (MGMT RibMgmt).
+pub const RIB_ENTRY: u64 = 0x80;
+/// Route inside RibEntry (MGMT RibMgmt).
+pub const ROUTE: u64 = 0x81;
+
+// ---- Strategy Choice (MGMT "StrategyChoice" page) ----
+/// StrategyChoice, one record of the strategy-choice/list dataset (MGMT StrategyChoice).
+pub const STRATEGY_CHOICE: u64 = 0x80;
+
+// ---- Content Store Management (MGMT "CsMgmt" page) ----
+/// CsInfo, the record of the cs/info dataset (MGMT CsMgmt).
+pub const CS_INFO: u64 = 0x80;
+/// NHits inside CsInfo (MGMT CsMgmt).
+pub const N_HITS: u64 = 0x81;
+/// NMisses inside CsInfo (MGMT CsMgmt).
+pub const N_MISSES: u64 = 0x82;
+
 /// A human-readable name for a TLV-TYPE number, used by `ndn-dissect` and in error messages.
 pub fn type_name(tlv_type: u64) -> Option<&'static str> {
     Some(match tlv_type {
@@ -257,6 +344,19 @@ pub fn type_name(tlv_type: u64) -> Option<&'static str> {
         BASE_CONGESTION_MARKING_INTERVAL => "BaseCongestionMarkingInterval",
         DEFAULT_CONGESTION_THRESHOLD => "DefaultCongestionThreshold",
         MTU => "Mtu",
+        N_IN_INTERESTS => "NInInterests",
+        N_IN_DATA => "NInData",
+        N_OUT_INTERESTS => "NOutInterests",
+        N_OUT_DATA => "NOutData",
+        N_IN_BYTES => "NInBytes",
+        N_OUT_BYTES => "NOutBytes",
+        N_IN_NACKS => "NInNacks",
+        N_OUT_NACKS => "NOutNacks",
+        N_SATISFIED_INTERESTS => "NSatisfiedInterests",
+        N_UNSATISFIED_INTERESTS => "NUnsatisfiedInterests",
+        FACE_QUERY_FILTER => "FaceQueryFilter",
+        FACE_EVENT_NOTIFICATION => "FaceEventNotification",
+        FACE_EVENT_KIND => "FaceEventKind",
         _ => return None,
     })
 }
