@@ -4,6 +4,7 @@
 //! encodings. Everything here is sans-IO: nothing reads the clock, draws operating-system
 //! randomness or touches a socket; time and randomness are arguments.
 
+pub mod face_uri;
 pub mod lp;
 pub mod mgmt;
 pub mod name;

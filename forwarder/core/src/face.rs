@@ -32,59 +32,7 @@ impl fmt::Display for FaceId {
     }
 }
 
-/// Whether a face leads to applications on this host (NFD's FaceScope).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FaceScope {
-    /// Another host: `/localhost` packets must not cross it.
-    NonLocal,
-    /// An application on this host.
-    Local,
-}
-
-/// The link type of a face (NFD's LinkType).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LinkType {
-    /// Exactly one peer.
-    PointToPoint,
-    /// Many peers on a shared medium (multicast); Data may go back out the ingress face, and
-    /// Nacks are neither sent nor accepted.
-    MultiAccess,
-    /// An ad hoc wireless link: like multi-access, and a packet may be relayed on the face it
-    /// came from.
-    AdHoc,
-}
-
-/// How long a face lives (NFD's FacePersistency).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FacePersistency {
-    /// Created on demand by an incoming connection or datagram; closed when idle or on error.
-    OnDemand,
-    /// Created by a command; reconnects after a failure, closed on command.
-    Persistent,
-    /// Never closed, even on errors.
-    Permanent,
-}
-
-impl FacePersistency {
-    /// NFD's numeric code (0 persistent, 1 on-demand, 2 permanent).
-    pub fn code(self) -> u64 {
-        match self {
-            FacePersistency::Persistent => 0,
-            FacePersistency::OnDemand => 1,
-            FacePersistency::Permanent => 2,
-        }
-    }
-
-    /// From NFD's numeric code.
-    pub fn from_code(code: u64) -> Option<Self> {
-        match code {
-            0 => Some(FacePersistency::Persistent),
-            1 => Some(FacePersistency::OnDemand),
-            2 => Some(FacePersistency::Permanent),
-            _ => None,
-        }
-    }
-}
+pub use ndn::mgmt::{FacePersistency, FaceScope, LinkType};
 
 /// What the driver tells the core about a face when adding it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,7 @@
 pub mod counters;
 pub mod face;
 pub mod forwarder;
+pub mod mgmt;
 pub mod rng;
 pub mod strategy;
 pub mod table;
@@ -18,5 +19,7 @@ pub use face::{FaceCounters, FaceId, FaceInfo, FacePersistency, FaceScope, LinkT
 pub use forwarder::{
     Event, Forwarder, ForwarderConfig, LinkFields, OutPacket, Transmit, UnsolicitedDataPolicy,
 };
+pub use mgmt::rib::RibRoute;
+pub use mgmt::{FaceCreateOutcome, FaceCreateRequest};
 pub use rng::Rng;
 pub use strategy::StrategyKind;

@@ -29,7 +29,16 @@ struct Net {
     inbox: Vec<(Duration, NodeId, OutPacket)>,
     /// Interests that reached producers.
     served: usize,
-    queue: BinaryHeap<Reverse<(Duration, u64, NodeId, FaceId, Bytes, Option<ndn::lp::NackReason>)>>,
+    queue: BinaryHeap<
+        Reverse<(
+            Duration,
+            u64,
+            NodeId,
+            FaceId,
+            Bytes,
+            Option<ndn::lp::NackReason>,
+        )>,
+    >,
     seq: u64,
     now: Duration,
 }
@@ -57,16 +66,22 @@ impl Net {
     }
 
     fn link(&mut self, a: NodeId, b: NodeId, delay_ms: u64) -> (FaceId, FaceId) {
-        let fa = self.nodes[a].add_face(FaceInfo::new(
-            format!("sim://{b}"),
-            format!("sim://{a}"),
-            FaceScope::NonLocal,
-        ));
-        let fb = self.nodes[b].add_face(FaceInfo::new(
-            format!("sim://{a}"),
-            format!("sim://{b}"),
-            FaceScope::NonLocal,
-        ));
+        let fa = self.nodes[a].add_face(
+            Duration::ZERO,
+            FaceInfo::new(
+                format!("sim://{b}"),
+                format!("sim://{a}"),
+                FaceScope::NonLocal,
+            ),
+        );
+        let fb = self.nodes[b].add_face(
+            Duration::ZERO,
+            FaceInfo::new(
+                format!("sim://{a}"),
+                format!("sim://{b}"),
+                FaceScope::NonLocal,
+            ),
+        );
         let d = Duration::from_millis(delay_ms);
         self.links.insert((a, fa), (b, fb, d));
         self.links.insert((b, fb), (a, fa, d));
@@ -74,14 +89,25 @@ impl Net {
     }
 
     fn app(&mut self, node: NodeId, producer: Option<&str>) -> FaceId {
-        let f = self.nodes[node].add_face(FaceInfo::new("app://", "app://", FaceScope::Local));
+        let f = self.nodes[node].add_face(
+            Duration::ZERO,
+            FaceInfo::new("app://", "app://", FaceScope::Local),
+        );
         self.apps.insert((node, f), producer.map(name));
         f
     }
 
-    fn schedule(&mut self, at: Duration, node: NodeId, face: FaceId, wire: Bytes, nack: Option<ndn::lp::NackReason>) {
+    fn schedule(
+        &mut self,
+        at: Duration,
+        node: NodeId,
+        face: FaceId,
+        wire: Bytes,
+        nack: Option<ndn::lp::NackReason>,
+    ) {
         self.seq += 1;
-        self.queue.push(Reverse((at, self.seq, node, face, wire, nack)));
+        self.queue
+            .push(Reverse((at, self.seq, node, face, wire, nack)));
     }
 
     fn express(&mut self, node: NodeId, app: FaceId, wire: Bytes) {
@@ -99,7 +125,11 @@ impl Net {
                             let i = ndn::Interest::decode(w.clone()).unwrap();
                             assert!(prefix.is_prefix_of(i.name()));
                             self.served += 1;
-                            let reply = signed(ndn::DataBuilder::new(i.name().clone()).content(&b"payload"[..]).freshness_period(10_000));
+                            let reply = signed(
+                                ndn::DataBuilder::new(i.name().clone())
+                                    .content(&b"payload"[..])
+                                    .freshness_period(10_000),
+                            );
                             let now = self.now;
                             self.schedule(now + Duration::from_millis(1), n, t.face, reply, None);
                         }
@@ -178,7 +208,11 @@ fn line() -> (Net, FaceId, FaceId) {
 #[test]
 fn fetch_over_three_nodes_takes_the_path_delay() {
     let (mut net, consumer, _) = line();
-    net.express(0, consumer, InterestBuilder::new(name("/p/a")).nonce(1).encode());
+    net.express(
+        0,
+        consumer,
+        InterestBuilder::new(name("/p/a")).nonce(1).encode(),
+    );
     net.run_until(Duration::from_secs(1));
     assert_eq!(net.data_received(), 1);
     // 2 hops each way at 10 ms, plus the producer's 1 ms
@@ -190,10 +224,18 @@ fn fetch_over_three_nodes_takes_the_path_delay() {
 #[test]
 fn cache_hit_on_the_middle_node() {
     let (mut net, consumer, consumer2) = line();
-    net.express(0, consumer, InterestBuilder::new(name("/p/a")).nonce(1).encode());
+    net.express(
+        0,
+        consumer,
+        InterestBuilder::new(name("/p/a")).nonce(1).encode(),
+    );
     net.run_until(Duration::from_secs(1));
     // a consumer at the middle node asks again: its cache answers, the producer sees nothing
-    net.express(1, consumer2, InterestBuilder::new(name("/p/a")).nonce(2).encode());
+    net.express(
+        1,
+        consumer2,
+        InterestBuilder::new(name("/p/a")).nonce(2).encode(),
+    );
     net.run_until(Duration::from_secs(2));
     assert_eq!(net.data_received(), 2);
     assert_eq!(net.served, 1);
@@ -205,10 +247,18 @@ fn cache_hit_on_the_middle_node() {
 #[test]
 fn nack_no_route_travels_back_to_the_consumer() {
     let (mut net, consumer, _) = line();
-    net.express(0, consumer, InterestBuilder::new(name("/p")).nonce(1).encode());
+    net.express(
+        0,
+        consumer,
+        InterestBuilder::new(name("/p")).nonce(1).encode(),
+    );
     // /q has no route at node 1
     net.nodes[0].add_next_hop(&name("/q"), FaceId(256), 1);
-    net.express(0, consumer, InterestBuilder::new(name("/q/x")).nonce(2).encode());
+    net.express(
+        0,
+        consumer,
+        InterestBuilder::new(name("/q/x")).nonce(2).encode(),
+    );
     net.run_until(Duration::from_secs(1));
     let nacks: Vec<_> = net
         .inbox
@@ -240,16 +290,19 @@ fn asf_moves_traffic_to_the_faster_path() {
     for i in 0..20u32 {
         let at = Duration::from_millis(300 * u64::from(i));
         net.run_until(at);
-        net.express(0, consumer, InterestBuilder::new(name(&format!("/p/{i}"))).nonce(i).encode());
+        net.express(
+            0,
+            consumer,
+            InterestBuilder::new(name(&format!("/p/{i}")))
+                .nonce(i)
+                .encode(),
+        );
     }
     net.run_until(Duration::from_secs(30));
     assert_eq!(net.data_received(), 20);
     // the first Interests go to the cheap face and probe the other; once both are measured the
     // fast path wins, so the last Interests arrive after about 2 * (5 + 5) + 1 ms
-    let last_rtts: Vec<Duration> = net.inbox[15..]
-        .iter()
-        .map(|(t, _, _)| *t)
-        .collect();
+    let last_rtts: Vec<Duration> = net.inbox[15..].iter().map(|(t, _, _)| *t).collect();
     for (k, t) in last_rtts.iter().enumerate() {
         let sent = Duration::from_millis(300 * (15 + k as u64));
         assert_eq!(*t - sent, Duration::from_millis(21), "Interest {}", 15 + k);

@@ -18,7 +18,7 @@ fn is_localhost(data: &Data) -> bool {
 }
 
 impl Forwarder {
-    pub(super) fn on_incoming_data(
+    pub(crate) fn on_incoming_data(
         &mut self,
         now: Duration,
         ingress: FaceId,
@@ -95,10 +95,10 @@ impl Forwarder {
             UnsolicitedDataPolicy::AdmitNetwork => !local_ingress,
             UnsolicitedDataPolicy::AdmitAll => true,
         };
-        let _ = ingress;
         if admit && !link.no_cache {
             self.cs.insert(now, data, name_hash);
-        } else {
+        } else if ingress != FaceId::INTERNAL {
+            // management publishes notifications whether or not anyone waits for them
             self.counters.drops.unsolicited_data += 1;
         }
     }

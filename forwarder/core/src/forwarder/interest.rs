@@ -337,7 +337,7 @@ impl Forwarder {
             f.counters.n_out_interests += 1;
         }
         if egress == FaceId::INTERNAL {
-            self.internal.push_back(interest);
+            self.internal.push_back((interest, downstream));
         } else {
             self.push_transmit(
                 egress,

@@ -9,7 +9,7 @@
 mod data;
 mod interest;
 mod nack;
-mod timers;
+pub(crate) mod timers;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -22,6 +22,7 @@ use ndn::{Data, Interest, Name};
 
 use crate::counters::ForwarderCounters;
 use crate::face::{FaceId, FaceInfo, FaceScope, FaceTable, LinkType};
+use crate::mgmt::{FaceCreateRequest, Management};
 use crate::rng::Rng;
 use crate::strategy::{Action, StrategyKind};
 use crate::table::dead_nonce_list::{self, DeadNonceList};
@@ -156,37 +157,49 @@ pub struct Transmit {
 pub enum Event {
     /// The core dropped a face's state on request (`faces/destroy`); the driver closes it.
     DestroyFace(FaceId),
+    /// Management asks for a face (`faces/create`); the driver answers with
+    /// [`Forwarder::complete_face_create`].
+    CreateFace(FaceCreateRequest),
 }
 
 /// The forwarding core.
 #[derive(Debug)]
 pub struct Forwarder {
-    config: ForwarderConfig,
-    faces: FaceTable,
-    fib: Fib,
-    pit: Pit,
-    cs: Cs,
-    dead_nonces: DeadNonceList,
-    strategy_choice: StrategyChoice,
-    measurements: Measurements,
-    counters: ForwarderCounters,
-    rng: Rng,
-    hash_key: u64,
-    timers: BinaryHeap<Reverse<(Duration, u64, Timer)>>,
-    timer_seq: u64,
-    maintenance_armed: bool,
-    transmits: VecDeque<Transmit>,
-    events: VecDeque<Event>,
-    /// Interests sent to the internal face, handled after the current input.
-    internal: VecDeque<Interest>,
+    pub(crate) config: ForwarderConfig,
+    pub(crate) faces: FaceTable,
+    pub(crate) fib: Fib,
+    pub(crate) pit: Pit,
+    pub(crate) cs: Cs,
+    pub(crate) dead_nonces: DeadNonceList,
+    pub(crate) strategy_choice: StrategyChoice,
+    pub(crate) measurements: Measurements,
+    pub(crate) counters: ForwarderCounters,
+    pub(crate) rng: Rng,
+    pub(crate) hash_key: u64,
+    pub(crate) timers: BinaryHeap<Reverse<(Duration, u64, Timer)>>,
+    pub(crate) timer_seq: u64,
+    pub(crate) maintenance_armed: bool,
+    pub(crate) transmits: VecDeque<Transmit>,
+    pub(crate) events: VecDeque<Event>,
+    /// Interests sent to the internal face (with the face they came from), handled after the
+    /// current input.
+    pub(crate) internal: VecDeque<(Interest, FaceId)>,
+    pub(crate) mgmt: Management,
     /// Scratch buffers reused per packet.
-    hashes: Vec<u64>,
-    actions: Vec<Action>,
+    pub(crate) hashes: Vec<u64>,
+    pub(crate) actions: Vec<Action>,
 }
 
 impl Forwarder {
     /// A forwarder with no faces (besides the internal one) and empty tables.
     pub fn new(config: ForwarderConfig) -> Forwarder {
+        let mut fw = Self::without_management(config);
+        let prefix = ndn::mgmt::localhost_nfd();
+        fw.add_next_hop(&prefix, FaceId::INTERNAL, 0);
+        fw
+    }
+
+    fn without_management(config: ForwarderConfig) -> Forwarder {
         let mut rng = Rng::from_seed(config.seed);
         let hash_key = rng.next_u64();
         let root_hash = Name::new().hash_with_key(hash_key);
@@ -213,6 +226,7 @@ impl Forwarder {
             transmits: VecDeque::new(),
             events: VecDeque::new(),
             internal: VecDeque::new(),
+            mgmt: Management::new(),
             hashes: Vec::with_capacity(16),
             actions: Vec::with_capacity(4),
             faces,
@@ -222,17 +236,22 @@ impl Forwarder {
 
     // ---- inputs ----
 
-    /// Add a face; returns its id.
-    pub fn add_face(&mut self, info: FaceInfo) -> FaceId {
-        self.faces.add(info)
+    /// Add a face; returns its id. A face event notification is published.
+    pub fn add_face(&mut self, now: Duration, info: FaceInfo) -> FaceId {
+        let id = self.faces.add(info);
+        self.notify_face_event(now, id, ndn::mgmt::FaceEventKind::Created);
+        id
     }
 
-    /// Remove a face and everything that refers to it (FIB next hops, PIT records,
-    /// measurements).
+    /// Remove a face and everything that refers to it (RIB routes, FIB next hops, PIT records,
+    /// measurements). A face event notification is published.
     pub fn remove_face(&mut self, now: Duration, face: FaceId) {
-        if face == FaceId::INTERNAL || self.faces.remove(face).is_none() {
+        if face == FaceId::INTERNAL || !self.faces.contains(face) {
             return;
         }
+        self.notify_face_event(now, face, ndn::mgmt::FaceEventKind::Destroyed);
+        self.faces.remove(face);
+        self.mgmt_face_removed(face);
         self.fib.remove_face(face);
         self.measurements.remove_face(face);
         for id in self.pit.ids() {
@@ -418,11 +437,10 @@ impl Forwarder {
         });
     }
 
-    /// Interests sent to the internal face are not handled yet by any dispatcher in this
-    /// build: answer each with a Nack NoRoute so the downstream learns at once.
-    fn drain_internal(&mut self, now: Duration) {
-        while let Some(interest) = self.internal.pop_front() {
-            self.on_incoming_nack(now, FaceId::INTERNAL, interest, NackReason::NoRoute);
+    /// Hand the Interests that reached the internal face to the management dispatcher.
+    pub(crate) fn drain_internal(&mut self, now: Duration) {
+        while let Some((interest, downstream)) = self.internal.pop_front() {
+            self.handle_management(now, interest, downstream);
         }
     }
 }

@@ -16,6 +16,8 @@ pub(crate) enum Timer {
     PitExpiry(PitEntryId),
     /// Age the Dead Nonce List and measurements.
     Maintenance,
+    /// A RIB route may have expired.
+    RibExpiry,
 }
 
 impl Forwarder {
@@ -39,6 +41,7 @@ impl Forwarder {
                     self.expire_interest(now, id);
                 }
             }
+            Timer::RibExpiry => self.expire_routes(now),
             Timer::Maintenance => {
                 self.maintenance_armed = false;
                 self.dead_nonces.evict(now);

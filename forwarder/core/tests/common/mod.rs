@@ -49,6 +49,7 @@ impl Harness {
     pub fn face(&mut self, scope: FaceScope, link: LinkType) -> FaceId {
         let n = self.fw.faces().len();
         self.fw.add_face(
+            self.now,
             FaceInfo::new(format!("test://{n}"), "test://local", scope).with_link_type(link),
         )
     }

@@ -1,0 +1,316 @@
+//! Face URIs as NFD writes them: `udp4://192.0.2.1:6363`, `tcp6://[2001:db8::1]:6363`,
+//! `unix:///run/nfd/nfd.sock`, `ws://0.0.0.0:9696`, `fd://12`, `internal://`.
+//! Parsing and printing only; resolving host names is the caller's business.
+
+use std::fmt;
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+
+/// The NDN port for UDP and TCP.
+pub const DEFAULT_PORT: u16 = 6363;
+/// The default WebSocket port.
+pub const DEFAULT_WS_PORT: u16 = 9696;
+
+/// The scheme of a face URI.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// `udp://` (address family from the host).
+    Udp,
+    /// `udp4://`.
+    Udp4,
+    /// `udp6://`.
+    Udp6,
+    /// `tcp://` (address family from the host).
+    Tcp,
+    /// `tcp4://`.
+    Tcp4,
+    /// `tcp6://`.
+    Tcp6,
+    /// `unix://` followed by an absolute path.
+    Unix,
+    /// `ws://` (a WebSocket server or client address).
+    Ws,
+    /// `wss://`.
+    Wss,
+    /// `wsclient://` (NFD's name for the remote end of a WebSocket face).
+    WsClient,
+    /// `fd://N` (NFD's name for the remote end of a Unix stream face).
+    Fd,
+    /// `internal://`.
+    Internal,
+    /// `contentstore://`.
+    ContentStore,
+    /// `null://`.
+    Null,
+    /// `dev://ifname` (Ethernet).
+    Dev,
+    /// `ether://[mac]`.
+    Ether,
+}
+
+impl Scheme {
+    fn as_str(&self) -> &'static str {
+        match self {
+            Scheme::Udp => "udp",
+            Scheme::Udp4 => "udp4",
+            Scheme::Udp6 => "udp6",
+            Scheme::Tcp => "tcp",
+            Scheme::Tcp4 => "tcp4",
+            Scheme::Tcp6 => "tcp6",
+            Scheme::Unix => "unix",
+            Scheme::Ws => "ws",
+            Scheme::Wss => "wss",
+            Scheme::WsClient => "wsclient",
+            Scheme::Fd => "fd",
+            Scheme::Internal => "internal",
+            Scheme::ContentStore => "contentstore",
+            Scheme::Null => "null",
+            Scheme::Dev => "dev",
+            Scheme::Ether => "ether",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Scheme> {
+        Some(match s {
+            "udp" => Scheme::Udp,
+            "udp4" => Scheme::Udp4,
+            "udp6" => Scheme::Udp6,
+            "tcp" => Scheme::Tcp,
+            "tcp4" => Scheme::Tcp4,
+            "tcp6" => Scheme::Tcp6,
+            "unix" => Scheme::Unix,
+            "ws" => Scheme::Ws,
+            "wss" => Scheme::Wss,
+            "wsclient" => Scheme::WsClient,
+            "fd" => Scheme::Fd,
+            "internal" => Scheme::Internal,
+            "contentstore" => Scheme::ContentStore,
+            "null" => Scheme::Null,
+            "dev" => Scheme::Dev,
+            "ether" => Scheme::Ether,
+            _ => return None,
+        })
+    }
+
+    /// True for the UDP schemes.
+    pub fn is_udp(&self) -> bool {
+        matches!(self, Scheme::Udp | Scheme::Udp4 | Scheme::Udp6)
+    }
+
+    /// True for the TCP schemes.
+    pub fn is_tcp(&self) -> bool {
+        matches!(self, Scheme::Tcp | Scheme::Tcp4 | Scheme::Tcp6)
+    }
+}
+
+/// A parsed face URI.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FaceUri {
+    /// The scheme.
+    pub scheme: Scheme,
+    /// Host (IP literal without brackets, host name, fd number, or interface).
+    pub host: String,
+    /// Port, when the scheme has one.
+    pub port: Option<u16>,
+    /// Path (Unix sockets).
+    pub path: String,
+}
+
+/// Why a string is not a face URI.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid face URI {uri:?}: {reason}")]
+pub struct FaceUriError {
+    /// The text.
+    pub uri: String,
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
+impl FaceUri {
+    /// A URI for a socket address with the given scheme family (`udp`/`tcp`/`ws`): `udp4` or
+    /// `udp6` by address family, likewise for TCP.
+    pub fn from_socket_addr(kind: &str, addr: SocketAddr) -> FaceUri {
+        let v6 = addr.is_ipv6();
+        let scheme = match (kind, v6) {
+            ("udp", false) => Scheme::Udp4,
+            ("udp", true) => Scheme::Udp6,
+            ("tcp", false) => Scheme::Tcp4,
+            ("tcp", true) => Scheme::Tcp6,
+            ("wsclient", _) => Scheme::WsClient,
+            _ => Scheme::Ws,
+        };
+        FaceUri {
+            scheme,
+            host: addr.ip().to_string(),
+            port: Some(addr.port()),
+            path: String::new(),
+        }
+    }
+
+    /// A `unix://` URI for a socket path.
+    pub fn unix(path: impl Into<String>) -> FaceUri {
+        FaceUri {
+            scheme: Scheme::Unix,
+            host: String::new(),
+            port: None,
+            path: path.into(),
+        }
+    }
+
+    /// The socket address when the host is an IP literal and a port is known.
+    pub fn socket_addr(&self) -> Option<SocketAddr> {
+        let ip: IpAddr = self.host.parse().ok()?;
+        Some(SocketAddr::new(ip, self.port?))
+    }
+
+    /// Parse a face URI. `udp`, `tcp` and `ws` URIs without a port get the NDN default.
+    pub fn parse(uri: &str) -> Result<FaceUri, FaceUriError> {
+        let err = |reason| FaceUriError {
+            uri: uri.to_owned(),
+            reason,
+        };
+        let (scheme_text, rest) = uri.split_once("://").ok_or(err("expected SCHEME://..."))?;
+        let scheme = Scheme::parse(scheme_text).ok_or(err("unknown scheme"))?;
+        match scheme {
+            Scheme::Unix => {
+                if !rest.starts_with('/') {
+                    return Err(err("a unix:// URI needs an absolute path"));
+                }
+                Ok(FaceUri::unix(rest))
+            }
+            Scheme::Internal | Scheme::ContentStore | Scheme::Null => Ok(FaceUri {
+                scheme,
+                host: String::new(),
+                port: None,
+                path: String::new(),
+            }),
+            Scheme::Fd | Scheme::Dev | Scheme::Ether => Ok(FaceUri {
+                scheme,
+                host: rest.to_owned(),
+                port: None,
+                path: String::new(),
+            }),
+            _ => {
+                let rest = rest.trim_end_matches('/');
+                let (host, port) = if let Some(stripped) = rest.strip_prefix('[') {
+                    let (h, after) = stripped.split_once(']').ok_or(err("unclosed '['"))?;
+                    let port = match after.strip_prefix(':') {
+                        Some(p) => Some(p),
+                        None if after.is_empty() => None,
+                        None => return Err(err("unexpected text after ']'")),
+                    };
+                    (h.to_owned(), port)
+                } else {
+                    match rest.rsplit_once(':') {
+                        Some((h, p)) if !h.contains(':') => (h.to_owned(), Some(p)),
+                        Some(_) => return Err(err("IPv6 addresses go in brackets")),
+                        None => (rest.to_owned(), None),
+                    }
+                };
+                if host.is_empty() {
+                    return Err(err("missing host"));
+                }
+                let port = match port {
+                    Some(p) => Some(p.parse::<u16>().map_err(|_| err("bad port"))?),
+                    None => Some(match scheme {
+                        Scheme::Ws | Scheme::Wss | Scheme::WsClient => DEFAULT_WS_PORT,
+                        _ => DEFAULT_PORT,
+                    }),
+                };
+                if let Ok(ip) = host.parse::<IpAddr>() {
+                    let family_ok = match scheme {
+                        Scheme::Udp4 | Scheme::Tcp4 => ip.is_ipv4(),
+                        Scheme::Udp6 | Scheme::Tcp6 => ip.is_ipv6(),
+                        _ => true,
+                    };
+                    if !family_ok {
+                        return Err(err("address family does not match the scheme"));
+                    }
+                }
+                Ok(FaceUri {
+                    scheme,
+                    host,
+                    port,
+                    path: String::new(),
+                })
+            }
+        }
+    }
+}
+
+impl FromStr for FaceUri {
+    type Err = FaceUriError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FaceUri::parse(s)
+    }
+}
+
+impl fmt::Display for FaceUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://", self.scheme.as_str())?;
+        match self.scheme {
+            Scheme::Unix => f.write_str(&self.path),
+            _ => {
+                if self.host.contains(':') {
+                    write!(f, "[{}]", self.host)?;
+                } else {
+                    f.write_str(&self.host)?;
+                }
+                match self.port {
+                    Some(p) => write!(f, ":{p}"),
+                    None => Ok(()),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips() {
+        for s in [
+            "udp4://127.0.0.1:6363",
+            "udp6://[::1]:6363",
+            "tcp4://192.0.2.7:1234",
+            "tcp6://[2001:db8::1]:6363",
+            "unix:///run/nfd/nfd.sock",
+            "ws://0.0.0.0:9696",
+            "wsclient://127.0.0.1:5555",
+            "fd://17",
+            "internal://",
+            "udp://example.net:6363",
+        ] {
+            assert_eq!(FaceUri::parse(s).unwrap().to_string(), s);
+        }
+        assert_eq!(
+            FaceUri::parse("tcp4://10.0.0.1").unwrap().to_string(),
+            "tcp4://10.0.0.1:6363"
+        );
+        assert_eq!(
+            FaceUri::parse("udp4://127.0.0.1:6363")
+                .unwrap()
+                .socket_addr(),
+            Some("127.0.0.1:6363".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn bad_uris() {
+        for s in [
+            "127.0.0.1:6363",
+            "foo://x",
+            "udp4://[::1]:6363",
+            "udp6://127.0.0.1:1",
+            "tcp4://1.2.3.4:99999",
+            "unix://relative",
+            "udp4://::1:6363",
+            "tcp4://:6363",
+        ] {
+            assert!(FaceUri::parse(s).is_err(), "{s}");
+        }
+    }
+}
