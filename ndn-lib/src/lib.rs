@@ -2,9 +2,12 @@
 //!
 //! Wire formats (NDN Packet Format v0.3 and NDNLPv2), names, signatures, keys and NFD management
 //! encodings. Everything here is sans-IO: nothing reads the clock, draws operating-system
-//! randomness or touches a socket; time and randomness are arguments.
+//! randomness or touches a socket; time and randomness are arguments. The one exception is
+//! [`keychain`], whose [`FileKeychain`](keychain::FileKeychain) keeps keys in a directory and
+//! whose `os` helpers read the environment and the OS random number generator for binaries.
 
 pub mod face_uri;
+pub mod keychain;
 pub mod lp;
 pub mod mgmt;
 pub mod name;
