@@ -18,6 +18,16 @@ use ndn_fw::{
 
 type NodeId = usize;
 
+/// A packet arriving at (time, sequence, node, face), with its Nack reason if it is a Nack.
+type Delivery = (
+    Duration,
+    u64,
+    NodeId,
+    FaceId,
+    Bytes,
+    Option<ndn::lp::NackReason>,
+);
+
 struct Net {
     nodes: Vec<Forwarder>,
     /// (node, face) -> (peer node, peer face, delay, up)
@@ -29,16 +39,7 @@ struct Net {
     inbox: Vec<(Duration, NodeId, OutPacket)>,
     /// Interests that reached producers.
     served: usize,
-    queue: BinaryHeap<
-        Reverse<(
-            Duration,
-            u64,
-            NodeId,
-            FaceId,
-            Bytes,
-            Option<ndn::lp::NackReason>,
-        )>,
-    >,
+    queue: BinaryHeap<Reverse<Delivery>>,
     seq: u64,
     now: Duration,
 }
