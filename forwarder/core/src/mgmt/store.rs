@@ -37,24 +37,14 @@ impl Store {
         }
     }
 
-    /// Data answering `interest` (exact name, or the first under it with CanBePrefix).
+    /// Data named exactly as `interest` asks: a segment of a dataset version, or a numbered
+    /// notification. (A request without version always gets a fresh dataset; one without
+    /// sequence number waits for the next notification.)
     pub(super) fn find(&mut self, now: Duration, interest: &Interest) -> Option<Bytes> {
         self.expire(now);
-        let key = interest.name().value();
-        if let Some((w, _)) = self.by_name.get(key) {
-            return Some(w.clone());
-        }
-        if !interest.can_be_prefix() {
-            return None;
-        }
         self.by_name
-            .range::<[u8], _>((
-                std::ops::Bound::Included(&key[..]),
-                std::ops::Bound::Unbounded,
-            ))
-            .take_while(|(k, _)| k.starts_with(key))
-            .map(|(_, (w, _))| w.clone())
-            .next()
+            .get(interest.name().value())
+            .map(|(w, _)| w.clone())
     }
 
     fn expire(&mut self, now: Duration) {
