@@ -11,7 +11,7 @@ use super::timers::Timer;
 use super::{Forwarder, LinkFields, OutPacket};
 use crate::face::{FaceId, LinkType};
 use crate::strategy::{Action, StrategyContext, would_violate_scope};
-use crate::table::{NextHop, PitEntryId};
+use crate::table::{Fib, NextHop, PitEntryId};
 
 /// Which strategy trigger to run.
 pub(super) enum Trigger<'a> {
@@ -19,10 +19,6 @@ pub(super) enum Trigger<'a> {
     Nack(NackReason),
     BeforeSatisfy(&'a Data),
     BeforeExpire,
-}
-
-fn is_localhost(name: &Name) -> bool {
-    name.get(0).is_some_and(|c| c.value() == b"localhost")
 }
 
 impl Forwarder {
@@ -42,7 +38,7 @@ impl Forwarder {
             None => return,
         };
         // /localhost Interests never come from a non-local face
-        if !local_ingress && is_localhost(interest.name()) {
+        if !local_ingress && Self::is_localhost(interest.name()) {
             self.counters.drops.localhost_violation += 1;
             return;
         }
@@ -149,7 +145,11 @@ impl Forwarder {
     ) -> bool {
         match self.cs.lookup(now, interest, hashes) {
             Some(hit) => {
-                self.on_content_store_hit(now, ingress, hit.wire);
+                // the cached Data's first name component is the Interest's (the Interest name is
+                // the Data name, a prefix of it, or it plus a digest; an Interest whose only
+                // component is a digest names Data with the empty name: neither is /localhost)
+                let localhost = Self::is_localhost(interest.name());
+                self.on_content_store_hit(now, ingress, hit.wire, localhost);
                 true
             }
             None => false,
@@ -158,9 +158,15 @@ impl Forwarder {
 
     /// Content store hit: the strategy's default `after_content_store_hit` sends the Data back to
     /// the downstream; no PIT entry is kept.
-    fn on_content_store_hit(&mut self, now: Duration, ingress: FaceId, wire: Bytes) {
+    fn on_content_store_hit(
+        &mut self,
+        now: Duration,
+        ingress: FaceId,
+        wire: Bytes,
+        localhost: bool,
+    ) {
         self.counters.n_satisfied_interests += 1;
-        self.on_outgoing_data(now, ingress, wire, FaceId::CONTENT_STORE);
+        self.on_outgoing_data(now, ingress, wire, FaceId::CONTENT_STORE, localhost);
     }
 
     fn on_content_store_miss(
@@ -198,33 +204,6 @@ impl Forwarder {
         self.run_strategy(now, id, ingress, hashes, Trigger::Interest(interest));
     }
 
-    /// Find the next hops for a name: the FIB's longest-prefix match, or, when the name has no
-    /// route, the first forwarding-hint delegation that has one.
-    fn lookup_next_hops(
-        &self,
-        interest_hint: &[Name],
-        name: &Name,
-        hashes: &[u64],
-    ) -> (Vec<NextHop>, Option<(Name, u64)>) {
-        if let Some((prefix, e)) = self.fib.longest_prefix_match(name, hashes)
-            && !e.next_hops().is_empty()
-        {
-            let h = hashes.get(prefix.len()).copied().unwrap_or(0);
-            return (e.next_hops().to_vec(), Some((prefix.clone(), h)));
-        }
-        let mut hint_hashes = Vec::new();
-        for delegation in interest_hint {
-            delegation.prefix_hashes_into(self.hash_key, &mut hint_hashes);
-            if let Some((prefix, e)) = self.fib.longest_prefix_match(delegation, &hint_hashes)
-                && !e.next_hops().is_empty()
-            {
-                let h = hint_hashes.get(prefix.len()).copied().unwrap_or(0);
-                return (e.next_hops().to_vec(), Some((prefix.clone(), h)));
-            }
-        }
-        (Vec::new(), None)
-    }
-
     /// Run a strategy trigger for a PIT entry, then carry out the actions it took.
     pub(super) fn run_strategy(
         &mut self,
@@ -237,29 +216,34 @@ impl Forwarder {
         let Some(entry) = self.pit.get(id) else {
             return;
         };
-        let name = entry.name().clone();
-        let hint: Vec<Name> = entry.interest().forwarding_hint().to_vec();
+        let name = entry.name();
         // the hashes given are those of the packet's name; the entry's name is a prefix of it
         // (or the packet's full name): recompute when they do not fit
-        let own;
+        let mut own = std::mem::take(&mut self.entry_hashes);
         let hashes = if hashes.len() == name.len() + 1 {
             hashes
         } else {
-            let mut v = Vec::new();
-            name.prefix_hashes_into(self.hash_key, &mut v);
-            own = v;
+            name.prefix_hashes_into(self.hash_key, &mut own);
             &own
         };
-        let strategy = self.strategy_choice.find_effective(&name, hashes);
-        let (hops, prefix) = self.lookup_next_hops(&hint, &name, hashes);
+        let strategy = self.strategy_choice.find_effective(name, hashes);
+        // next hops and their prefix are borrowed from the FIB, which the strategy cannot change
+        let (hops, prefix) = lookup_next_hops(
+            &self.fib,
+            self.hash_key,
+            entry.interest().forwarding_hint(),
+            name,
+            hashes,
+        );
+        self.entry_hashes = own;
         let Some(entry) = self.pit.get_mut(id) else {
             return;
         };
         let mut ctx = StrategyContext::new(
             now,
             &self.faces,
-            &hops,
-            prefix.as_ref().map(|(p, h)| (p, *h)),
+            hops,
+            prefix,
             &mut self.measurements,
             &mut self.rng,
             &mut self.actions,
@@ -286,7 +270,12 @@ impl Forwarder {
                 Action::SendInterest { face, interest } => {
                     self.on_outgoing_interest(now, id, face, interest)
                 }
-                Action::SendData { face, wire } => self.on_outgoing_data(now, face, wire, ingress),
+                Action::SendData { face, wire } => {
+                    let localhost = Data::decode(wire.clone())
+                        .map(|d| Self::is_localhost(d.name()))
+                        .unwrap_or(true);
+                    self.on_outgoing_data(now, face, wire, ingress, localhost)
+                }
                 Action::SendNack { face, reason } => self.on_outgoing_nack(now, id, face, reason),
                 Action::RejectPendingInterest => reject = true,
             }
@@ -381,4 +370,33 @@ impl Forwarder {
             f.counters.n_out_nacks += 1;
         }
     }
+}
+
+/// Find the next hops for a name: the FIB's longest-prefix match, or, when the name has no
+/// route, the first forwarding-hint delegation that has one. Returns the next hops and the FIB
+/// prefix they belong to, with its hash.
+fn lookup_next_hops<'f>(
+    fib: &'f Fib,
+    hash_key: u64,
+    interest_hint: &[Name],
+    name: &Name,
+    hashes: &[u64],
+) -> (&'f [NextHop], Option<(&'f Name, u64)>) {
+    if let Some((prefix, e)) = fib.longest_prefix_match(name, hashes)
+        && !e.next_hops().is_empty()
+    {
+        let h = hashes.get(prefix.len()).copied().unwrap_or(0);
+        return (e.next_hops(), Some((prefix, h)));
+    }
+    let mut hint_hashes = Vec::new();
+    for delegation in interest_hint {
+        delegation.prefix_hashes_into(hash_key, &mut hint_hashes);
+        if let Some((prefix, e)) = fib.longest_prefix_match(delegation, &hint_hashes)
+            && !e.next_hops().is_empty()
+        {
+            let h = hint_hashes.get(prefix.len()).copied().unwrap_or(0);
+            return (e.next_hops(), Some((prefix, h)));
+        }
+    }
+    (&[], None)
 }

@@ -26,7 +26,7 @@ use crate::mgmt::{FaceCreateRequest, Management};
 use crate::rng::Rng;
 use crate::strategy::{Action, StrategyKind};
 use crate::table::dead_nonce_list::{self, DeadNonceList};
-use crate::table::{Cs, Fib, Measurements, NextHop, Pit, StrategyChoice};
+use crate::table::{Cs, Fib, Measurements, NextHop, Pit, PitEntryId, StrategyChoice};
 use timers::Timer;
 
 /// What to do with Data that matches no PIT entry (NFD's unsolicited Data policy).
@@ -185,9 +185,14 @@ pub struct Forwarder {
     /// current input.
     pub(crate) internal: VecDeque<(Interest, FaceId)>,
     pub(crate) mgmt: Management,
-    /// Scratch buffers reused per packet.
+    /// Scratch buffers reused per packet, so the forwarding path does not allocate: prefix
+    /// hashes of the packet's name, of a PIT entry's name when it differs, strategy actions,
+    /// PIT entries a Data satisfies, and the downstreams it goes to.
     pub(crate) hashes: Vec<u64>,
+    pub(crate) entry_hashes: Vec<u64>,
     pub(crate) actions: Vec<Action>,
+    pub(crate) matches: Vec<PitEntryId>,
+    pub(crate) downstreams: Vec<FaceId>,
 }
 
 impl Forwarder {
@@ -228,7 +233,10 @@ impl Forwarder {
             internal: VecDeque::new(),
             mgmt: Management::new(),
             hashes: Vec::with_capacity(16),
+            entry_hashes: Vec::with_capacity(16),
             actions: Vec::with_capacity(4),
+            matches: Vec::with_capacity(4),
+            downstreams: Vec::with_capacity(4),
             faces,
             config,
         }
@@ -417,6 +425,11 @@ impl Forwarder {
     }
 
     // ---- helpers shared by the pipelines ----
+
+    /// True when the first component of `name` is `localhost` (the scope rules' test).
+    pub(crate) fn is_localhost(name: &Name) -> bool {
+        name.get(0).is_some_and(|c| c.value() == b"localhost")
+    }
 
     fn count_malformed(&mut self, face: FaceId) {
         self.counters.drops.malformed += 1;

@@ -413,6 +413,19 @@ impl Pit {
         full_name_hash: impl FnOnce() -> (Name, u64),
     ) -> Vec<PitEntryId> {
         let mut out = Vec::new();
+        self.data_matches_into(data, hashes, full_name_hash, &mut out);
+        out
+    }
+
+    /// [`data_matches`](Self::data_matches) into a buffer the caller reuses (cleared first).
+    pub fn data_matches_into(
+        &self,
+        data: &Data,
+        hashes: &[u64],
+        full_name_hash: impl FnOnce() -> (Name, u64),
+        out: &mut Vec<PitEntryId>,
+    ) {
+        out.clear();
         let name = data.name();
         let n = name.len();
         let lowest = if self.n_can_be_prefix > 0 { 0 } else { n };
@@ -434,7 +447,6 @@ impl Pit {
                 out.extend(v.iter().filter(|&&i| i != NONE).map(|&i| self.id_of(i)));
             }
         }
-        out
     }
 
     /// Ids of all entries, in slot order (deterministic).
