@@ -1,5 +1,6 @@
 //! The forwarder's tables.
 
+mod critbit;
 pub mod cs;
 pub mod dead_nonce_list;
 pub mod fib;
