@@ -123,6 +123,32 @@ impl<'a> Reader<'a> {
     /// Decode one whole TLV element.
     #[inline]
     pub fn read_element(&mut self) -> Result<Element<'a>, DecodeError> {
+        // fast path: one-byte TLV-TYPE and TLV-LENGTH (always the shortest form), value in
+        // bounds; everything else, errors included, takes the general path
+        if let Some(&[t, l]) = self.buf.get(self.pos..self.pos + 2)
+            && t < 253
+            && l < 253
+        {
+            let start = self.pos + 2;
+            let end = start + usize::from(l);
+            if let Some(value) = self.buf.get(start..end) {
+                let offset = self.base + self.pos;
+                self.pos = end;
+                return Ok(Element {
+                    tlv_type: u64::from(t),
+                    value,
+                    offset,
+                    value_offset: self.base + start,
+                    end: self.base + end,
+                });
+            }
+        }
+        self.read_element_general()
+    }
+
+    /// [`read_element`](Self::read_element) for any VAR-NUMBER form and every error.
+    #[inline(never)]
+    fn read_element_general(&mut self) -> Result<Element<'a>, DecodeError> {
         let offset = self.offset();
         let save = self.pos;
         let tlv_type = self.read_var_number()?;
@@ -194,5 +220,36 @@ impl<'a> Iterator for Reader<'a> {
             self.pos = self.buf.len();
         }
         Some(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// The fast path gives exactly what the general path gives, on any bytes.
+        #[test]
+        fn fast_path_agrees_with_general_path(
+            buf in prop::collection::vec(any::<u8>(), 0..12),
+            biased in prop::collection::vec(prop::sample::select(vec![0u8, 1, 2, 252, 253, 254, 255]), 0..6),
+            base in 0usize..100,
+        ) {
+            for bytes in [&buf, &biased] {
+                let mut fast = Reader { buf: bytes, pos: 0, base };
+                let mut general = fast.clone();
+                loop {
+                    let a = fast.read_element();
+                    let b = general.read_element_general();
+                    prop_assert_eq!(&a, &b);
+                    prop_assert_eq!(fast.pos, general.pos);
+                    if a.is_err() || fast.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
     }
 }
