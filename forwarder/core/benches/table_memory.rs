@@ -28,6 +28,7 @@ use common::{data_wire, fib_prefixes, interest_wire, under};
 
 static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
 static LIVE_BLOCKS: AtomicIsize = AtomicIsize::new(0);
+static CALLS: AtomicIsize = AtomicIsize::new(0);
 
 struct Counting;
 
@@ -40,6 +41,7 @@ unsafe impl GlobalAlloc for Counting {
         if !p.is_null() {
             LIVE_BYTES.fetch_add(layout.size() as isize, Ordering::Relaxed);
             LIVE_BLOCKS.fetch_add(1, Ordering::Relaxed);
+            CALLS.fetch_add(1, Ordering::Relaxed);
         }
         p
     }
@@ -216,6 +218,52 @@ fn forwarder_pit_row(n: usize) -> Row {
     }
 }
 
+/// Allocator calls per Interest -> Data exchange through the forwarder, in the steady state
+/// (content store full, so each exchange also evicts).
+fn exchange_allocations() {
+    let now = Duration::from_secs(1);
+    let mut fw = Forwarder::new(ForwarderConfig::default());
+    let info = |r: &str| FaceInfo::new(r, "udp4://192.0.2.254:6363", FaceScope::NonLocal);
+    let consumer = fw.add_face(now, info("udp4://192.0.2.1:6363"));
+    let producer = fw.add_face(now, info("udp4://192.0.2.2:6363"));
+    let prefix = Name::from_uri("/example/video/stream").unwrap();
+    fw.add_next_hop(&prefix, producer, 10);
+    let mut seq = 0u64;
+    let mut batch = |n: usize| -> Vec<(Bytes, Bytes)> {
+        (0..n)
+            .map(|_| {
+                seq += 1;
+                let name = prefix.append_sequence_num(seq);
+                (
+                    exact(interest_wire(&name, seq as u32)),
+                    exact(data_wire(&name, 100)),
+                )
+            })
+            .collect()
+    };
+    let run = |fw: &mut Forwarder, packets: Vec<(Bytes, Bytes)>| {
+        for (i, d) in packets {
+            fw.handle_packet(now, consumer, i, LinkFields::default());
+            while fw.poll_transmit().is_some() {}
+            fw.handle_packet(now, producer, d, LinkFields::default());
+            while fw.poll_transmit().is_some() {}
+        }
+    };
+    let capacity = fw.cs().capacity_packets();
+    run(&mut fw, batch(capacity + 1000));
+    let n = 10_000;
+    let packets = batch(n);
+    let c0 = CALLS.load(Ordering::Relaxed);
+    run(&mut fw, packets);
+    let calls = CALLS.load(Ordering::Relaxed) - c0;
+    assert_eq!(fw.counters().n_out_data as usize, capacity + 1000 + n);
+    println!();
+    println!(
+        "Interest -> Data exchange through the Forwarder, CS full (steady state): {:.2} allocator calls per exchange ({n} exchanges)",
+        calls as f64 / n as f64
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; any other argument is ignored
     println!("| table | entries | wire bytes/entry | overhead bytes/entry | allocations/entry |");
@@ -227,4 +275,5 @@ fn main() {
         pit_row(n).print();
     }
     forwarder_pit_row(100_000).print();
+    exchange_allocations();
 }

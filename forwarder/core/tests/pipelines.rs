@@ -247,6 +247,45 @@ fn nack_from_every_upstream_goes_downstream_with_least_severe_reason() {
 }
 
 #[test]
+fn nack_goes_to_each_downstream_with_its_own_interest() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up, 1);
+    h.send(a, interest("/x", 1).encode());
+    h.send(b, interest("/x", 2).encode());
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(up, "interest")]);
+    h.send_nack(up, ts[0].packet.wire().clone(), NackReason::NoRoute);
+    let got: Vec<_> = h
+        .transmits()
+        .iter()
+        .map(|t| (t.face, nack_reason(t), out_interest(t).nonce()))
+        .collect();
+    let no_route = Some(NackReason::NoRoute);
+    assert_eq!(got, vec![(a, no_route, Some(1)), (b, no_route, Some(2))]);
+}
+
+#[test]
+fn asf_retries_a_nacked_interest_on_an_untried_next_hop_with_the_downstream_nonce() {
+    let mut h = Harness::new();
+    let (a, u1, u2, u3) = (h.remote(), h.remote(), h.remote(), h.remote());
+    for (f, c) in [(u1, 1), (u2, 2), (u3, 3)] {
+        h.route("/p", f, c);
+    }
+    h.fw.set_strategy(&name("/p"), ndn_fw::StrategyKind::Asf);
+    h.send(a, interest("/p/1", 7).hop_limit(9).encode());
+    // the best next hop, and a probe to an unmeasured one
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(u1, "interest"), (u2, "interest")]);
+    h.send_nack(u1, ts[0].packet.wire().clone(), NackReason::Congestion);
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(u3, "interest")]);
+    let retried = out_interest(&ts[0]);
+    assert_eq!(retried.nonce(), Some(7));
+    assert_eq!(retried.hop_limit(), Some(8));
+}
+
+#[test]
 fn nack_with_stale_nonce_is_ignored() {
     let mut h = Harness::new();
     let (a, up) = (h.remote(), h.remote());

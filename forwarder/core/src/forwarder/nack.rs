@@ -65,7 +65,7 @@ impl Forwarder {
         let Some(record) = entry.in_record(egress) else {
             return;
         };
-        let wire = record.interest.wire().clone();
+        let wire = record.wire.clone();
         entry.remove_in_record(egress);
         self.count_out_nack(egress);
         if egress == FaceId::INTERNAL {

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use ndn::lp::NackReason;
 use ndn::{Data, Interest, Name};
 
@@ -27,8 +28,10 @@ pub struct InRecord {
     pub last_renewed: Duration,
     /// When this record expires (arrival + InterestLifetime).
     pub expiry: Duration,
-    /// The last Interest received from this face (returned in a Nack).
-    pub interest: Interest,
+    /// The wire of the last Interest received from this face, as the forwarder passes it on
+    /// (returned in a Nack). Only the wire is kept: the entry's [`PitEntry::interest`] has the
+    /// decoded name and selectors, which every Interest of the entry shares.
+    pub wire: Bytes,
 }
 
 /// An upstream the entry's Interest was sent to.
@@ -126,14 +129,14 @@ impl PitEntry {
                 r.nonce = nonce;
                 r.last_renewed = now;
                 r.expiry = expiry;
-                r.interest = interest.clone();
+                r.wire = interest.wire().clone();
             }
             None => self.in_records.push(InRecord {
                 face,
                 nonce,
                 last_renewed: now,
                 expiry,
-                interest: interest.clone(),
+                wire: interest.wire().clone(),
             }),
         }
     }
