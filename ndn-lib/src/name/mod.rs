@@ -24,16 +24,84 @@ pub use uri::UriError;
 
 /// Components beyond this count are still supported; below it decoding avoids a temporary vector.
 const INLINE_COMPONENTS: usize = 32;
+/// Names of at most this many components, and at most 65535 bytes, keep their component offsets
+/// inline: decoding, cloning and dropping them touch no allocator and no reference count.
+const INLINE_ENDS: usize = 11;
+
+/// End offset (within the name's TLV-VALUE) of each component.
+#[derive(Clone)]
+enum Ends {
+    /// The usual short name.
+    Inline { ends: [u16; INLINE_ENDS], len: u8 },
+    /// Any name; `len` may be less than the number of offsets (a prefix shares them).
+    Shared { ends: Arc<[u32]>, len: u32 },
+}
+
+impl Ends {
+    const EMPTY: Ends = Ends::Inline {
+        ends: [0; INLINE_ENDS],
+        len: 0,
+    };
+
+    fn len(&self) -> usize {
+        match self {
+            Ends::Inline { len, .. } => usize::from(*len),
+            Ends::Shared { len, .. } => *len as usize,
+        }
+    }
+
+    /// End offset of component `i`.
+    #[inline]
+    fn get(&self, i: usize) -> Option<usize> {
+        if i >= self.len() {
+            return None;
+        }
+        match self {
+            Ends::Inline { ends, .. } => ends.get(i).map(|&e| usize::from(e)),
+            Ends::Shared { ends, .. } => ends.get(i).map(|&e| e as usize),
+        }
+    }
+
+    /// The offsets of the first `n` components (`n <= len()`).
+    fn truncated(&self, n: usize) -> Ends {
+        match self {
+            Ends::Inline { ends, .. } => Ends::Inline {
+                ends: *ends,
+                len: n as u8,
+            },
+            Ends::Shared { ends, .. } => Ends::Shared {
+                ends: ends.clone(),
+                len: n as u32,
+            },
+        }
+    }
+
+    fn from_slice(ends: &[u32], value_len: usize) -> Ends {
+        if ends.len() <= INLINE_ENDS && value_len <= usize::from(u16::MAX) {
+            let mut inline = [0u16; INLINE_ENDS];
+            for (slot, &e) in inline.iter_mut().zip(ends) {
+                *slot = e as u16;
+            }
+            Ends::Inline {
+                ends: inline,
+                len: ends.len() as u8,
+            }
+        } else {
+            Ends::Shared {
+                ends: Arc::from(ends),
+                len: ends.len() as u32,
+            }
+        }
+    }
+}
 
 /// An NDN name. Cheap to clone; prefixes share storage with the name they come from.
 #[derive(Clone)]
 pub struct Name {
     /// Concatenated component TLVs (the Name's TLV-VALUE).
     value: Bytes,
-    /// End offset (within `value`) of each component; may be longer than `len` for a prefix.
-    ends: Arc<[u32]>,
-    /// Number of components in this name.
-    len: u32,
+    /// Where each component ends; their count is the number of components.
+    ends: Ends,
 }
 
 impl Name {
@@ -41,8 +109,7 @@ impl Name {
     pub fn new() -> Name {
         Name {
             value: Bytes::new(),
-            ends: Arc::from(&[][..]),
-            len: 0,
+            ends: Ends::EMPTY,
         }
     }
 
@@ -75,16 +142,12 @@ impl Name {
             }
             n += 1;
         }
-        let ends: Arc<[u32]> = if n <= INLINE_COMPONENTS {
-            Arc::from(&inline[..n])
+        let ends = if n <= INLINE_COMPONENTS {
+            Ends::from_slice(&inline[..n], value.len())
         } else {
-            Arc::from(spill)
+            Ends::from_slice(&spill, value.len())
         };
-        Ok(Name {
-            value,
-            ends,
-            len: n as u32,
-        })
+        Ok(Name { value, ends })
     }
 
     /// Decode a whole Name element (type 7) that must fill `wire` exactly.
@@ -137,12 +200,12 @@ impl Name {
 
     /// Number of components.
     pub fn len(&self) -> usize {
-        self.len as usize
+        self.ends.len()
     }
 
     /// True for the empty name `/`.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// The TLV-VALUE of the Name element: the concatenated component TLVs.
@@ -155,12 +218,8 @@ impl Name {
         if i >= self.len() {
             return None;
         }
-        let start = if i == 0 {
-            0
-        } else {
-            *self.ends.get(i - 1)? as usize
-        };
-        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1)? };
+        let end = self.ends.get(i)?;
         let tlv = self.value.get(start..end)?;
         let mut r = Reader::new(tlv);
         let e = r.read_element().ok()?;
@@ -193,12 +252,11 @@ impl Name {
         let end = if n == 0 {
             0
         } else {
-            self.ends.get(n - 1).copied().unwrap_or(0) as usize
+            self.ends.get(n - 1).unwrap_or(0)
         };
         Name {
             value: self.value.slice(..end),
-            ends: self.ends.clone(),
-            len: n as u32,
+            ends: self.ends.truncated(n),
         }
     }
 
@@ -210,7 +268,7 @@ impl Name {
         }
         let end = match n.checked_sub(1) {
             None => 0,
-            Some(i) => self.ends.get(i).copied().unwrap_or(0) as usize,
+            Some(i) => self.ends.get(i).unwrap_or(0),
         };
         self.value.get(..end).unwrap_or_default()
     }
@@ -222,7 +280,7 @@ impl Name {
 
     /// True when every component of `self` starts `other` (a name is a prefix of itself).
     pub fn is_prefix_of(&self, other: &Name) -> bool {
-        self.len <= other.len && other.value.starts_with(&self.value)
+        self.len() <= other.len() && other.value.starts_with(&self.value)
     }
 
     /// True when `prefix` is a prefix of `self`.
@@ -341,33 +399,27 @@ impl Name {
     pub fn prefix_hashes_into(&self, key: u64, out: &mut Vec<u64>) {
         out.clear();
         out.reserve(self.len() + 1);
-        let mut start = 0usize;
-        let value = &self.value[..];
-        let ends = self.ends.get(..self.len()).unwrap_or_default();
-        let tlvs = ends.iter().map(|&end| {
-            let end = end as usize;
-            let s = value.get(start..end).unwrap_or_default();
-            start = end;
-            s
-        });
-        hash::prefix_hashes(tlvs, key, |h| out.push(h));
+        hash::prefix_hashes(self.component_tlvs(), key, |h| out.push(h));
     }
 
     /// The hash of the whole name under `key`; equals the last value of
     /// [`prefix_hashes_into`](Self::prefix_hashes_into).
     pub fn hash_with_key(&self, key: u64) -> u64 {
         let mut last = hash::empty_hash(key);
-        let mut start = 0usize;
+        hash::prefix_hashes(self.component_tlvs(), key, |h| last = h);
+        last
+    }
+
+    /// The TLV of each component, in order.
+    fn component_tlvs(&self) -> impl Iterator<Item = &[u8]> {
         let value = &self.value[..];
-        let ends = self.ends.get(..self.len()).unwrap_or_default();
-        let tlvs = ends.iter().map(|&end| {
-            let end = end as usize;
+        let mut start = 0usize;
+        (0..self.len()).map(move |i| {
+            let end = self.ends.get(i).unwrap_or(start);
             let s = value.get(start..end).unwrap_or_default();
             start = end;
             s
-        });
-        hash::prefix_hashes(tlvs, key, |h| last = h);
-        last
+        })
     }
 }
 
@@ -582,5 +634,41 @@ mod tests {
         assert_eq!(name.len(), 40);
         assert_eq!(name.to_string(), uri);
         assert_eq!(name.get(39).unwrap().value(), b"c39");
+    }
+
+    /// Names just past the inline limits (component count, then byte length) behave the same.
+    #[test]
+    fn inline_and_shared_offsets_agree() {
+        let long = "x".repeat(40_000);
+        let cases = [
+            (0..INLINE_ENDS).map(|i| format!("/c{i}")).collect::<String>(),
+            (0..=INLINE_ENDS).map(|i| format!("/c{i}")).collect::<String>(),
+            format!("/a/{long}/b"),
+            format!("/a/{long}/{long}/b"),
+        ];
+        for uri in &cases {
+            let name = n(uri);
+            let parts: Vec<&str> = uri.split('/').skip(1).collect();
+            assert_eq!(name.len(), parts.len());
+            let mut hs = Vec::new();
+            name.prefix_hashes_into(3, &mut hs);
+            for (i, part) in parts.iter().enumerate() {
+                assert_eq!(name.get(i).unwrap().value(), part.as_bytes());
+                let p = name.prefix(i + 1);
+                assert_eq!(p.len(), i + 1);
+                assert_eq!(p.last().unwrap().value(), part.as_bytes());
+                assert_eq!(p.hash_with_key(3), hs[i + 1]);
+                assert_eq!(p.value()[..], name.prefix_bytes(i + 1)[..]);
+                assert_eq!(p.to_string(), format!("/{}", parts[..=i].join("/")));
+            }
+            assert!(name.get(parts.len()).is_none());
+            assert_eq!(Name::from_value(name.value().clone()).unwrap(), name);
+        }
+    }
+
+    #[cfg(target_pointer_width = "64")]
+    #[test]
+    fn a_name_stays_small() {
+        assert!(std::mem::size_of::<Name>() <= 56);
     }
 }
