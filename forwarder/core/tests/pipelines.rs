@@ -405,6 +405,43 @@ fn cache_policy_no_cache_is_honoured() {
 }
 
 #[test]
+fn a_satisfied_entry_leaves_no_deadline_behind() {
+    let mut h = Harness::new();
+    let (a, up) = (h.remote(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x/1", 1).encode());
+    h.transmits();
+    assert_eq!(h.fw.poll_timeout(), Some(h.now + Duration::from_secs(4)));
+    h.send(up, signed(data("/x/1")));
+    h.transmits();
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.poll_timeout(), None, "nothing left to wake up for");
+}
+
+#[test]
+fn renewing_an_in_record_moves_the_entry_deadline_both_ways() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up, 0);
+    let t0 = h.now;
+    h.send(a, interest("/x/1", 1).lifetime_ms(1000).encode());
+    h.advance(Duration::from_millis(500));
+    // a second downstream keeps the entry until its own lifetime ends
+    h.send(b, interest("/x/1", 2).lifetime_ms(1000).encode());
+    assert_eq!(h.fw.poll_timeout(), Some(t0 + Duration::from_millis(1500)));
+    h.advance(Duration::from_millis(900));
+    assert_eq!(h.fw.pit().len(), 1);
+    // b comes again with a short lifetime: the deadline moves earlier
+    h.send(b, interest("/x/1", 3).lifetime_ms(50).encode());
+    assert_eq!(h.fw.poll_timeout(), Some(t0 + Duration::from_millis(1450)));
+    h.advance(Duration::from_millis(49));
+    assert_eq!(h.fw.pit().len(), 1);
+    h.advance(Duration::from_millis(2));
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.counters().n_unsatisfied_interests, 1);
+}
+
+#[test]
 fn unsatisfied_entry_expires_after_its_lifetime() {
     let mut h = Harness::new();
     let (a, up) = (h.local(), h.remote());

@@ -641,8 +641,12 @@ mod tests {
     fn inline_and_shared_offsets_agree() {
         let long = "x".repeat(40_000);
         let cases = [
-            (0..INLINE_ENDS).map(|i| format!("/c{i}")).collect::<String>(),
-            (0..=INLINE_ENDS).map(|i| format!("/c{i}")).collect::<String>(),
+            (0..INLINE_ENDS)
+                .map(|i| format!("/c{i}"))
+                .collect::<String>(),
+            (0..=INLINE_ENDS)
+                .map(|i| format!("/c{i}"))
+                .collect::<String>(),
             format!("/a/{long}/b"),
             format!("/a/{long}/{long}/b"),
         ];

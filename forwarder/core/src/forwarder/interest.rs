@@ -7,7 +7,6 @@ use bytes::Bytes;
 use ndn::lp::NackReason;
 use ndn::{Data, Interest, Name};
 
-use super::timers::Timer;
 use super::{Forwarder, LinkFields, OutPacket};
 use crate::face::{FaceId, LinkType};
 use crate::strategy::{Action, StrategyContext, would_violate_scope};
@@ -184,10 +183,9 @@ impl Forwarder {
         // insert in-record and set the expiry timer to the latest in-record expiry
         entry.insert_or_update_in_record(ingress, interest, now);
         let expiry = entry.last_in_record_expiry(now);
-        let changed = expiry != entry.expiry;
-        entry.expiry = expiry;
-        if changed {
-            self.arm(expiry, Timer::PitExpiry(id));
+        if expiry != entry.expiry() {
+            self.timer_seq += 1;
+            self.pit.set_expiry(id, expiry, self.timer_seq);
         }
         // a local application chose the next hop itself
         let local_fields = self

@@ -300,13 +300,7 @@ impl Forwarder {
 
     /// Advance time: expire PIT entries and age the other tables.
     pub fn handle_timeout(&mut self, now: Duration) {
-        while let Some(Reverse((at, _, timer))) = self.timers.peek().cloned() {
-            if at > now {
-                break;
-            }
-            self.timers.pop();
-            self.fire(now, timer);
-        }
+        self.run_due(now);
         self.drain_internal(now);
     }
 
@@ -319,7 +313,7 @@ impl Forwarder {
 
     /// When [`handle_timeout`](Self::handle_timeout) should next be called.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        self.timers.peek().map(|Reverse((at, _, _))| *at)
+        self.next_deadline().map(|(at, _, _)| at)
     }
 
     /// The next event for the driver.

@@ -3,6 +3,7 @@
 mod critbit;
 pub mod cs;
 pub mod dead_nonce_list;
+mod expiry_queue;
 pub mod fib;
 pub mod measurements;
 pub mod name_index;

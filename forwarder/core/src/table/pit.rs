@@ -7,6 +7,7 @@ use bytes::Bytes;
 use ndn::lp::NackReason;
 use ndn::{Data, Interest, Name};
 
+use super::expiry_queue::ExpiryQueue;
 use super::name_index::NameIndex;
 use crate::face::FaceId;
 
@@ -73,8 +74,8 @@ pub struct PitEntry {
     pub satisfied: bool,
     /// FreshnessPeriod of the satisfying Data (for the Dead Nonce List rule).
     pub data_freshness: Option<Duration>,
-    /// When the entry expires (the forwarder arms a timer).
-    pub expiry: Duration,
+    /// When the entry expires (see [`Pit::set_expiry`]).
+    expiry: Duration,
     /// Strategy state.
     pub strategy_info: StrategyInfo,
 }
@@ -98,6 +99,11 @@ impl PitEntry {
     /// MustBeFresh of the entry.
     pub fn must_be_fresh(&self) -> bool {
         self.interest.must_be_fresh()
+    }
+
+    /// When the entry expires ([`Duration::ZERO`] until the forwarder sets it).
+    pub fn expiry(&self) -> Duration {
+        self.expiry
     }
 
     /// Hash of the entry's name under the forwarder's key.
@@ -248,6 +254,8 @@ pub struct Pit {
     free: Vec<u32>,
     /// Entry slots per name, by (CanBePrefix, MustBeFresh) variant.
     by_name: NameIndex<[u32; 4]>,
+    /// When entries expire, earliest first.
+    expiries: ExpiryQueue,
     len: usize,
     n_can_be_prefix: usize,
     n_digest: usize,
@@ -262,6 +270,7 @@ impl Pit {
             generations: Vec::new(),
             free: Vec::new(),
             by_name: NameIndex::default(),
+            expiries: ExpiryQueue::default(),
             len: 0,
             n_can_be_prefix: 0,
             n_digest: 0,
@@ -374,12 +383,29 @@ impl Pit {
         self.slots.get_mut(id.index as usize)?.as_mut()
     }
 
+    /// Set when the entry expires; `seq` orders entries expiring at the same time (the
+    /// forwarder passes its timer sequence number, so expiry follows the order deadlines were set).
+    pub fn set_expiry(&mut self, id: PitEntryId, at: Duration, seq: u64) {
+        if let Some(e) = self.get_mut(id) {
+            e.expiry = at;
+            self.expiries.set(id.index, at, seq);
+        }
+    }
+
+    /// The entry that expires first, with its expiry time and sequence number.
+    pub fn next_expiry(&self) -> Option<(Duration, u64, PitEntryId)> {
+        self.expiries
+            .peek()
+            .map(|(at, seq, index)| (at, seq, self.id_of(index)))
+    }
+
     /// Remove an entry.
     pub fn erase(&mut self, id: PitEntryId) -> Option<PitEntry> {
         if self.generations.get(id.index as usize) != Some(&id.generation) {
             return None;
         }
         let entry = self.slots.get_mut(id.index as usize)?.take()?;
+        self.expiries.remove(id.index);
         if let Some(g) = self.generations.get_mut(id.index as usize) {
             *g = g.wrapping_add(1);
         }
