@@ -367,14 +367,37 @@ impl Name {
 
     /// The value of the last component when it is an ImplicitSha256DigestComponent.
     pub fn implicit_digest(&self) -> Option<&[u8]> {
-        self.last()
-            .filter(|c| c.is_implicit_digest())
-            .map(|c| c.value())
+        let last = self.len().checked_sub(1)?;
+        if self.type_byte(last)? != tt::IMPLICIT_SHA256_DIGEST_COMPONENT as u8 {
+            return None;
+        }
+        self.get(last).map(|c| c.value())
     }
 
     /// Index of the ParametersSha256DigestComponent, if the name has one.
     pub fn parameters_digest_index(&self) -> Option<usize> {
-        self.iter().position(|c| c.is_parameters_digest())
+        (0..self.len()).position(|i| self.is_parameters_digest_at(i))
+    }
+
+    /// Number of ParametersSha256DigestComponents (a valid Interest name has at most one).
+    pub(crate) fn parameters_digest_count(&self) -> usize {
+        (0..self.len())
+            .filter(|&i| self.is_parameters_digest_at(i))
+            .count()
+    }
+
+    fn is_parameters_digest_at(&self, i: usize) -> bool {
+        self.type_byte(i) == Some(tt::PARAMETERS_SHA256_DIGEST_COMPONENT as u8)
+    }
+
+    /// The first byte of component `i`: its TLV-TYPE when that is below 253, which is enough to
+    /// recognise the digest components (types 1 and 2) without decoding the component.
+    fn type_byte(&self, i: usize) -> Option<u8> {
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1)? };
+        if i >= self.len() {
+            return None;
+        }
+        self.value.get(start).copied()
     }
 
     /// Encoded size of the whole Name element.
@@ -668,6 +691,27 @@ mod tests {
             assert!(name.get(parts.len()).is_none());
             assert_eq!(Name::from_value(name.value().clone()).unwrap(), name);
         }
+    }
+
+    #[test]
+    fn digest_components_are_found_by_type() {
+        let d = [7u8; 32];
+        let base = n("/a/b");
+        let full = base.append_implicit_digest(&d);
+        assert_eq!(full.implicit_digest(), Some(&d[..]));
+        assert_eq!(base.implicit_digest(), None);
+        assert_eq!(full.parameters_digest_index(), None);
+        // a digest anywhere but last is not the implicit digest
+        assert_eq!(full.append_generic("x").implicit_digest(), None);
+        let p = base.append_parameters_digest(&d).append_generic("c");
+        assert_eq!(p.parameters_digest_index(), Some(2));
+        assert_eq!(p.parameters_digest_count(), 1);
+        assert_eq!(p.append_parameters_digest(&d).parameters_digest_count(), 2);
+        // types whose three-byte encoding holds the bytes 1 and 2 are not digests
+        let typed = n("/258=x/513=y");
+        assert_eq!(typed.parameters_digest_index(), None);
+        assert_eq!(typed.implicit_digest(), None);
+        assert_eq!(Name::new().implicit_digest(), None);
     }
 
     #[cfg(target_pointer_width = "64")]

@@ -184,16 +184,18 @@ impl Interest {
     /// ParametersSha256DigestComponent equal to the SHA-256 of everything from
     /// ApplicationParameters to the end of the Interest; without them, none.
     fn check_parameters_digest(&self) -> Result<(), DecodeError> {
-        let mut digests = self.name.iter().filter(|c| c.is_parameters_digest());
-        let first = digests.next();
         let invalid = |reason| DecodeError::InvalidValue {
             element: "ParametersSha256DigestComponent",
             offset: 0,
             reason,
         };
-        if digests.next().is_some() {
+        if self.name.parameters_digest_count() > 1 {
             return Err(invalid("more than one parameters digest component"));
         }
+        let first = self
+            .name
+            .parameters_digest_index()
+            .and_then(|i| self.name.get(i));
         match (self.params_at, first) {
             (None, None) => Ok(()),
             (None, Some(_)) => Err(invalid(
