@@ -8,6 +8,7 @@ pub mod fib;
 pub mod measurements;
 pub mod name_index;
 pub mod pit;
+mod records;
 pub mod strategy_choice;
 
 pub use cs::{Cs, CsPolicy};
@@ -16,4 +17,5 @@ pub use fib::{Fib, FibEntry, NextHop};
 pub use measurements::{Measurements, MeasurementsEntry};
 pub use name_index::NameIndex;
 pub use pit::{InRecord, OutRecord, Pit, PitEntry, PitEntryId};
+pub use records::Records;
 pub use strategy_choice::StrategyChoice;

@@ -9,6 +9,7 @@ use ndn::{Data, Interest, Name};
 
 use super::expiry_queue::ExpiryQueue;
 use super::name_index::NameIndex;
+use super::records::Records;
 use crate::face::FaceId;
 
 /// Identifies a PIT entry; stale ids (of erased entries) are detected by generation.
@@ -66,10 +67,12 @@ pub struct StrategyInfo {
 pub struct PitEntry {
     interest: Interest,
     name_hash: u64,
+    /// The name ends with an implicit digest.
+    has_digest: bool,
     /// Downstreams.
-    pub in_records: Vec<InRecord>,
+    pub in_records: Records<InRecord>,
     /// Upstreams.
-    pub out_records: Vec<OutRecord>,
+    pub out_records: Records<OutRecord>,
     /// Set once Data satisfied the entry.
     pub satisfied: bool,
     /// FreshnessPeriod of the satisfying Data (for the Dead Nonce List rule).
@@ -319,11 +322,13 @@ impl Pit {
         if self.len >= self.max_entries {
             return Err(PitFull);
         }
+        let has_digest = interest.name().implicit_digest().is_some();
         let entry = PitEntry {
             interest: interest.clone(),
             name_hash: hash,
-            in_records: Vec::with_capacity(1),
-            out_records: Vec::with_capacity(1),
+            has_digest,
+            in_records: Records::default(),
+            out_records: Records::default(),
             satisfied: false,
             data_freshness: None,
             expiry: Duration::ZERO,
@@ -343,25 +348,18 @@ impl Pit {
             }
         };
         let var = variant(interest.can_be_prefix(), interest.must_be_fresh());
-        match self.by_name.get_mut(interest.name(), hash) {
-            Some(v) => {
-                if let Some(s) = v.get_mut(var) {
-                    *s = index;
-                }
-            }
-            None => {
-                let mut v = [NONE; 4];
-                if let Some(s) = v.get_mut(var) {
-                    *s = index;
-                }
-                self.by_name.insert(interest.name().clone(), hash, v);
-            }
+        if let Some(v) = self
+            .by_name
+            .get_or_insert_with(interest.name(), hash, || [NONE; 4])
+            && let Some(s) = v.get_mut(var)
+        {
+            *s = index;
         }
         self.len += 1;
         if interest.can_be_prefix() {
             self.n_can_be_prefix += 1;
         }
-        if interest.name().implicit_digest().is_some() {
+        if has_digest {
             self.n_digest += 1;
         }
         Ok((self.id_of(index), true))
@@ -411,21 +409,19 @@ impl Pit {
         }
         self.free.push(id.index);
         let var = variant(entry.can_be_prefix(), entry.must_be_fresh());
-        let mut now_empty = false;
-        if let Some(v) = self.by_name.get_mut(entry.name(), entry.name_hash) {
-            if let Some(s) = v.get_mut(var) {
-                *s = NONE;
-            }
-            now_empty = v.iter().all(|&s| s == NONE);
-        }
-        if now_empty {
-            self.by_name.remove(entry.name(), entry.name_hash);
-        }
+        // clear the variant; the name goes when no variant is left
+        self.by_name
+            .update_bytes(entry.name().value(), entry.name_hash, |v| {
+                if let Some(s) = v.get_mut(var) {
+                    *s = NONE;
+                }
+                v.iter().any(|&s| s != NONE)
+            });
         self.len -= 1;
         if entry.can_be_prefix() {
             self.n_can_be_prefix -= 1;
         }
-        if entry.name().implicit_digest().is_some() {
+        if entry.has_digest {
             self.n_digest -= 1;
         }
         Some(entry)
