@@ -11,14 +11,14 @@
 mod common;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ndn::{Data, Interest, Name};
 use ndn_fw::{FaceId, FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkFields, OutPacket};
 
-use common::{data_wire, fib_prefixes, interest_wire};
+use common::{Stamp, data_wire, fib_prefixes, interest_wire, timed};
 
 /// Virtual time between two exchanges (about the target rate of one core).
 const STEP: Duration = Duration::from_nanos(1500);
@@ -143,7 +143,7 @@ fn exchange(c: &mut Criterion) {
             while left > 0 {
                 let n = left.min(CHUNK);
                 let packets = x.encode(n);
-                let t = Instant::now();
+                let t = Stamp::now();
                 black_box(x.measured(packets));
                 total += t.elapsed();
                 left -= n;
@@ -159,18 +159,34 @@ fn codec(c: &mut Criterion) {
         .unwrap()
         .append_sequence_num(123_456);
     c.bench_function("codec/encode_interest", |b| {
-        b.iter(|| interest_wire(black_box(&name), 7))
+        b.iter_custom(|n| {
+            timed(n, || {
+                black_box(interest_wire(black_box(&name), 7));
+            })
+        })
     });
     c.bench_function("codec/encode_sign_data_100B", |b| {
-        b.iter(|| data_wire(black_box(&name), 100))
+        b.iter_custom(|n| {
+            timed(n, || {
+                black_box(data_wire(black_box(&name), 100));
+            })
+        })
     });
     let iw = interest_wire(&name, 7);
     let dw = data_wire(&name, 100);
     c.bench_function("codec/decode_interest", |b| {
-        b.iter(|| Interest::decode(black_box(iw.clone())).unwrap())
+        b.iter_custom(|n| {
+            timed(n, || {
+                black_box(Interest::decode(black_box(iw.clone())).unwrap());
+            })
+        })
     });
     c.bench_function("codec/decode_data", |b| {
-        b.iter(|| Data::decode(black_box(dw.clone())).unwrap())
+        b.iter_custom(|n| {
+            timed(n, || {
+                black_box(Data::decode(black_box(dw.clone())).unwrap());
+            })
+        })
     });
 }
 

@@ -15,7 +15,7 @@ use ndn::{Data, Interest, InterestBuilder, Name};
 use ndn_fw::FaceId;
 use ndn_fw::table::{Cs, Fib, Pit};
 
-use common::{SplitMix, data_wire, fib_prefixes, interest_wire, under};
+use common::{SplitMix, data_wire, fib_prefixes, interest_wire, timed, under};
 
 const KEY: u64 = 0x0123_4567_89ab_cdef;
 const QUERIES: usize = 1 << 16;
@@ -50,25 +50,29 @@ fn fib(c: &mut Criterion) {
     let mut g = c.benchmark_group("fib_1M");
     let mut i = 0;
     g.bench_function("lpm_precomputed_hashes", |b| {
-        b.iter(|| {
-            i = (i + 1) % QUERIES;
-            let (q, h) = &queries[i];
-            black_box(
-                fib.longest_prefix_match(q, h)
-                    .map(|(_, e)| e.next_hops()[0]),
-            )
+        b.iter_custom(|n| {
+            timed(n, || {
+                i = (i + 1) % QUERIES;
+                let (q, h) = &queries[i];
+                black_box(
+                    fib.longest_prefix_match(q, h)
+                        .map(|(_, e)| e.next_hops()[0]),
+                );
+            })
         })
     });
     let mut buf = Vec::with_capacity(16);
     g.bench_function("lpm_with_hashing", |b| {
-        b.iter(|| {
-            i = (i + 1) % QUERIES;
-            let q = &queries[i].0;
-            q.prefix_hashes_into(KEY, &mut buf);
-            black_box(
-                fib.longest_prefix_match(q, &buf)
-                    .map(|(_, e)| e.next_hops()[0]),
-            )
+        b.iter_custom(|n| {
+            timed(n, || {
+                i = (i + 1) % QUERIES;
+                let q = &queries[i].0;
+                q.prefix_hashes_into(KEY, &mut buf);
+                black_box(
+                    fib.longest_prefix_match(q, &buf)
+                        .map(|(_, e)| e.next_hops()[0]),
+                );
+            })
         })
     });
     g.finish();
@@ -111,26 +115,32 @@ fn cs(c: &mut Criterion) {
     let mut g = c.benchmark_group("cs_1M");
     let mut i = 0;
     g.bench_function("hit_exact", |b| {
-        b.iter(|| {
-            i = (i + 1) % QUERIES;
-            let (q, h) = &exact[i];
-            black_box(cs.lookup(now, q, h).unwrap())
+        b.iter_custom(|n| {
+            timed(n, || {
+                i = (i + 1) % QUERIES;
+                let (q, h) = &exact[i];
+                black_box(cs.lookup(now, q, h).unwrap());
+            })
         })
     });
     let mut buf = Vec::with_capacity(16);
     g.bench_function("hit_exact_with_hashing", |b| {
-        b.iter(|| {
-            i = (i + 1) % QUERIES;
-            let q = &exact[i].0;
-            q.name().prefix_hashes_into(KEY, &mut buf);
-            black_box(cs.lookup(now, q, &buf).unwrap())
+        b.iter_custom(|n| {
+            timed(n, || {
+                i = (i + 1) % QUERIES;
+                let q = &exact[i].0;
+                q.name().prefix_hashes_into(KEY, &mut buf);
+                black_box(cs.lookup(now, q, &buf).unwrap());
+            })
         })
     });
     g.bench_function("hit_can_be_prefix", |b| {
-        b.iter(|| {
-            i = (i + 1) % QUERIES;
-            let (q, h) = &prefix[i];
-            black_box(cs.lookup(now, q, h).unwrap())
+        b.iter_custom(|n| {
+            timed(n, || {
+                i = (i + 1) % QUERIES;
+                let (q, h) = &prefix[i];
+                black_box(cs.lookup(now, q, h).unwrap());
+            })
         })
     });
     g.finish();
@@ -165,19 +175,22 @@ fn pit(c: &mut Criterion) {
         .collect();
     let face = FaceId(300);
     let mut i = 0;
+    let mut matches = Vec::new();
     c.bench_function("pit/insert_satisfy_bg100k", |b| {
-        b.iter(|| {
-            i = (i + 1) % QUERIES;
-            let (interest, data, h) = &pool[i];
-            let (id, created) = pit.insert(interest, h[h.len() - 1]).unwrap();
-            debug_assert!(created);
-            pit.get_mut(id)
-                .unwrap()
-                .insert_or_update_in_record(face, interest, now);
-            let matches = pit.data_matches(data, h, || unreachable!("no digest entries"));
-            for m in matches {
-                black_box(pit.erase(m));
-            }
+        b.iter_custom(|n| {
+            timed(n, || {
+                i = (i + 1) % QUERIES;
+                let (interest, data, h) = &pool[i];
+                let (id, created) = pit.insert(interest, h[h.len() - 1]).unwrap();
+                debug_assert!(created);
+                pit.get_mut(id)
+                    .unwrap()
+                    .insert_or_update_in_record(face, interest, now);
+                pit.data_matches_into(data, h, || unreachable!("no digest entries"), &mut matches);
+                for &m in &matches {
+                    black_box(pit.erase(m));
+                }
+            })
         })
     });
     assert_eq!(pit.len(), background.len());
@@ -190,9 +203,11 @@ fn name_hash(c: &mut Criterion) {
         .append_segment(42);
     let mut buf = Vec::with_capacity(16);
     c.bench_function("name/prefix_hashes_5_components", |b| {
-        b.iter(|| {
-            black_box(&name).prefix_hashes_into(KEY, &mut buf);
-            black_box(buf[5])
+        b.iter_custom(|n| {
+            timed(n, || {
+                black_box(&name).prefix_hashes_into(KEY, &mut buf);
+                black_box(buf[5]);
+            })
         })
     });
 }

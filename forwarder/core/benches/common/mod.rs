@@ -3,6 +3,9 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
 use bytes::Bytes;
 use ndn::sign::DigestSha256;
 use ndn::{DataBuilder, InterestBuilder, Name};
@@ -65,4 +68,64 @@ pub fn data_wire(name: &Name, content_len: usize) -> Bytes {
         .content(Bytes::from(vec![0x5a; content_len]))
         .sign(&DigestSha256)
         .expect("DigestSha256 cannot fail")
+}
+
+/// What the benches measure: wall time (the default), or, with `NDN_BENCH_CLOCK=thread-cpu`,
+/// the CPU time of the benchmark thread. On a machine shared with other jobs, wall time also
+/// counts the time the thread waited for a CPU; thread CPU time does not (cache and memory
+/// bandwidth taken by the other jobs still show in both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    Wall,
+    ThreadCpu,
+}
+
+pub fn clock() -> Clock {
+    static CLOCK: OnceLock<Clock> = OnceLock::new();
+    *CLOCK.get_or_init(|| match std::env::var("NDN_BENCH_CLOCK").as_deref() {
+        Ok("thread-cpu") => Clock::ThreadCpu,
+        Ok("wall") | Err(_) => Clock::Wall,
+        Ok(other) => panic!("NDN_BENCH_CLOCK must be wall or thread-cpu, not {other}"),
+    })
+}
+
+/// A reading of the chosen clock.
+pub struct Stamp(Instant, Duration);
+
+impl Stamp {
+    pub fn now() -> Stamp {
+        match clock() {
+            Clock::Wall => Stamp(Instant::now(), Duration::ZERO),
+            Clock::ThreadCpu => Stamp(Instant::now(), thread_cpu_time()),
+        }
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        match clock() {
+            Clock::Wall => self.0.elapsed(),
+            Clock::ThreadCpu => thread_cpu_time().saturating_sub(self.1),
+        }
+    }
+}
+
+/// Run `f` `iters` times and return the time taken on the chosen clock.
+pub fn timed(iters: u64, mut f: impl FnMut()) -> Duration {
+    let t = Stamp::now();
+    for _ in 0..iters {
+        f();
+    }
+    t.elapsed()
+}
+
+/// CPU time used by this thread (`CLOCK_THREAD_CPUTIME_ID`).
+#[allow(unsafe_code)]
+fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime writes one timespec through the pointer, which points to `ts`.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
