@@ -26,9 +26,12 @@ fn mix_component(mut state: u64, tlv: &[u8], key: u64) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        state = folded_multiply(state ^ u64::from_le_bytes(w), MUL ^ key);
+        // the little-endian word of the zero-padded remainder, without a variable-length copy
+        let w = rest
+            .iter()
+            .rev()
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        state = folded_multiply(state ^ w, MUL ^ key);
     }
     state
 }

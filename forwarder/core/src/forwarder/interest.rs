@@ -195,7 +195,7 @@ impl Forwarder {
         if let Some(nh) = link.next_hop_face_id.filter(|_| local_fields) {
             let egress = FaceId(nh);
             if self.faces.contains(egress) {
-                self.on_outgoing_interest(now, id, egress, interest.clone());
+                self.on_outgoing_interest(now, id, egress, interest);
             }
             return;
         }
@@ -237,6 +237,10 @@ impl Forwarder {
         let Some(entry) = self.pit.get_mut(id) else {
             return;
         };
+        let trigger_interest = match trigger {
+            Trigger::Interest(i) => Some(i),
+            _ => None,
+        };
         let mut ctx = StrategyContext::new(
             now,
             &self.faces,
@@ -245,7 +249,8 @@ impl Forwarder {
             &mut self.measurements,
             &mut self.rng,
             &mut self.actions,
-        );
+        )
+        .with_trigger(trigger_interest);
         match trigger {
             Trigger::Interest(i) => strategy.after_receive_interest(&mut ctx, entry, ingress, i),
             Trigger::Nack(reason) => strategy.after_receive_nack(&mut ctx, entry, ingress, reason),
@@ -257,17 +262,26 @@ impl Forwarder {
         if !self.measurements.is_empty() {
             self.arm_maintenance(now);
         }
-        self.apply_actions(now, id, ingress);
+        self.apply_actions(now, id, ingress, trigger_interest);
     }
 
-    fn apply_actions(&mut self, now: Duration, id: PitEntryId, ingress: FaceId) {
+    /// Carry out the strategy's actions; `trigger` is the Interest the strategy was given,
+    /// which a [`Action::SendInterest`] without an Interest of its own sends.
+    fn apply_actions(
+        &mut self,
+        now: Duration,
+        id: PitEntryId,
+        ingress: FaceId,
+        trigger: Option<&Interest>,
+    ) {
         let mut actions = std::mem::take(&mut self.actions);
         let mut reject = false;
         for a in actions.drain(..) {
             match a {
-                Action::SendInterest { face, interest } => {
-                    self.on_outgoing_interest(now, id, face, interest)
-                }
+                Action::SendInterest { face, interest } => match (&interest, trigger) {
+                    (Some(i), _) | (None, Some(i)) => self.on_outgoing_interest(now, id, face, i),
+                    (None, None) => {}
+                },
                 Action::SendData { face, wire } => {
                     let localhost = Data::decode(wire.clone())
                         .map(|d| Self::is_localhost(d.name()))
@@ -290,7 +304,7 @@ impl Forwarder {
         now: Duration,
         id: PitEntryId,
         egress: FaceId,
-        interest: Interest,
+        interest: &Interest,
     ) {
         let Some(face) = self.faces.get(egress) else {
             return;
@@ -324,7 +338,7 @@ impl Forwarder {
             f.counters.n_out_interests += 1;
         }
         if egress == FaceId::INTERNAL {
-            self.internal.push_back((interest, downstream));
+            self.internal.push_back((interest.clone(), downstream));
         } else {
             self.push_transmit(
                 egress,
@@ -344,7 +358,7 @@ impl Forwarder {
     /// still loop back (all, for an unsatisfied entry; for a satisfied MustBeFresh entry whose
     /// Data stays fresh shorter than a Dead Nonce List entry lives, too).
     pub(super) fn finalize_interest(&mut self, now: Duration, id: PitEntryId) {
-        let Some(entry) = self.pit.erase(id) else {
+        let Some(entry) = self.pit.get(id) else {
             return;
         };
         if !entry.satisfied {
@@ -354,10 +368,14 @@ impl Forwarder {
             || (entry.must_be_fresh()
                 && entry.data_freshness.unwrap_or(Duration::ZERO)
                     < self.config.dead_nonce_lifetime);
-        if needs_dead_nonce && !entry.out_records.is_empty() {
+        let record_nonces = needs_dead_nonce && !entry.out_records.is_empty();
+        if record_nonces {
             for r in &entry.out_records {
                 self.dead_nonces.add(now, entry.name_hash(), r.nonce);
             }
+        }
+        self.pit.remove(id);
+        if record_nonces {
             self.arm_maintenance(now);
         }
     }

@@ -7,7 +7,7 @@
 //! the end. The tree costs one 12-byte node per entry and allocates nothing per insert once its
 //! node vector has grown.
 //!
-//! Keys compare as if padded with zero bytes. That is exact for names: a name that ends where a
+//! Keys compare as if padded with zero bytes (names longer than 16 MiB are not indexed). That is exact for names: a name that ends where a
 //! longer one goes on is followed there by a TLV-TYPE, which is never zero, so distinct names
 //! differ at some bit, and in-order traversal is byte order, which is canonical name order (a
 //! name sorts before its extensions).
@@ -22,7 +22,8 @@ pub(crate) const MAX_ID: u32 = LEAF - 2;
 
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    /// Critical bit: byte index << 3 | bit index from the most significant (0..=7).
+    /// Critical bit: byte index << 8 | the complement of the bit's mask within the byte, so
+    /// that earlier bits compare smaller.
     crit: u32,
     /// Subtrees whose keys have the critical bit clear (0) and set (1).
     child: [u32; 2],
@@ -56,8 +57,13 @@ impl Default for CritBit {
 /// The direction `key` takes at critical bit `crit`.
 #[inline]
 fn direction(key: &[u8], crit: u32) -> usize {
-    let byte = key.get((crit >> 3) as usize).copied().unwrap_or(0);
-    usize::from((byte >> (7 - (crit & 7))) & 1)
+    let byte = key.get((crit >> 8) as usize).copied().unwrap_or(0);
+    usize::from(byte & !(crit as u8) != 0)
+}
+
+/// The byte a critical bit is in.
+fn crit_byte(crit: u32) -> usize {
+    (crit >> 8) as usize
 }
 
 /// The first bit where `a` and `b` differ (as zero-padded strings), or `None` when equal.
@@ -83,11 +89,11 @@ fn first_difference(a: &[u8], b: &[u8]) -> Option<u32> {
             }
         }
     };
-    let bit = (x ^ y).leading_zeros();
+    let mask = 0x80u8 >> (x ^ y).leading_zeros();
     u32::try_from(i)
         .ok()
-        .filter(|&i| i < (1 << 29))
-        .map(|i| (i << 3) | bit)
+        .filter(|&i| i < (1 << 24))
+        .map(|i| (i << 8) | u32::from(!mask))
 }
 
 fn is_leaf(r: u32) -> bool {
@@ -245,7 +251,7 @@ impl CritBit {
         let mut r = self.root;
         while !is_leaf(r) {
             let n = self.node(r)?;
-            if (n.crit >> 3) as usize >= prefix.len() {
+            if crit_byte(n.crit) >= prefix.len() {
                 break;
             }
             r = n.child[direction(prefix, n.crit)];

@@ -397,12 +397,34 @@ impl Pit {
             .map(|(at, seq, index)| (at, seq, self.id_of(index)))
     }
 
-    /// Remove an entry.
+    /// Remove an entry, returning it.
     pub fn erase(&mut self, id: PitEntryId) -> Option<PitEntry> {
-        if self.generations.get(id.index as usize) != Some(&id.generation) {
+        if !self.unlink(id) {
             return None;
         }
-        let entry = self.slots.get_mut(id.index as usize)?.take()?;
+        self.slots.get_mut(id.index as usize)?.take()
+    }
+
+    /// Remove an entry, dropping it where it lies (no copy out). Returns false when it did not
+    /// exist.
+    pub fn remove(&mut self, id: PitEntryId) -> bool {
+        if !self.unlink(id) {
+            return false;
+        }
+        if let Some(slot) = self.slots.get_mut(id.index as usize) {
+            *slot = None;
+        }
+        true
+    }
+
+    /// Take an entry out of the indexes, counters and expiry queue; its slot still holds it.
+    fn unlink(&mut self, id: PitEntryId) -> bool {
+        if self.generations.get(id.index as usize) != Some(&id.generation) {
+            return false;
+        }
+        let Some(entry) = self.slots.get(id.index as usize).and_then(Option::as_ref) else {
+            return false;
+        };
         self.expiries.remove(id.index);
         if let Some(g) = self.generations.get_mut(id.index as usize) {
             *g = g.wrapping_add(1);
@@ -424,7 +446,7 @@ impl Pit {
         if entry.has_digest {
             self.n_digest -= 1;
         }
-        Some(entry)
+        true
     }
 
     /// Every entry the Data satisfies (PF 3 "matching"): an exact name match, a CanBePrefix
