@@ -3,7 +3,9 @@
 //!
 //! Exact lookups go through a hash index; CanBePrefix lookups walk a crit-bit tree ordered by
 //! name bytes (canonical order), so the first match is the leftmost Data under the prefix, as in
-//! NFD. Names are not copied: entries keep where the name lies in the cached wire.
+//! NFD. Names are not copied: entries keep where the name lies in the cached wire. The LRU list
+//! links live in their own compact vector, so refreshing an entry's recency touches 8-byte
+//! links rather than the neighbours' entries.
 
 use std::time::Duration;
 
@@ -11,7 +13,7 @@ use bytes::Bytes;
 use ndn::{Data, Interest};
 
 use super::critbit::CritBit;
-use super::name_index::HashIndex;
+use super::slot_table::SlotTable;
 
 const NONE: u32 = u32::MAX;
 
@@ -23,11 +25,21 @@ struct Entry {
     name_len: u32,
     hash: u64,
     fresh_until: Duration,
-    /// Next entry with the same hash.
-    hnext: u32,
+}
+
+/// An entry's neighbours in the LRU list.
+#[derive(Debug, Clone, Copy)]
+struct Links {
+    /// More recently used.
     prev: u32,
+    /// Less recently used.
     next: u32,
 }
+
+const UNLINKED: Links = Links {
+    prev: NONE,
+    next: NONE,
+};
 
 /// Admission and service switches (NFD's `cs config enable-admit/enable-serve`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +70,10 @@ pub struct CsHit {
 #[derive(Debug, Clone)]
 pub struct Cs {
     slots: Vec<Option<Entry>>,
+    /// LRU links, by slot.
+    links: Vec<Links>,
     free: Vec<u32>,
-    heads: HashIndex<u32>,
+    by_hash: SlotTable,
     ordered: CritBit,
     /// Most recently used.
     head: u32,
@@ -82,8 +96,9 @@ impl Cs {
     pub fn new(capacity_packets: usize, capacity_bytes: usize) -> Cs {
         Cs {
             slots: Vec::new(),
+            links: Vec::new(),
             free: Vec::new(),
-            heads: HashIndex::default(),
+            by_hash: SlotTable::default(),
             ordered: CritBit::default(),
             head: NONE,
             tail: NONE,
@@ -138,26 +153,28 @@ impl Cs {
     }
 
     fn find_exact(&self, name: &[u8], hash: u64) -> Option<u32> {
-        let mut i = *self.heads.get(&hash)?;
-        while i != NONE {
-            let e = self.entry(i)?;
-            if e.name() == name {
-                return Some(i);
-            }
-            i = e.hnext;
-        }
-        None
+        let slots = &self.slots;
+        self.by_hash.find(hash, |i| {
+            slots
+                .get(i as usize)
+                .and_then(Option::as_ref)
+                .is_some_and(|e| e.name() == name)
+        })
+    }
+
+    fn links_mut(&mut self, i: u32) -> Option<&mut Links> {
+        self.links.get_mut(i as usize)
     }
 
     fn unlink_lru(&mut self, i: u32) {
-        let Some((prev, next)) = self.entry(i).map(|e| (e.prev, e.next)) else {
+        let Some(Links { prev, next }) = self.links.get(i as usize).copied() else {
             return;
         };
-        match self.entry_mut(prev) {
+        match self.links_mut(prev) {
             Some(p) => p.next = next,
             None => self.head = next,
         }
-        match self.entry_mut(next) {
+        match self.links_mut(next) {
             Some(n) => n.prev = prev,
             None => self.tail = prev,
         }
@@ -165,11 +182,13 @@ impl Cs {
 
     fn push_front(&mut self, i: u32) {
         let old = self.head;
-        if let Some(e) = self.entry_mut(i) {
-            e.prev = NONE;
-            e.next = old;
+        if let Some(l) = self.links_mut(i) {
+            *l = Links {
+                prev: NONE,
+                next: old,
+            };
         }
-        match self.entry_mut(old) {
+        match self.links_mut(old) {
             Some(o) => o.prev = i,
             None => self.tail = i,
         }
@@ -185,32 +204,13 @@ impl Cs {
 
     fn remove_slot(&mut self, i: u32) {
         self.unlink_lru(i);
+        if let Some(l) = self.links_mut(i) {
+            *l = UNLINKED;
+        }
         let Some(e) = self.slots.get_mut(i as usize).and_then(Option::take) else {
             return;
         };
-        // unlink from the hash chain
-        match self.heads.get(&e.hash).copied() {
-            Some(h) if h == i => {
-                if e.hnext == NONE {
-                    self.heads.remove(&e.hash);
-                } else {
-                    self.heads.insert(e.hash, e.hnext);
-                }
-            }
-            Some(mut j) => {
-                while j != NONE {
-                    let Some(x) = self.slots.get_mut(j as usize).and_then(Option::as_mut) else {
-                        break;
-                    };
-                    if x.hnext == i {
-                        x.hnext = e.hnext;
-                        break;
-                    }
-                    j = x.hnext;
-                }
-            }
-            None => {}
-        }
+        self.by_hash.remove(e.hash, i);
         self.ordered.remove(e.name(), i);
         self.free.push(i);
         self.len -= 1;
@@ -262,6 +262,7 @@ impl Cs {
         }
         if self.free.pop().is_none() {
             self.slots.push(None);
+            self.links.push(UNLINKED);
         }
         let entry = Entry {
             wire: wire.clone(),
@@ -269,15 +270,12 @@ impl Cs {
             name_len,
             hash,
             fresh_until,
-            hnext: self.heads.get(&hash).copied().unwrap_or(NONE),
-            prev: NONE,
-            next: NONE,
         };
         self.bytes += entry.wire.len();
         if let Some(s) = self.slots.get_mut(i as usize) {
             *s = Some(entry);
         }
-        self.heads.insert(hash, i);
+        self.by_hash.insert(hash, i);
         self.len += 1;
         self.push_front(i);
         self.evict_to_capacity();

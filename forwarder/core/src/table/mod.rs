@@ -9,6 +9,7 @@ pub mod measurements;
 pub mod name_index;
 pub mod pit;
 mod records;
+mod slot_table;
 pub mod strategy_choice;
 
 pub use cs::{Cs, CsPolicy};

@@ -3,11 +3,14 @@
 //!
 //! Hash collisions are resolved by comparing name bytes, so results never depend on luck; the
 //! hash key comes from the forwarder's seeded RNG, so results never depend on the run either.
+//! Entries live in a slot vector; a [`SlotTable`] finds slots by hash.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use ndn::Name;
+
+use super::slot_table::SlotTable;
 
 /// Hasher for keys that are already good hashes.
 #[derive(Default, Clone, Copy)]
@@ -33,7 +36,6 @@ impl Hasher for PassThrough {
 /// A `HashMap` keyed by precomputed hashes.
 pub(crate) type HashIndex<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
 
-const NONE: u32 = u32::MAX;
 /// Name lengths tracked individually for longest-prefix match; longer names share the last slot.
 const DEPTHS: usize = 64;
 
@@ -41,15 +43,13 @@ const DEPTHS: usize = 64;
 struct Slot<V> {
     name: Name,
     hash: u64,
-    /// Next slot with the same hash.
-    next: u32,
     value: Option<V>,
 }
 
 /// A name-keyed map with longest-prefix match.
 #[derive(Debug, Clone)]
 pub struct NameIndex<V> {
-    heads: HashIndex<u32>,
+    table: SlotTable,
     slots: Vec<Slot<V>>,
     free: Vec<u32>,
     /// Number of stored names of each length (the last slot counts all longer ones).
@@ -60,7 +60,7 @@ pub struct NameIndex<V> {
 impl<V> Default for NameIndex<V> {
     fn default() -> Self {
         NameIndex {
-            heads: HashIndex::default(),
+            table: SlotTable::default(),
             slots: Vec::new(),
             free: Vec::new(),
             depths: [0; DEPTHS],
@@ -81,15 +81,12 @@ impl<V> NameIndex<V> {
     }
 
     fn find(&self, bytes: &[u8], hash: u64) -> Option<u32> {
-        let mut i = *self.heads.get(&hash)?;
-        while i != NONE {
-            let s = self.slots.get(i as usize)?;
-            if s.value.is_some() && &s.name.value()[..] == bytes {
-                return Some(i);
-            }
-            i = s.next;
-        }
-        None
+        let slots = &self.slots;
+        self.table.find(hash, |i| {
+            slots
+                .get(i as usize)
+                .is_some_and(|s| s.value.is_some() && &s.name.value()[..] == bytes)
+        })
     }
 
     /// The value stored for exactly `name`, whose hash (under the forwarder's key) is `hash`.
@@ -170,12 +167,10 @@ impl<V> NameIndex<V> {
             Some(&i) => i,
             None => self.slots.len() as u32,
         };
-        // the new slot heads its hash chain
-        let next = self.heads.insert(hash, i).unwrap_or(NONE);
+        self.table.insert(hash, i);
         let slot = Slot {
             name,
             hash,
-            next,
             value: Some(value),
         };
         match self.free.pop() {
@@ -232,31 +227,11 @@ impl<V> NameIndex<V> {
 
     /// Remove the entry in slot `target`, whose name hashes to `hash`.
     fn remove_slot(&mut self, target: u32, hash: u64) -> Option<V> {
-        // unlink from the hash chain
-        let head = *self.heads.get(&hash)?;
-        let next = self.slots.get(target as usize)?.next;
-        if head == target {
-            if next == NONE {
-                self.heads.remove(&hash);
-            } else {
-                self.heads.insert(hash, next);
-            }
-        } else {
-            let mut i = head;
-            while i != NONE {
-                let s = self.slots.get_mut(i as usize)?;
-                if s.next == target {
-                    s.next = next;
-                    break;
-                }
-                i = s.next;
-            }
-        }
+        self.table.remove(hash, target);
         let s = self.slots.get_mut(target as usize)?;
         let depth = s.name.len().min(DEPTHS - 1);
         let value = s.value.take();
         s.name = Name::new();
-        s.next = NONE;
         self.free.push(target);
         if let Some(d) = self.depths.get_mut(depth) {
             *d -= 1;
