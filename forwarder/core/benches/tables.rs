@@ -44,7 +44,18 @@ fn fib(c: &mut Criterion) {
             (q, h)
         })
         .collect();
-    for (q, h) in &queries {
+    // the same kind of queries, under a hot set of 1024 prefixes (what a cache-friendly
+    // workload looks like)
+    let hot: Vec<usize> = (0..1024).map(|_| rng.below(n as u64) as usize).collect();
+    let hot_queries: Vec<(Name, Vec<u64>)> = (0..QUERIES)
+        .map(|i| {
+            let p = &prefixes[hot[rng.below(hot.len() as u64) as usize]];
+            let q = under(p, 1, i as u64);
+            let h = hashes(&q);
+            (q, h)
+        })
+        .collect();
+    for (q, h) in queries.iter().chain(&hot_queries) {
         assert!(fib.longest_prefix_match(q, h).is_some());
     }
     let mut g = c.benchmark_group("fib_1M");
@@ -70,6 +81,18 @@ fn fib(c: &mut Criterion) {
                 q.prefix_hashes_into(KEY, &mut buf);
                 black_box(
                     fib.longest_prefix_match(q, &buf)
+                        .map(|(_, e)| e.next_hops()[0]),
+                );
+            })
+        })
+    });
+    g.bench_function("lpm_precomputed_hashes_hot_1024_prefixes", |b| {
+        b.iter_custom(|n| {
+            timed(n, || {
+                i = (i + 1) % QUERIES;
+                let (q, h) = &hot_queries[i];
+                black_box(
+                    fib.longest_prefix_match(q, h)
                         .map(|(_, e)| e.next_hops()[0]),
                 );
             })
@@ -112,6 +135,7 @@ fn cs(c: &mut Criterion) {
             (Interest::decode(w).unwrap(), h)
         })
         .collect();
+    let hot: Vec<(Interest, Vec<u64>)> = (0..QUERIES).map(|i| exact[i % 1024].clone()).collect();
     let mut g = c.benchmark_group("cs_1M");
     let mut i = 0;
     g.bench_function("hit_exact", |b| {
@@ -139,6 +163,15 @@ fn cs(c: &mut Criterion) {
             timed(n, || {
                 i = (i + 1) % QUERIES;
                 let (q, h) = &prefix[i];
+                black_box(cs.lookup(now, q, h).unwrap());
+            })
+        })
+    });
+    g.bench_function("hit_exact_hot_1024_names", |b| {
+        b.iter_custom(|n| {
+            timed(n, || {
+                i = (i + 1) % QUERIES;
+                let (q, h) = &hot[i];
                 black_box(cs.lookup(now, q, h).unwrap());
             })
         })
@@ -212,9 +245,32 @@ fn name_hash(c: &mut Criterion) {
     });
 }
 
+/// The cost of one random read from memory on this machine: a pointer chase through a random
+/// cycle over 256 MiB, each read depending on the previous one. Tables at 1M entries pay this
+/// for every cache line they touch that is not cached.
+fn memory(c: &mut Criterion) {
+    let n: u32 = 64 << 20;
+    // Sattolo's algorithm: a single cycle through every index
+    let mut next: Vec<u32> = (0..n).collect();
+    let mut rng = SplitMix(6);
+    for i in (1..n as usize).rev() {
+        let j = rng.below(i as u64) as usize;
+        next.swap(i, j);
+    }
+    let mut at = 0u32;
+    c.bench_function("memory/dependent_random_read_256MiB", |b| {
+        b.iter_custom(|n| {
+            timed(n, || {
+                at = next[at as usize];
+            })
+        })
+    });
+    black_box(at);
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().measurement_time(Duration::from_secs(4));
-    targets = name_hash, pit, fib, cs
+    targets = name_hash, pit, fib, cs, memory
 }
 criterion_main!(benches);
