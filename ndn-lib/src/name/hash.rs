@@ -26,14 +26,24 @@ fn mix_component(mut state: u64, tlv: &[u8], key: u64) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        // the little-endian word of the zero-padded remainder, without a variable-length copy
-        let w = rest
-            .iter()
-            .rev()
-            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        // the little-endian word of the zero-padded remainder (fewer than 8 bytes)
+        let (lo, hi) = rest.split_at(rest.len().min(4));
+        let w = up_to_4(lo) | (up_to_4(hi) << 32);
         state = folded_multiply(state ^ w, MUL ^ key);
     }
     state
+}
+
+/// The little-endian value of up to 4 bytes (more are ignored).
+#[inline(always)]
+fn up_to_4(b: &[u8]) -> u64 {
+    match *b {
+        [] => 0,
+        [a] => u64::from(a),
+        [a, b] => u64::from(u16::from_le_bytes([a, b])),
+        [a, b, c] => u64::from(u16::from_le_bytes([a, b])) | (u64::from(c) << 16),
+        [a, b, c, d, ..] => u64::from(u32::from_le_bytes([a, b, c, d])),
+    }
 }
 
 #[inline(always)]
@@ -60,5 +70,26 @@ pub(super) fn prefix_hashes<'a>(
     for (i, tlv) in components.enumerate() {
         state = mix_component(state, tlv, key);
         out(finish(state, key, i + 1));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The remainder word is the zero-padded little-endian word, for every length.
+    #[test]
+    fn remainder_words_are_zero_padded_little_endian() {
+        let bytes = [0x11u8, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99];
+        for len in 0..=bytes.len() {
+            let tlv = &bytes[..len];
+            let mut expected = 0x1234u64;
+            for c in tlv.chunks(8) {
+                let mut w = [0u8; 8];
+                w[..c.len()].copy_from_slice(c);
+                expected = folded_multiply(expected ^ u64::from_le_bytes(w), MUL ^ 5);
+            }
+            assert_eq!(mix_component(0x1234, tlv, 5), expected, "length {len}");
+        }
     }
 }
