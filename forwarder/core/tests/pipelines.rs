@@ -63,6 +63,23 @@ fn aggregated_interests_all_receive_data() {
 }
 
 #[test]
+fn data_goes_once_to_each_downstream_in_face_order() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up, 0);
+    // b asks twice (a CanBePrefix entry and the exact one), a once
+    h.send(b, interest("/x", 2).can_be_prefix(true).encode());
+    h.send(a, interest("/x/1", 1).encode());
+    h.send(b, interest("/x/1", 3).encode());
+    h.transmits();
+    assert_eq!(h.fw.pit().len(), 2);
+    h.send(up, signed(data("/x/1")));
+    assert_eq!(summary(&h.transmits()), vec![(a, "data"), (b, "data")]);
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.counters().n_satisfied_interests, 2);
+}
+
+#[test]
 fn duplicate_nonce_gets_nack_duplicate() {
     let mut h = Harness::new();
     let (a, b, up) = (h.remote(), h.remote(), h.remote());
