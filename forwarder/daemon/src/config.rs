@@ -199,9 +199,9 @@ impl Config {
             let line = e.span().map(|s| {
                 text.get(..s.start)
                     .unwrap_or_default()
-                    .lines()
+                    .matches('\n')
                     .count()
-                    .max(1)
+                    + 1
             });
             let msg = e.message().trim().to_owned();
             ConfigError {
