@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::create::FaceCreator;
 use crate::face::stream::{self, FaceOptions};
 use crate::face::udp::{self, UdpCommand, UdpOptions};
-use crate::face::{ForwarderLink, ToForwarder, ws};
+use crate::face::{ForwarderLink, ToForwarder, multicast, ws};
 use crate::forwarding::Forwarding;
 use crate::{Clock, metrics};
 
@@ -275,6 +275,35 @@ impl Daemon {
                         "cannot listen on {uri_text}: unsupported scheme"
                     )));
                 }
+            }
+        }
+        if config.faces.multicast {
+            let group: std::net::SocketAddrV4 =
+                config.faces.multicast_group.parse().map_err(|_| {
+                    StartError(format!(
+                        "multicast_group {:?} is not an IPv4 ADDR:PORT",
+                        config.faces.multicast_group
+                    ))
+                })?;
+            if config.faces.multicast_interfaces.is_empty() {
+                return Err(StartError(
+                    "multicast = true needs multicast_interfaces (IPv4 addresses of the interfaces to use)".into(),
+                ));
+            }
+            for iface_text in &config.faces.multicast_interfaces {
+                let iface: std::net::Ipv4Addr = iface_text.parse().map_err(|_| {
+                    StartError(format!(
+                        "multicast interface {iface_text:?} is not an IPv4 address"
+                    ))
+                })?;
+                let uri = format!("udp4://{group} on {iface}");
+                let sockets = multicast::open(group, iface).map_err(|e| explain(&uri, &e))?;
+                tasks.push(tokio::spawn(multicast::run(
+                    sockets,
+                    config.faces.udp_mtu,
+                    link.clone(),
+                    opts,
+                )));
             }
         }
         fw.set_channels(channels.clone());

@@ -175,3 +175,39 @@ async fn metrics_endpoint_reports_counters() {
     assert!(text.contains("ndnd_cs_entries 1"), "{text}");
     d.stop().await;
 }
+
+#[tokio::test]
+async fn idle_on_demand_udp_faces_are_closed() {
+    let d = TestDaemon::start_with(|c| {
+        c.faces.udp_idle_timeout = std::time::Duration::from_millis(200)
+    })
+    .await;
+    let mut udp = d.udp().await;
+    udp.send(&interest("/idle/x")).await;
+    udp.recv().await.unwrap();
+    let mut admin = d.unix().await;
+    let count_udp = |faces: Vec<FaceStatus>| {
+        faces
+            .iter()
+            .filter(|f| f.uri.starts_with("udp4://"))
+            .count()
+    };
+    assert_eq!(
+        count_udp(decode_dataset(dataset(&mut admin, "faces", "list").await).unwrap()),
+        1
+    );
+    // the idle timeout is the behaviour under test: wait it out, then look again
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let n = count_udp(decode_dataset(dataset(&mut admin, "faces", "list").await).unwrap());
+        if n == 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "UDP face still open"
+        );
+    }
+    d.stop().await;
+}
