@@ -94,6 +94,11 @@ impl Forwarding {
             ToForwarder::Packet { face, wire, link } => {
                 self.fw.handle_packet(now, face, wire, link);
             }
+            ToForwarder::Packets { face, packets } => {
+                for (wire, link) in packets {
+                    self.fw.handle_packet(now, face, wire, link);
+                }
+            }
             ToForwarder::Malformed(face) => self.fw.report_malformed(face),
             ToForwarder::AddFace {
                 mut info,

@@ -67,6 +67,13 @@ pub enum ToForwarder {
         /// NDNLPv2 fields.
         link: LinkFields,
     },
+    /// Several network-layer packets that arrived on a face in one read.
+    Packets {
+        /// The face.
+        face: FaceId,
+        /// (wire, NDNLPv2 fields) of each packet, in arrival order.
+        packets: Vec<(Bytes, LinkFields)>,
+    },
     /// A frame from a face could not be decoded.
     Malformed(FaceId),
     /// A transport has a new face; the forwarding task answers with its id.
@@ -145,6 +152,17 @@ impl ForwarderLink {
     pub async fn packet(&self, face: FaceId, wire: Bytes, link: LinkFields) -> bool {
         self.tx
             .send(ToForwarder::Packet { face, wire, link })
+            .await
+            .is_ok()
+    }
+
+    /// Hand several packets to the forwarding task at once; false when it is gone.
+    pub async fn packets(&self, face: FaceId, packets: Vec<(Bytes, LinkFields)>) -> bool {
+        if packets.is_empty() {
+            return true;
+        }
+        self.tx
+            .send(ToForwarder::Packets { face, packets })
             .await
             .is_ok()
     }

@@ -99,25 +99,17 @@ async fn read_loop<R: AsyncRead + Unpin>(
             },
         };
         stats.add_in(n);
-        loop {
+        // every whole packet of this read goes to the forwarder in one message
+        let mut batch = Vec::new();
+        let now = opts.clock.now();
+        let framing = loop {
             let frame = match next_frame(&mut buf, opts.max_packet) {
                 Ok(Some(f)) => f,
-                Ok(None) => break,
-                Err(e) => {
-                    stats
-                        .malformed
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    fw.malformed(id).await;
-                    tracing::debug!(face = id.0, error = %e, "framing error");
-                    return "framing error";
-                }
+                Ok(None) => break None,
+                Err(e) => break Some(e),
             };
-            match receiver.receive(opts.clock.now(), frame) {
-                Ok(Some((wire, link))) => {
-                    if !fw.packet(id, wire, link).await {
-                        return "forwarder gone";
-                    }
-                }
+            match receiver.receive(now, frame) {
+                Ok(Some(p)) => batch.push(p),
                 Ok(None) => {}
                 Err(e) => {
                     stats
@@ -127,6 +119,17 @@ async fn read_loop<R: AsyncRead + Unpin>(
                     fw.malformed(id).await;
                 }
             }
+        };
+        if !fw.packets(id, batch).await {
+            return "forwarder gone";
+        }
+        if let Some(e) = framing {
+            stats
+                .malformed
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            fw.malformed(id).await;
+            tracing::debug!(face = id.0, error = %e, "framing error");
+            return "framing error";
         }
     }
 }
