@@ -7,11 +7,13 @@
 //! whose `os` helpers read the environment and the OS random number generator for binaries.
 
 pub mod face_uri;
+pub mod fetch;
 pub mod keychain;
 pub mod lp;
 pub mod mgmt;
 pub mod name;
 pub mod packet;
+pub mod publish;
 pub mod sign;
 pub mod tlv;
 
