@@ -116,7 +116,9 @@ impl Discovery {
             deadline: now + lifetime,
         });
         stats.interests_sent += 1;
-        Some(OutgoingInterest::new(name, true, true, nonce, lifetime, None))
+        Some(OutgoingInterest::new(
+            name, true, true, nonce, lifetime, None,
+        ))
     }
 
     pub(crate) fn poll_timeout(&self) -> Option<Duration> {
@@ -161,7 +163,11 @@ impl Discovery {
         }
     }
 
-    pub(crate) fn handle_timeout(&mut self, now: Duration, stats: &mut FetchStats) -> Option<Outcome> {
+    pub(crate) fn handle_timeout(
+        &mut self,
+        now: Duration,
+        stats: &mut FetchStats,
+    ) -> Option<Outcome> {
         let expired = self.sent.as_ref().is_some_and(|s| now >= s.deadline);
         if !expired {
             return None;
@@ -199,7 +205,9 @@ impl Discovery {
 
     /// True when `data` answers the outstanding Interest.
     pub(crate) fn expects(&self, data: &Data) -> bool {
-        self.sent.as_ref().is_some_and(|s| s.name.is_prefix_of(data.name()))
+        self.sent
+            .as_ref()
+            .is_some_and(|s| s.name.is_prefix_of(data.name()))
     }
 
     pub(crate) fn handle_data(

@@ -78,13 +78,12 @@ pub enum DataRejected {
         /// What is wrong.
         reason: &'static str,
     },
-    /// The validator rejected it; the fetch has failed.
-    #[error("Data {name} failed validation: {error}")]
+    /// The validator rejected it; the fetch has failed ([`Fetcher::error`](super::Fetcher::error)
+    /// has the validator's reason).
+    #[error("Data {name} failed validation")]
     Invalid {
         /// The Data name.
         name: Name,
-        /// The validator's reason.
-        error: ValidationError,
     },
     /// The fetch has already finished or failed.
     #[error("the fetch is finished")]

@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-pub use error::{DataRejected, FetchError, Failure};
+pub use error::{DataRejected, Failure, FetchError};
 pub use options::{DEFAULT_MAX_RETRIES, FetchOptions, MAX_CONGESTION_BACKOFF};
 pub use rtt::{RttEstimator, RttOptions};
 pub use stats::FetchStats;
@@ -171,9 +171,12 @@ impl Fetcher {
             return None;
         }
         let out = match &mut self.stage {
-            Stage::Discovering(d) => {
-                d.poll_interest(now, self.opts.interest_lifetime, &mut self.rng, &mut self.stats)
-            }
+            Stage::Discovering(d) => d.poll_interest(
+                now,
+                self.opts.interest_lifetime,
+                &mut self.rng,
+                &mut self.stats,
+            ),
             Stage::Fetching(p) => p.poll_interest(now, &mut self.rng, &mut self.stats),
         };
         self.sync_error();
@@ -373,11 +376,10 @@ impl Fetcher {
         check(data).map_err(|error| {
             self.error = Some(FetchError::Validation {
                 name: data.name().clone(),
-                error: error.clone(),
+                error,
             });
             DataRejected::Invalid {
                 name: data.name().clone(),
-                error,
             }
         })
     }
@@ -401,10 +403,10 @@ impl Fetcher {
     }
 
     fn sync_error(&mut self) {
-        if self.error.is_none() {
-            if let Stage::Fetching(p) = &self.stage {
-                self.error = p.error().cloned();
-            }
+        if self.error.is_none()
+            && let Stage::Fetching(p) = &self.stage
+        {
+            self.error = p.error().cloned();
         }
     }
 }

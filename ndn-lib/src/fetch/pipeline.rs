@@ -12,6 +12,9 @@
 //! - fixed: each of N slots retries its segment on Interest lifetime expiry; a Congestion
 //!   Nack holds it off for 2^n ms (at most 10 s).
 //!
+//! Unlike ndnget, a timed-out retransmission always backs the RTO off (RFC 6298 5.5), so a
+//! silent producer is probed at 1, 3, 7, 15, ... s rather than at a fixed interval.
+//!
 //! In both, a Duplicate Nack is retransmitted at once with a new Nonce, and any other Nack
 //! (NoRoute, ...) is retried after one RTO; each retransmission counts against the retry
 //! limit. (ndnget ends the fetch at the first NoRoute; here it is retried like a timeout.)
@@ -227,7 +230,11 @@ impl Pipeline {
     }
 
     fn cancel_after(&mut self, seg: u64) {
-        let beyond: Vec<u64> = self.segs.range(seg.saturating_add(1)..).map(|(k, _)| *k).collect();
+        let beyond: Vec<u64> = self
+            .segs
+            .range(seg.saturating_add(1)..)
+            .map(|(k, _)| *k)
+            .collect();
         for k in beyond {
             self.remove(k);
         }
@@ -279,10 +286,12 @@ impl Pipeline {
         while !self.is_finished() {
             // a held-off or Duplicate-Nacked segment keeps its place in the window
             if let Some(seg) = self.resend.pop_front() {
-                if self.segs.get(&seg).is_some_and(|s| s.state == State::Resend) {
-                    if let Some(i) = self.retransmit(now, seg, rng, stats) {
-                        return Some(i);
-                    }
+                let due = self
+                    .segs
+                    .get(&seg)
+                    .is_some_and(|s| s.state == State::Resend);
+                if due && let Some(i) = self.retransmit(now, seg, rng, stats) {
+                    return Some(i);
                 }
                 continue;
             }
@@ -435,13 +444,15 @@ impl Pipeline {
 
     /// A timeout or Congestion Nack of `seg`: shrink the window and back off the RTO, once
     /// per RTT unless conservative window adaptation is off.
-    fn record_loss(&mut self, now: Duration, seg: u64, stats: &mut FetchStats) {
+    fn record_loss(&mut self, now: Duration, seg: u64, stats: &mut FetchStats) -> bool {
         if self.disable_cwa || self.rec_point.is_none_or(|r| seg > r) {
             self.rec_point = Some(self.high_interest);
             self.window.decrease(now);
             self.rtt.backoff_rto();
             stats.loss_decreases += 1;
+            return true;
         }
+        false
     }
 
     pub(crate) fn poll_timeout(&self) -> Option<Duration> {
@@ -453,6 +464,7 @@ impl Pipeline {
 
     pub(crate) fn handle_timeout(&mut self, now: Duration, stats: &mut FetchStats) {
         let mut lost: Option<u64> = None;
+        let mut retransmission_lost = false;
         while let Some(&(t, seg)) = self.timers.first() {
             if t > now || self.is_finished() {
                 break;
@@ -466,6 +478,7 @@ impl Pipeline {
                     stats.timeouts += 1;
                     if let Some(s) = self.segs.get_mut(&seg) {
                         s.last = Failure::Timeout;
+                        retransmission_lost |= s.retx > 0;
                     }
                     if self.adaptive() {
                         self.set_state(seg, State::Queued);
@@ -481,7 +494,12 @@ impl Pipeline {
             }
         }
         if let Some(seg) = lost {
-            self.record_loss(now, seg, stats);
+            let reacted = self.record_loss(now, seg, stats);
+            // RFC 6298 5.5: a retransmission that times out backs the timer off again, even
+            // when conservative window adaptation holds the window
+            if !reacted && retransmission_lost {
+                self.rtt.backoff_rto();
+            }
         }
     }
 
@@ -499,7 +517,8 @@ impl Pipeline {
         let Some(s) = self.segs.get_mut(&seg) else {
             return;
         };
-        let current = matches!(s.state, State::InFlight { .. }) && nonce.is_none_or(|n| n == s.nonce);
+        let current =
+            matches!(s.state, State::InFlight { .. }) && nonce.is_none_or(|n| n == s.nonce);
         if !current {
             return;
         }
@@ -517,7 +536,12 @@ impl Pipeline {
             }
             NackReason::Congestion => {
                 let backoff = congestion_backoff(congestion_backoffs);
-                self.set_state(seg, State::HoldOff { until: now + backoff });
+                self.set_state(
+                    seg,
+                    State::HoldOff {
+                        until: now + backoff,
+                    },
+                );
             }
             _ => {
                 let until = now + self.rtt.rto();
@@ -535,12 +559,12 @@ impl Pipeline {
         congestion_mark: bool,
         stats: &mut FetchStats,
     ) -> bool {
-        if self.final_seg.is_none() {
-            if let Some(f) = data.final_segment() {
-                self.set_final(f);
-                if self.error.is_some() {
-                    return false;
-                }
+        if self.final_seg.is_none()
+            && let Some(f) = data.final_segment()
+        {
+            self.set_final(f);
+            if self.error.is_some() {
+                return false;
             }
         }
         let Some(s) = self.remove(seg) else {

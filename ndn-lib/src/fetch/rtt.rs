@@ -174,8 +174,14 @@ mod tests {
         e.add_measurement(ms(100), 1);
         e.add_measurement(ms(200), 1);
         // rttvar = 0.75*50 + 0.25*100 = 62.5; srtt = 0.875*100 + 0.125*200 = 112.5
-        assert!(close(e.rtt_variation().unwrap(), Duration::from_micros(62_500)));
-        assert!(close(e.smoothed_rtt().unwrap(), Duration::from_micros(112_500)));
+        assert!(close(
+            e.rtt_variation().unwrap(),
+            Duration::from_micros(62_500)
+        ));
+        assert!(close(
+            e.smoothed_rtt().unwrap(),
+            Duration::from_micros(112_500)
+        ));
         assert!(close(e.rto(), Duration::from_micros(362_500)));
     }
 
@@ -185,8 +191,14 @@ mod tests {
         e.add_measurement(ms(100), 1);
         e.add_measurement(ms(200), 2);
         // beta' = 1/8: rttvar = 0.875*50 + 0.125*100 = 56.25; alpha' = 1/16: srtt = 106.25
-        assert!(close(e.rtt_variation().unwrap(), Duration::from_micros(56_250)));
-        assert!(close(e.smoothed_rtt().unwrap(), Duration::from_micros(106_250)));
+        assert!(close(
+            e.rtt_variation().unwrap(),
+            Duration::from_micros(56_250)
+        ));
+        assert!(close(
+            e.smoothed_rtt().unwrap(),
+            Duration::from_micros(106_250)
+        ));
     }
 
     #[test]

@@ -156,9 +156,7 @@ impl Window {
                 let w_cubic = CUBIC_C * (t - k).powi(3) + self.wmax;
                 // Reno-friendly estimate (eq. 4)
                 let w_est = match srtt.map(|r| r.as_secs_f64()).filter(|r| *r > 0.0) {
-                    Some(rtt) => {
-                        self.wmax * beta + (3.0 * (1.0 - beta) / (1.0 + beta)) * (t / rtt)
-                    }
+                    Some(rtt) => self.wmax * beta + (3.0 * (1.0 - beta) / (1.0 + beta)) * (t / rtt),
                     None => self.wmax * beta,
                 };
                 let increment = (w_cubic.max(w_est) - self.cwnd).max(0.0);

@@ -208,11 +208,11 @@ impl<S: SegmentSource> Publisher<S> {
 
     fn mark_served(&mut self, seg: u64) {
         let (w, b) = ((seg / 64) as usize, seg % 64);
-        if let Some(x) = self.served.get_mut(w) {
-            if *x & (1 << b) == 0 {
-                *x |= 1 << b;
-                self.served_count += 1;
-            }
+        if let Some(x) = self.served.get_mut(w)
+            && *x & (1 << b) == 0
+        {
+            *x |= 1 << b;
+            self.served_count += 1;
         }
     }
 
@@ -234,10 +234,10 @@ impl<S: SegmentSource> Publisher<S> {
         if self.versioned.is_prefix_of(name) {
             let n = self.versioned.len();
             if name.len() == n + 1 {
-                if let Some(seg) = name.last().and_then(|c| c.as_segment()) {
-                    if seg < self.segments {
-                        return self.segment(seg, signer).map(Reply::Data);
-                    }
+                if let Some(seg) = name.last().and_then(|c| c.as_segment())
+                    && seg < self.segments
+                {
+                    return self.segment(seg, signer).map(Reply::Data);
                 }
             } else if name.len() == n && interest.can_be_prefix() {
                 return self.segment(0, signer).map(Reply::Data);
@@ -258,25 +258,25 @@ impl<S: SegmentSource> Publisher<S> {
                 last: self.final_segment(),
             });
         }
-        if let Some(i) = self.cache.iter().position(|(s, _)| *s == seg) {
-            if let Some(entry) = self.cache.remove(i) {
-                let wire = entry.1.clone();
-                self.cache.push_back(entry);
-                self.mark_served(seg);
-                return Ok(wire);
-            }
+        if let Some(i) = self.cache.iter().position(|(s, _)| *s == seg)
+            && let Some(entry) = self.cache.remove(i)
+        {
+            let wire = entry.1.clone();
+            self.cache.push_back(entry);
+            self.mark_served(seg);
+            return Ok(wire);
         }
         let size = self.opts.segment_size as u64;
         let offset = seg * size;
         let want = usize::try_from(self.source.len().saturating_sub(offset).min(size))
             .unwrap_or(self.opts.segment_size);
-        let content = self
-            .source
-            .read_range(offset, want)
-            .map_err(|source| PublishError::Source {
-                segment: seg,
-                source,
-            })?;
+        let content =
+            self.source
+                .read_range(offset, want)
+                .map_err(|source| PublishError::Source {
+                    segment: seg,
+                    source,
+                })?;
         if content.len() != want {
             return Err(PublishError::ShortRead { segment: seg });
         }

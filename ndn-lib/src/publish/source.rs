@@ -41,7 +41,9 @@ impl SegmentSource for Bytes {
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
-        let start = usize::try_from(offset).unwrap_or(usize::MAX).min(Bytes::len(self));
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(Bytes::len(self));
         let src = self.get(start..).unwrap_or_default();
         let n = src.len().min(buf.len());
         if let (Some(dst), Some(src)) = (buf.get_mut(..n), src.get(..n)) {
@@ -52,7 +54,9 @@ impl SegmentSource for Bytes {
 
     /// Zero-copy: a slice of the shared buffer.
     fn read_range(&self, offset: u64, len: usize) -> std::io::Result<Bytes> {
-        let start = usize::try_from(offset).unwrap_or(usize::MAX).min(Bytes::len(self));
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(Bytes::len(self));
         let end = start.saturating_add(len).min(Bytes::len(self));
         Ok(self.slice(start..end))
     }
@@ -64,7 +68,9 @@ impl SegmentSource for Vec<u8> {
     }
 
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
-        let start = usize::try_from(offset).unwrap_or(usize::MAX).min(Vec::len(self));
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(Vec::len(self));
         let src = self.get(start..).unwrap_or_default();
         let n = src.len().min(buf.len());
         if let (Some(dst), Some(src)) = (buf.get_mut(..n), src.get(..n)) {
@@ -94,7 +100,10 @@ mod tests {
     #[test]
     fn read_range_loops_over_short_reads() {
         let t = Trickle((0u8..20).collect());
-        assert_eq!(&t.read_range(4, 10).unwrap()[..], &(4u8..14).collect::<Vec<_>>()[..]);
+        assert_eq!(
+            &t.read_range(4, 10).unwrap()[..],
+            &(4u8..14).collect::<Vec<_>>()[..]
+        );
         assert_eq!(t.read_range(18, 10).unwrap().len(), 2, "stops at the end");
     }
 

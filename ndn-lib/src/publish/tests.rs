@@ -38,7 +38,13 @@ fn data(reply: Reply) -> Data {
 
 fn publisher(len: usize, segment_size: usize) -> Publisher<Bytes> {
     let content: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
-    Publisher::new(name("/a/file"), Bytes::from(content), opts(segment_size), NOW).unwrap()
+    Publisher::new(
+        name("/a/file"),
+        Bytes::from(content),
+        opts(segment_size),
+        NOW,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -86,8 +92,12 @@ fn segment_sizes_at_boundaries() {
 fn segments_carry_freshness_and_final_block() {
     let mut p = publisher(250, 100);
     let d = data(
-        p.handle_interest(&interest(&format!("/a/file/v={NOW}/seg=1"), false), &DigestSha256, NOW)
-            .unwrap(),
+        p.handle_interest(
+            &interest(&format!("/a/file/v={NOW}/seg=1"), false),
+            &DigestSha256,
+            NOW,
+        )
+        .unwrap(),
     );
     assert_eq!(d.freshness_period(), Some(10_000));
     assert_eq!(d.final_segment(), Some(2));
@@ -125,8 +135,12 @@ fn metadata_reply() {
     );
     // a discovery Interest must allow a longer name
     assert_eq!(
-        p.handle_interest(&interest("/a/file/32=metadata", false), &DigestSha256, later)
-            .unwrap(),
+        p.handle_interest(
+            &interest("/a/file/32=metadata", false),
+            &DigestSha256,
+            later
+        )
+        .unwrap(),
         Reply::Nack(NackReason::None)
     );
     assert_eq!(p.served_count(), 0, "metadata is not a segment");
@@ -136,7 +150,10 @@ fn metadata_reply() {
 fn can_be_prefix_on_name_or_version_gets_segment_zero() {
     let mut p = publisher(250, 100);
     for uri in ["/a/file".to_owned(), format!("/a/file/v={NOW}")] {
-        let d = data(p.handle_interest(&interest(&uri, true), &DigestSha256, NOW).unwrap());
+        let d = data(
+            p.handle_interest(&interest(&uri, true), &DigestSha256, NOW)
+                .unwrap(),
+        );
         assert_eq!(d.name(), &p.versioned_name().append_segment(0));
     }
     assert_eq!(
