@@ -552,3 +552,107 @@ async fn serve_registers_its_prefix() {
     assert_eq!(&seg.content()[..], b"abc");
     assert_eq!(server.await.unwrap().unwrap(), ServeEnd::AllServed);
 }
+
+/// Answer one Interest with a Data of the same name.
+fn answer(wire: &[u8]) -> Bytes {
+    let lp = LpPacket::decode(Bytes::copy_from_slice(wire)).unwrap();
+    let i = Interest::decode(lp.fragment.unwrap()).unwrap();
+    data_wire(i.name(), b"over the wire")
+}
+
+#[tokio::test]
+async fn tcp_transport() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let (mut s, _) = listener.accept().await.unwrap();
+        let mut frames = FrameBuffer::new();
+        while s.read_buf(frames.buf_mut()).await.unwrap() > 0 {
+            if let Some(f) = frames.next_frame().unwrap() {
+                s.write_all(&answer(&f)).await.unwrap();
+            }
+        }
+    });
+    let face = Face::connect_to(&format!("tcp4://127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    assert_eq!(face.uri(), format!("tcp4://127.0.0.1:{port}"));
+    let d = face
+        .express(InterestBuilder::new(name("/t")), None)
+        .await
+        .unwrap();
+    assert_eq!(&d.content()[..], b"over the wire");
+}
+
+#[tokio::test]
+async fn udp_transport() {
+    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let port = sock.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 9000];
+        let (n, from) = sock.recv_from(&mut buf).await.unwrap();
+        sock.send_to(&answer(&buf[..n]), from).await.unwrap();
+    });
+    let face = Face::connect_to(&format!("udp4://127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    let d = face
+        .express(InterestBuilder::new(name("/u")), None)
+        .await
+        .unwrap();
+    assert_eq!(d.name(), &name("/u"));
+}
+
+#[tokio::test]
+async fn websocket_transport() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let (s, _) = listener.accept().await.unwrap();
+        let mut ws = tokio_tungstenite::accept_async(s).await.unwrap();
+        while let Some(Ok(msg)) = ws.next().await {
+            if let Message::Binary(b) = msg {
+                ws.send(Message::Binary(answer(&b))).await.unwrap();
+            }
+        }
+    });
+    let face = Face::connect_to(&format!("ws://127.0.0.1:{port}"))
+        .await
+        .unwrap();
+    let d = face
+        .express(InterestBuilder::new(name("/w")), None)
+        .await
+        .unwrap();
+    assert_eq!(d.name(), &name("/w"));
+}
+
+#[tokio::test]
+async fn fragmented_data_is_reassembled() {
+    let (_dir, face, mut fwd) = connected().await;
+    let task = tokio::spawn({
+        let face = face.clone();
+        async move { face.express(InterestBuilder::new(name("/big")), None).await }
+    });
+    let i = fwd.recv_interest().await;
+    let big = data_wire(i.name(), &[9u8; 3000]);
+    let mut seq = 0;
+    let frames = crate::lp::fragment(big, &LpPacket::default(), 1000, &mut seq).unwrap();
+    assert!(frames.len() > 1);
+    for f in frames {
+        fwd.send(f);
+    }
+    assert_eq!(task.await.unwrap().unwrap().content_len(), 3000);
+}
+
+#[test]
+fn handles_are_send() {
+    fn send<T: Send>() {}
+    send::<Face>();
+    send::<Registration>();
+    send::<Responder>();
+    send::<SegmentStream>();
+    send::<crate::fetch::Fetcher>();
+    send::<Publisher<FileSource>>();
+}
