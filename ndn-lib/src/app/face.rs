@@ -1,8 +1,8 @@
 //! The client face: one connection to a forwarder, shared by clones of [`Face`].
 //!
-//! A dispatcher task owns the pending Interest table and the Interest filters; a reader and a
-//! writer task own the socket ([`transport`](super::transport)). Incoming packets may be bare
-//! Interest/Data or NDNLPv2 LpPackets (Nacks, congestion marks, PIT tokens, fragments).
+//! A dispatcher task ([`dispatch`](super::dispatch)) owns the pending Interest table and the
+//! Interest filters; a reader and a writer task own the socket
+//! ([`transport`](super::transport)).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,19 +12,20 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
+use super::dispatch::{self, Command};
 use super::error::{
     CLIENT_TRANSPORT_ENV, ConnectError, ControlError, DEFAULT_TRANSPORT, ExpressError, FaceClosed,
 };
-use super::pending::{PendingTable, ReplySink};
+use super::pending::ReplySink;
+use super::registration::Registration;
 use super::transport::{self, Link};
 use crate::face_uri::FaceUri;
-use crate::lp::{LpPacket, NackReason, Reassembler, ReassemblyLimits};
 use crate::mgmt::{
     ControlParameters, ControlResponse, Record, command_name, localhost_nfd, route_flags,
     route_origin, sign_command_interest,
 };
 use crate::name::Name;
-use crate::packet::{Data, Interest, InterestBuilder, Packet};
+use crate::packet::{Data, Interest, InterestBuilder};
 use crate::sign::{DigestSha256, Signer};
 
 /// Incoming Interests queued per filter before new ones are dropped.
@@ -109,24 +110,8 @@ pub fn client_transport(value: Option<String>) -> String {
         .unwrap_or_else(|| DEFAULT_TRANSPORT.to_owned())
 }
 
-enum Command {
-    Express {
-        interest: Interest,
-        deadline: Instant,
-        sink: ReplySink,
-    },
-    AddFilter {
-        id: u64,
-        prefix: Name,
-        tx: mpsc::Sender<(Interest, Responder)>,
-    },
-    RemoveFilter {
-        id: u64,
-    },
-}
-
-struct Shared {
-    commands: mpsc::UnboundedSender<Command>,
+pub(crate) struct Shared {
+    pub(crate) commands: mpsc::UnboundedSender<Command>,
     outgoing: mpsc::UnboundedSender<Bytes>,
     uri: String,
     signer: Mutex<Arc<dyn Signer + Send + Sync>>,
@@ -137,7 +122,7 @@ struct Shared {
 /// (and the last [`Registration`]) is dropped.
 #[derive(Clone)]
 pub struct Face {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for Face {
@@ -178,7 +163,7 @@ impl Face {
     fn from_link(link: Link, uri: String) -> Face {
         let (commands, rx) = mpsc::unbounded_channel();
         let outgoing = link.outgoing.clone();
-        tokio::spawn(dispatch(rx, link));
+        tokio::spawn(dispatch::run(rx, link));
         Face {
             shared: Arc::new(Shared {
                 commands,
@@ -267,13 +252,7 @@ impl Face {
             prefix: prefix.clone(),
             tx,
         });
-        Registration {
-            face: self.clone(),
-            id,
-            prefix,
-            rx,
-            routed: false,
-        }
+        Registration::new(self.clone(), id, prefix, rx)
     }
 
     /// Register `prefix` with the forwarder (`rib/register`, signed with the command signer)
@@ -285,7 +264,7 @@ impl Face {
         params.cost = Some(0);
         params.flags = Some(route_flags::CHILD_INHERIT);
         self.command("rib", "register", &params).await?;
-        reg.routed = true;
+        reg.set_routed();
         Ok(reg)
     }
 
@@ -339,210 +318,5 @@ impl Face {
             });
         }
         Ok(resp)
-    }
-}
-
-/// Interests under a prefix, from [`Face::register`] or [`Face::listen`]. Dropping it stops
-/// the delivery (the route stays until [`unregister`](Self::unregister) or the connection
-/// closes).
-#[derive(Debug)]
-pub struct Registration {
-    face: Face,
-    id: u64,
-    prefix: Name,
-    rx: mpsc::Receiver<(Interest, Responder)>,
-    routed: bool,
-}
-
-impl Registration {
-    /// The next Interest and a [`Responder`] for it; `None` once the connection is closed.
-    pub async fn recv(&mut self) -> Option<(Interest, Responder)> {
-        self.rx.recv().await
-    }
-
-    /// The prefix.
-    pub fn prefix(&self) -> &Name {
-        &self.prefix
-    }
-
-    /// The face it belongs to.
-    pub fn face(&self) -> &Face {
-        &self.face
-    }
-
-    /// Stop receiving and, if the prefix was registered, remove the route.
-    pub async fn unregister(self) -> Result<(), ControlError> {
-        if self.routed {
-            self.face.unregister(&self.prefix).await?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Registration {
-    fn drop(&mut self) {
-        let _ = self
-            .face
-            .shared
-            .commands
-            .send(Command::RemoveFilter { id: self.id });
-    }
-}
-
-/// Answers one incoming Interest (echoing its NDNLPv2 PIT token, if it had one).
-#[derive(Debug, Clone)]
-pub struct Responder {
-    outgoing: mpsc::UnboundedSender<Bytes>,
-    pit_token: Option<Bytes>,
-    interest: Interest,
-}
-
-impl Responder {
-    fn wrap(&self, lp: LpPacket) -> Bytes {
-        LpPacket {
-            pit_token: self.pit_token.clone(),
-            ..lp
-        }
-        .to_link_wire()
-    }
-
-    /// Send a Data wire in reply.
-    pub fn respond(&self, data: Bytes) -> Result<(), FaceClosed> {
-        let wire = self.wrap(LpPacket::from_fragment(data));
-        self.outgoing.send(wire).map_err(|_| FaceClosed)
-    }
-
-    /// Reply with a Nack.
-    pub fn nack(&self, reason: NackReason) -> Result<(), FaceClosed> {
-        let wire = self.wrap(LpPacket {
-            nack: Some(reason),
-            ..LpPacket::from_fragment(self.interest.wire().clone())
-        });
-        self.outgoing.send(wire).map_err(|_| FaceClosed)
-    }
-
-    /// The Interest being answered.
-    pub fn interest(&self) -> &Interest {
-        &self.interest
-    }
-}
-
-struct Filter {
-    id: u64,
-    prefix: Name,
-    tx: mpsc::Sender<(Interest, Responder)>,
-}
-
-/// The dispatcher task: commands from face handles, packets from the reader, timeouts.
-async fn dispatch(mut commands: mpsc::UnboundedReceiver<Command>, link: Link) {
-    let Link {
-        mut incoming,
-        outgoing,
-    } = link;
-    let mut pending = PendingTable::default();
-    let mut filters: Vec<Filter> = Vec::new();
-    let mut reassembler = Reassembler::new(ReassemblyLimits::default());
-    let start = Instant::now();
-    let mut closed = false;
-    loop {
-        let next = pending.next_deadline();
-        let wake = next.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
-        tokio::select! {
-            cmd = commands.recv() => match cmd {
-                None => break,
-                Some(Command::Express { interest, deadline, sink }) => {
-                    if closed {
-                        sink(Err(ExpressError::Closed));
-                        continue;
-                    }
-                    let wire = interest.wire().clone();
-                    pending.insert(&interest, deadline, sink);
-                    if outgoing.send(wire).is_err() {
-                        closed = true;
-                        fail_all(&mut pending, &mut filters);
-                    }
-                }
-                Some(Command::AddFilter { id, prefix, tx }) => {
-                    if !closed {
-                        filters.push(Filter { id, prefix, tx });
-                    }
-                }
-                Some(Command::RemoveFilter { id }) => filters.retain(|f| f.id != id),
-            },
-            pkt = incoming.recv(), if !closed => match pkt {
-                None => {
-                    closed = true;
-                    fail_all(&mut pending, &mut filters);
-                }
-                Some(p) => {
-                    let now = start.elapsed();
-                    on_packet(p, now, &mut pending, &mut filters, &mut reassembler, &outgoing);
-                }
-            },
-            _ = tokio::time::sleep_until(wake), if next.is_some() => {
-                for e in pending.expire(Instant::now()) {
-                    e.finish(Err(ExpressError::Timeout));
-                }
-            }
-        }
-    }
-}
-
-fn fail_all(pending: &mut PendingTable, filters: &mut Vec<Filter>) {
-    for e in pending.drain() {
-        e.finish(Err(ExpressError::Closed));
-    }
-    filters.clear();
-}
-
-fn on_packet(
-    wire: Bytes,
-    now: Duration,
-    pending: &mut PendingTable,
-    filters: &mut Vec<Filter>,
-    reassembler: &mut Reassembler,
-    outgoing: &mpsc::UnboundedSender<Bytes>,
-) {
-    // undecodable packets are dropped, as a forwarder would
-    let Ok(lp) = LpPacket::decode(wire) else {
-        return;
-    };
-    let Ok(Some(lp)) = reassembler.receive(now, lp) else {
-        return;
-    };
-    let Some(fragment) = lp.fragment.clone() else {
-        return;
-    };
-    match Packet::decode(fragment) {
-        Ok(Packet::Data(data)) => {
-            let congestion_mark = lp.congestion_mark.unwrap_or(0);
-            for e in pending.satisfy(&data) {
-                e.finish(Ok(Reply {
-                    data: data.clone(),
-                    congestion_mark,
-                }));
-            }
-        }
-        Ok(Packet::Interest(interest)) => {
-            if let Some(reason) = lp.nack {
-                for e in pending.nack(interest.name(), interest.nonce()) {
-                    e.finish(Err(ExpressError::Nack(reason)));
-                }
-                return;
-            }
-            filters.retain(|f| !f.tx.is_closed());
-            for f in filters.iter() {
-                if f.prefix.is_prefix_of(interest.name()) {
-                    let responder = Responder {
-                        outgoing: outgoing.clone(),
-                        pit_token: lp.pit_token.clone(),
-                        interest: interest.clone(),
-                    };
-                    // a full queue drops the Interest; the consumer will retransmit
-                    let _ = f.tx.try_send((interest.clone(), responder));
-                }
-            }
-        }
-        Err(_) => {}
     }
 }

@@ -15,11 +15,13 @@
 //! # let _ = (data, bytes); Ok(()) }
 //! ```
 
+mod dispatch;
 mod error;
 mod face;
 mod fetch;
 pub mod framing;
 mod pending;
+mod registration;
 mod serve;
 mod transport;
 
@@ -31,8 +33,9 @@ use std::sync::Arc;
 pub use error::{
     CLIENT_TRANSPORT_ENV, ConnectError, ControlError, DEFAULT_TRANSPORT, ExpressError, FaceClosed,
 };
-pub use face::{Face, OutInterest, Registration, Reply, Responder, client_transport};
+pub use face::{Face, OutInterest, Reply, client_transport};
 pub use fetch::{FetchStreamError, SegmentStream, fetch, fetch_with};
+pub use registration::{Registration, Responder};
 pub use serve::{FileSource, ServeEnd, ServeError, ServeOptions, serve};
 
 use crate::keychain::{FileKeychain, default_keychain_dir};
