@@ -152,7 +152,8 @@ impl Face {
     }
 
     /// A face over an already connected byte stream (e.g. an in-process pipe), framed by TLV
-    /// elements. `label` names it in messages.
+    /// elements. `label` names it in messages. Must be called within a tokio runtime (it
+    /// spawns the face's tasks).
     pub fn from_stream<S>(stream: S, label: &str) -> Face
     where
         S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
