@@ -506,6 +506,15 @@ mod tests {
     }
 
     #[test]
+    fn non_minimal_typed_number_prints_losslessly() {
+        // found by the `tlv` fuzz target: SequenceNum 0x0027 printed as `seq=39`, which parses
+        // back to the one-byte 0x27, a different name
+        let name = Name::from_components([(58u16, &[0x00, 0x27][..]), (50, &[0x05][..])]).unwrap();
+        assert_eq!(name.to_string(), "/58=%00%27/seg=5");
+        assert_eq!(n(&name.to_string()), name);
+    }
+
+    #[test]
     fn bad_uris_are_rejected() {
         for uri in [
             "a/b",
