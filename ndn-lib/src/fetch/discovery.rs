@@ -56,7 +56,7 @@ pub(crate) enum Outcome {
     /// The versioned name, and the reply itself when it is a segment of that version.
     Found {
         versioned: Name,
-        segment: Option<Data>,
+        segment: Option<Box<Data>>,
     },
     /// Both steps failed; the reason of the last one.
     Failed(String),
@@ -246,7 +246,7 @@ impl Discovery {
                     && data.name().last().is_some_and(|c| c.as_segment().is_some());
                 Ok(Some(Outcome::Found {
                     versioned,
-                    segment: is_segment.then(|| data.clone()),
+                    segment: is_segment.then(|| Box::new(data.clone())),
                 }))
             }
         }

@@ -1,6 +1,6 @@
 //! The fetcher against a simulated producer in virtual time.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::result_large_err)]
 
 use std::collections::BTreeMap;
 use std::time::Duration;
