@@ -4,5 +4,7 @@
 //! here, so the logic is tested without spawning processes.
 //!
 //! - [`dissect`]: `ndn-dissect`, which prints the TLV structure of NDN packets.
+//! - [`perf`]: `ndnperf`, a load generator for forwarders.
 
 pub mod dissect;
+pub mod perf;
