@@ -30,7 +30,9 @@ impl Signer for Replay {
 
 fuzz_target!(|data: &[u8]| {
     let wire = Bytes::copy_from_slice(data);
-    let Ok(d) = Data::decode(wire.clone()) else { return };
+    let Ok(d) = Data::decode(wire.clone()) else {
+        return;
+    };
     assert_eq!(d.wire(), &wire);
     assert!(d.signed_portion().len() <= wire.len());
     let _ = d.final_segment();

@@ -33,7 +33,9 @@ fn same_fields(a: &Interest, b: &Interest) {
 
 fuzz_target!(|data: &[u8]| {
     let wire = Bytes::copy_from_slice(data);
-    let Ok(i) = Interest::decode(wire.clone()) else { return };
+    let Ok(i) = Interest::decode(wire.clone()) else {
+        return;
+    };
     assert_eq!(i.wire(), &wire);
     let _ = i.signature_info();
     let _ = i.signed_portion();

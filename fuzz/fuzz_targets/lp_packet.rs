@@ -11,7 +11,9 @@ use ndn::{Interest, Packet};
 
 fuzz_target!(|data: &[u8]| {
     let wire = Bytes::copy_from_slice(data);
-    let Ok(p) = LpPacket::decode(wire) else { return };
+    let Ok(p) = LpPacket::decode(wire) else {
+        return;
+    };
     let encoded = p.encode();
     assert_eq!(encoded.len(), p.encoded_len());
     let again = LpPacket::decode(encoded.clone()).expect("an encoded LpPacket decodes");

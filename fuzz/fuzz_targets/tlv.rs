@@ -19,7 +19,11 @@ fn walk(buf: &[u8], depth: usize) {
         let Ok(e) = r.read_element() else { return };
         let mut again = Vec::new();
         tlv::put_tlv(&mut again, e.tlv_type, e.value);
-        assert_eq!(&again[..], &buf[start..e.end], "element at {start} re-encodes differently");
+        assert_eq!(
+            &again[..],
+            &buf[start..e.end],
+            "element at {start} re-encodes differently"
+        );
         assert_eq!(again.len(), tlv::tlv_len(e.tlv_type, e.value.len()));
         if depth < 8 {
             walk(e.value, depth + 1);
@@ -53,9 +57,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = name.to_string();
     }
     // URIs from arbitrary text never panic, and round-trip when accepted
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(name) = Name::from_uri(text) {
-            assert_eq!(Name::from_uri(&name.to_string()).unwrap(), name);
-        }
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(name) = Name::from_uri(text)
+    {
+        assert_eq!(Name::from_uri(&name.to_string()).unwrap(), name);
     }
 });
