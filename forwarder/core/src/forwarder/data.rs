@@ -1,6 +1,6 @@
 //! Data pipelines: incoming Data, unsolicited Data, outgoing Data.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -57,7 +57,8 @@ impl Forwarder {
             self.cs.insert(now, &data, name_hash);
         }
         let ingress_ad_hoc = self.link_type(ingress) == Some(LinkType::AdHoc);
-        let mut downstreams = BTreeSet::new();
+        // each downstream once, with the PitToken of its Interest
+        let mut downstreams = BTreeMap::new();
         for id in matches {
             self.run_strategy(now, id, ingress, &hashes, Trigger::BeforeSatisfy(&data));
             let Some(entry) = self.pit.get_mut(id) else {
@@ -66,7 +67,9 @@ impl Forwarder {
             for r in &entry.in_records {
                 // Data goes back on the ingress face only on ad hoc links
                 if r.expiry > now && (r.face != ingress || ingress_ad_hoc) {
-                    downstreams.insert(r.face);
+                    downstreams
+                        .entry(r.face)
+                        .or_insert_with(|| r.pit_token.clone());
                 }
             }
             entry.satisfied = true;
@@ -75,8 +78,8 @@ impl Forwarder {
             self.finalize_interest(now, id);
         }
         self.hashes = hashes;
-        for face in downstreams {
-            self.on_outgoing_data(now, face, data.wire().clone(), ingress);
+        for (face, pit_token) in downstreams {
+            self.on_outgoing_data(now, face, data.wire().clone(), ingress, pit_token);
         }
     }
 
@@ -103,13 +106,14 @@ impl Forwarder {
         }
     }
 
-    /// Outgoing Data: scope check, count, send.
+    /// Outgoing Data: scope check, count, send (with the downstream's PitToken).
     pub(super) fn on_outgoing_data(
         &mut self,
         _now: Duration,
         egress: FaceId,
         wire: Bytes,
         incoming_face: FaceId,
+        pit_token: Option<Bytes>,
     ) {
         let Some(face) = self.faces.get_mut(egress) else {
             return;
@@ -128,6 +132,6 @@ impl Forwarder {
         if egress == FaceId::INTERNAL {
             return;
         }
-        self.push_transmit(egress, OutPacket::Data(wire), incoming_face);
+        self.push_transmit(egress, OutPacket::Data(wire), incoming_face, pit_token);
     }
 }

@@ -75,7 +75,7 @@ impl Forwarder {
         self.dead_nonces.evict(now);
         if self.dead_nonces.has(name_hash, nonce) {
             self.hashes = hashes;
-            self.on_interest_loop(ingress, &interest);
+            self.on_interest_loop(ingress, &interest, link);
             return;
         }
         match self.pit.find(&interest, name_hash) {
@@ -95,10 +95,10 @@ impl Forwarder {
                 };
                 if dup {
                     self.hashes = hashes;
-                    self.on_interest_loop(ingress, &interest);
+                    self.on_interest_loop(ingress, &interest, link);
                     return;
                 }
-                if !pending && self.try_content_store(now, ingress, &interest, &hashes) {
+                if !pending && self.try_content_store(now, ingress, &interest, &hashes, link) {
                     self.hashes = hashes;
                     return;
                 }
@@ -106,7 +106,7 @@ impl Forwarder {
             }
             None => {
                 // look in the content store before creating a PIT entry
-                if self.try_content_store(now, ingress, &interest, &hashes) {
+                if self.try_content_store(now, ingress, &interest, &hashes, link) {
                     self.hashes = hashes;
                     return;
                 }
@@ -123,7 +123,7 @@ impl Forwarder {
     }
 
     /// A looping Interest: Nack Duplicate on point-to-point faces, silent drop elsewhere.
-    fn on_interest_loop(&mut self, ingress: FaceId, interest: &Interest) {
+    fn on_interest_loop(&mut self, ingress: FaceId, interest: &Interest, link: &LinkFields) {
         self.counters.drops.loop_detected += 1;
         if self.link_type(ingress) != Some(LinkType::PointToPoint) {
             return;
@@ -136,6 +136,7 @@ impl Forwarder {
                 interest: interest.wire().clone(),
             },
             ingress,
+            link.pit_token.clone(),
         );
     }
 
@@ -146,10 +147,11 @@ impl Forwarder {
         ingress: FaceId,
         interest: &Interest,
         hashes: &[u64],
+        link: &LinkFields,
     ) -> bool {
         match self.cs.lookup(now, interest, hashes) {
             Some(hit) => {
-                self.on_content_store_hit(now, ingress, hit.wire);
+                self.on_content_store_hit(now, ingress, hit.wire, link.pit_token.clone());
                 true
             }
             None => false,
@@ -157,10 +159,16 @@ impl Forwarder {
     }
 
     /// Content store hit: the strategy's default `after_content_store_hit` sends the Data back to
-    /// the downstream; no PIT entry is kept.
-    fn on_content_store_hit(&mut self, now: Duration, ingress: FaceId, wire: Bytes) {
+    /// the downstream, with the Interest's PitToken; no PIT entry is kept.
+    fn on_content_store_hit(
+        &mut self,
+        now: Duration,
+        ingress: FaceId,
+        wire: Bytes,
+        pit_token: Option<Bytes>,
+    ) {
         self.counters.n_satisfied_interests += 1;
-        self.on_outgoing_data(now, ingress, wire, FaceId::CONTENT_STORE);
+        self.on_outgoing_data(now, ingress, wire, FaceId::CONTENT_STORE, pit_token);
     }
 
     fn on_content_store_miss(
@@ -176,7 +184,7 @@ impl Forwarder {
             return;
         };
         // insert in-record and set the expiry timer to the latest in-record expiry
-        entry.insert_or_update_in_record(ingress, interest, now);
+        entry.insert_or_update_in_record(ingress, interest, link.pit_token.clone(), now);
         let expiry = entry.last_in_record_expiry(now);
         let changed = expiry != entry.expiry;
         entry.expiry = expiry;
@@ -286,7 +294,14 @@ impl Forwarder {
                 Action::SendInterest { face, interest } => {
                     self.on_outgoing_interest(now, id, face, interest)
                 }
-                Action::SendData { face, wire } => self.on_outgoing_data(now, face, wire, ingress),
+                Action::SendData { face, wire } => {
+                    let token = self
+                        .pit
+                        .get(id)
+                        .and_then(|e| e.in_record(face))
+                        .and_then(|r| r.pit_token.clone());
+                    self.on_outgoing_data(now, face, wire, ingress, token)
+                }
                 Action::SendNack { face, reason } => self.on_outgoing_nack(now, id, face, reason),
                 Action::RejectPendingInterest => reject = true,
             }
@@ -343,6 +358,7 @@ impl Forwarder {
                 egress,
                 OutPacket::Interest(interest.wire().clone()),
                 downstream,
+                None,
             );
         }
     }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use ndn::lp::NackReason;
 use ndn::{Data, Interest, Name};
 
@@ -29,6 +30,8 @@ pub struct InRecord {
     pub expiry: Duration,
     /// The last Interest received from this face (returned in a Nack).
     pub interest: Interest,
+    /// The NDNLPv2 PitToken that came with that Interest, echoed on the Data or Nack.
+    pub pit_token: Option<Bytes>,
 }
 
 /// An upstream the entry's Interest was sent to.
@@ -117,8 +120,15 @@ impl PitEntry {
         self.out_records.iter_mut().find(|r| r.face == face)
     }
 
-    /// Insert or refresh the in-record of `face` with `interest` received at `now`.
-    pub fn insert_or_update_in_record(&mut self, face: FaceId, interest: &Interest, now: Duration) {
+    /// Insert or refresh the in-record of `face` with `interest` received at `now`, with the
+    /// PitToken it came with.
+    pub fn insert_or_update_in_record(
+        &mut self,
+        face: FaceId,
+        interest: &Interest,
+        pit_token: Option<Bytes>,
+        now: Duration,
+    ) {
         let expiry = now + Duration::from_millis(interest.lifetime_ms());
         let nonce = interest.nonce().unwrap_or(0);
         match self.in_records.iter_mut().find(|r| r.face == face) {
@@ -127,6 +137,7 @@ impl PitEntry {
                 r.last_renewed = now;
                 r.expiry = expiry;
                 r.interest = interest.clone();
+                r.pit_token = pit_token;
             }
             None => self.in_records.push(InRecord {
                 face,
@@ -134,6 +145,7 @@ impl PitEntry {
                 last_renewed: now,
                 expiry,
                 interest: interest.clone(),
+                pit_token,
             }),
         }
     }
