@@ -192,6 +192,24 @@ pub struct EngineStats {
     pub fw_timeouts: u64,
     /// Frames that arrived at a channel's end.
     pub frames: u64,
+    /// Packets a core produced while catching up on timers in lazy mode, sent late (0 with the
+    /// current strategies: expiring PIT entries send nothing).
+    pub late_timer_transmits: u64,
+}
+
+/// How core timers are run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimerMode {
+    /// Each core's earliest wake-up is an event in the heap.
+    Exact,
+    /// A core's due timers are run, each at its own time and in order, just before the core
+    /// next gets a packet, at every trace tick and at the end of the run. This gives the same
+    /// results as `Exact` as long as timers make the core send nothing (true of PIT expiry,
+    /// measurements and Dead Nonce List ageing), and saves one heap event per PIT entry;
+    /// anything a timer does send is sent late and counted in
+    /// [`EngineStats::late_timer_transmits`].
+    #[default]
+    Lazy,
 }
 
 /// Called at every trace tick with the simulator state.
@@ -234,6 +252,7 @@ pub struct Sim {
     app_out: AppOutput,
     feed: Vec<(FaceId, Bytes)>,
     started: bool,
+    timer_mode: TimerMode,
 }
 
 impl std::fmt::Debug for Sim {
@@ -439,7 +458,13 @@ impl Sim {
             app_out: AppOutput::default(),
             feed: Vec::new(),
             started: false,
+            timer_mode: TimerMode::default(),
         }
+    }
+
+    /// Choose how core timers run (before the run starts).
+    pub fn set_timer_mode(&mut self, mode: TimerMode) {
+        self.timer_mode = mode;
     }
 
     /// Current virtual time.
@@ -526,10 +551,12 @@ impl Sim {
             .iter()
             .find(|p| match p.kind {
                 PortKind::Link { peer, .. } => peer as usize == neighbor,
-                PortKind::Broadcast { channel, .. } => match &self.state.channels[channel as usize].dest {
-                    Destination::Broadcast(m) => m.iter().any(|&(n, _)| n as usize == neighbor),
-                    Destination::PointToPoint { .. } => false,
-                },
+                PortKind::Broadcast { channel, .. } => {
+                    match &self.state.channels[channel as usize].dest {
+                        Destination::Broadcast(m) => m.iter().any(|&(n, _)| n as usize == neighbor),
+                        Destination::PointToPoint { .. } => false,
+                    }
+                }
                 PortKind::App { .. } => false,
             })
             .map(|p| p.face)
@@ -681,10 +708,42 @@ impl Sim {
             }
         }
         self.now = self.now.max(end);
+        self.catch_up_all();
         progress(self.now);
     }
 
+    /// Run every core's timers due by now (lazy timer mode).
+    fn catch_up_all(&mut self) {
+        if self.timer_mode == TimerMode::Lazy {
+            for n in 0..self.state.nodes.len() {
+                self.catch_up(n);
+            }
+        }
+    }
+
+    /// Run the due timers of `node`'s core, each at its own time (lazy timer mode).
+    fn catch_up(&mut self, node: usize) {
+        let now = self.now;
+        let n = &mut self.state.nodes[node];
+        let mut fired = false;
+        while let Some(t) = n.fw.poll_timeout() {
+            if nanos(t) > now {
+                break;
+            }
+            n.fw.handle_timeout(t);
+            self.state.stats.fw_timeouts += 1;
+            fired = true;
+        }
+        if fired {
+            while let Some(t) = self.state.nodes[node].fw.poll_transmit() {
+                self.state.stats.late_timer_transmits += 1;
+                self.dispatch(node, t);
+            }
+        }
+    }
+
     fn on_tick(&mut self) {
+        self.catch_up_all();
         if let Some(obs) = self.observer.as_mut() {
             obs.on_tick(self.now, &self.state);
         }
@@ -783,6 +842,9 @@ impl Sim {
     }
 
     fn schedule_node(&mut self, node: usize) {
+        if self.timer_mode == TimerMode::Lazy {
+            return;
+        }
         let n = &mut self.state.nodes[node];
         if let Some(t) = n.fw.poll_timeout() {
             let t = nanos(t).max(self.now);
@@ -810,11 +872,53 @@ impl Sim {
     }
 
     fn deliver(&mut self, node: usize, face: FaceId, wire: Bytes, fields: LinkFields) {
+        if self.timer_mode == TimerMode::Lazy {
+            self.catch_up(node);
+        }
         self.state.nodes[node]
             .fw
             .handle_packet(dur(self.now), face, wire, fields);
         self.state.stats.fw_packets += 1;
         self.drain(node);
+    }
+
+    /// Put one transmit of `node`'s core on its channel or into its application.
+    fn dispatch(&mut self, node: usize, t: ndn_fw::Transmit) {
+        let now = self.now;
+        let Some(pi) = Node::port_index(t.face) else {
+            return;
+        };
+        let Some(port) = self.state.nodes[node].ports.get_mut(pi) else {
+            return;
+        };
+        match port.kind {
+            PortKind::Link { channel, .. } => {
+                let slot = &mut self.state.channels[channel as usize];
+                port.bytes_out += slot.channel.send(now, &t.packet, 0, &mut self.arrivals);
+                self.push_arrivals(channel);
+            }
+            PortKind::Broadcast { channel, member } => {
+                let slot = &mut self.state.channels[channel as usize];
+                port.bytes_out += slot
+                    .channel
+                    .send(now, &t.packet, member, &mut self.arrivals);
+                self.push_arrivals(channel);
+            }
+            PortKind::App { app } => {
+                let slot = &mut self.state.apps[app as usize];
+                slot.app.on_packet(now, &t.packet, &mut self.app_out);
+                self.flush_app_output(app);
+                self.schedule_app(app);
+            }
+        }
+    }
+
+    fn push_arrivals(&mut self, channel: u32) {
+        for i in 0..self.arrivals.len() {
+            let (at, frame) = self.arrivals[i];
+            self.push(at, What::Arrival { channel, frame });
+        }
+        self.arrivals.clear();
     }
 
     /// Send everything the core of `node` wants to send, let applications answer, feed their
@@ -823,43 +927,13 @@ impl Sim {
         let now = self.now;
         loop {
             while let Some(t) = self.state.nodes[node].fw.poll_transmit() {
-                let Some(pi) = Node::port_index(t.face) else {
-                    continue;
-                };
-                let Some(port) = self.state.nodes[node].ports.get_mut(pi) else {
-                    continue;
-                };
-                match port.kind {
-                    PortKind::Link { channel, .. } => {
-                        let slot = &mut self.state.channels[channel as usize];
-                        port.bytes_out += slot.channel.send(now, &t.packet, 0, &mut self.arrivals);
-                        for i in 0..self.arrivals.len() {
-                            let (at, frame) = self.arrivals[i];
-                            self.push(at, What::Arrival { channel, frame });
-                        }
-                        self.arrivals.clear();
-                    }
-                    PortKind::Broadcast { channel, member } => {
-                        let slot = &mut self.state.channels[channel as usize];
-                        port.bytes_out +=
-                            slot.channel
-                                .send(now, &t.packet, member, &mut self.arrivals);
-                        for i in 0..self.arrivals.len() {
-                            let (at, frame) = self.arrivals[i];
-                            self.push(at, What::Arrival { channel, frame });
-                        }
-                        self.arrivals.clear();
-                    }
-                    PortKind::App { app } => {
-                        let slot = &mut self.state.apps[app as usize];
-                        slot.app.on_packet(now, &t.packet, &mut self.app_out);
-                        self.flush_app_output(app);
-                        self.schedule_app(app);
-                    }
-                }
+                self.dispatch(node, t);
             }
             if self.feed.is_empty() {
                 break;
+            }
+            if self.timer_mode == TimerMode::Lazy {
+                self.catch_up(node);
             }
             let mut feed = std::mem::take(&mut self.feed);
             for (face, wire) in feed.drain(..) {

@@ -22,3 +22,8 @@ pub mod topology;
 pub mod units;
 
 pub use engine::{Sim, SimState};
+pub mod plot;
+pub mod report;
+pub mod run;
+pub mod scenario;
+pub mod trace;

@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use bytes::Bytes;
-use ndn::lp::{LpPacket, ReassemblyLimits, Reassembler};
+use ndn::lp::{LpPacket, Reassembler, ReassemblyLimits};
 use ndn_fw::{LinkFields, OutPacket, Rng};
 
 use crate::topology::LinkParams;
@@ -244,12 +244,7 @@ impl Channel {
         let id = self.next_frame;
         self.next_frame += 1;
         let arrival = end + self.params.delay;
-        self.in_flight.push_back(Frame {
-            id,
-            wire,
-            lp,
-            from,
-        });
+        self.in_flight.push_back(Frame { id, wire, lp, from });
         arrivals.push((arrival, id));
     }
 

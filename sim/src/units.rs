@@ -57,7 +57,8 @@ fn split_number(text: &str) -> (&str, &str) {
 /// of 1000), the same with `b/s`, and byte rates `Bps`, `KBps`, `MBps`, `GBps`, `KiBps`,
 /// `MiBps`, `GiBps`. A bare number is bits per second.
 pub fn parse_rate(text: &str) -> Result<u64, UnitError> {
-    const KNOWN: &str = "bps, kbps, Mbps, Gbps, b/s, kb/s, Mb/s, Gb/s, Bps, KBps, MBps, GBps, KiBps, MiBps, GiBps";
+    const KNOWN: &str =
+        "bps, kbps, Mbps, Gbps, b/s, kb/s, Mb/s, Gb/s, Bps, KBps, MBps, GBps, KiBps, MiBps, GiBps";
     let (num, unit) = split_number(text);
     let value: f64 = num.parse().map_err(|_| UnitError::BadNumber {
         text: text.to_string(),
@@ -201,7 +202,10 @@ mod tests {
             parse_rate("10Mbit"),
             Err(UnitError::UnknownUnit { .. })
         ));
-        assert!(matches!(parse_rate("fast"), Err(UnitError::BadNumber { .. })));
+        assert!(matches!(
+            parse_rate("fast"),
+            Err(UnitError::BadNumber { .. })
+        ));
         assert!(parse_rate("0bps").is_err());
         assert_eq!(Rate(10_000_000).to_string(), "10Mbps");
     }

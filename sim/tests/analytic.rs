@@ -25,7 +25,10 @@ fn idle_path_delay_is_propagation_plus_serialization() {
     let mut cfg = ConsumerConfig::cbr(name("/p"), 1.0);
     cfg.max_seq = Some(0);
     let c = sim.add_app(0, App::Consumer(Consumer::new(cfg)));
-    sim.add_app(3, App::Producer(Producer::new(ProducerConfig::new(name("/p")))));
+    sim.add_app(
+        3,
+        App::Producer(Producer::new(ProducerConfig::new(name("/p")))),
+    );
     sim.install_routes(false);
     sim.run_until(2 * NANOS_PER_SEC, &mut |_| {});
     let App::Consumer(consumer) = &sim.state.apps[c as usize].app else {

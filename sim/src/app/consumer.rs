@@ -332,7 +332,9 @@ impl Consumer {
 
 /// Cumulative probabilities of content indexes `1..=n` under `p(k) ∝ 1/(k+q)^s`.
 pub fn zipf_cdf(n: u64, q: f64, s: f64) -> Vec<f64> {
-    let w: Vec<f64> = (1..=n.max(1)).map(|k| 1.0 / (k as f64 + q).powf(s)).collect();
+    let w: Vec<f64> = (1..=n.max(1))
+        .map(|k| 1.0 / (k as f64 + q).powf(s))
+        .collect();
     let total: f64 = w.iter().sum();
     let mut acc = 0.0;
     let mut cdf: Vec<f64> = w

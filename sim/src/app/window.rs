@@ -215,8 +215,8 @@ impl WindowConsumer {
         }
         self.retransmit_now(now, out);
         self.fill(now, out);
-        let done = self.in_flight.is_empty()
-            && self.config.segments.is_some_and(|n| self.next_seg >= n);
+        let done =
+            self.in_flight.is_empty() && self.config.segments.is_some_and(|n| self.next_seg >= n);
         if !done && !self.stopped(now) {
             self.next_check = Some(now + CHECK_PERIOD);
         }
@@ -320,7 +320,7 @@ mod tests {
         w.start(0, &mut out);
         let mut now = 0;
         while let Some(t) = w.poll_timeout() {
-            now = t;
+            now = now.max(t);
             w.on_timeout(now, &mut out);
             // answer every Interest sent so far, 1 ms later
             while !out.packets.is_empty() {

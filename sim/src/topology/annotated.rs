@@ -78,7 +78,9 @@ fn parse_queue(text: &str, line: usize) -> Result<usize, AnnotatedError> {
         .ok_or_else(|| {
             line_err(
                 line,
-                format!("queue `{text}` is neither a packet count nor an ns-3 queue with MaxPackets=N"),
+                format!(
+                    "queue `{text}` is neither a packet count nor an ns-3 queue with MaxPackets=N"
+                ),
             )
         })?;
     value
@@ -272,11 +274,17 @@ mod tests {
         );
         let e = parse("router\na NA 0 0\nlink\na zz\n", LinkParams::default()).unwrap_err();
         assert_eq!(e.to_string(), "line 4: unknown node `zz`");
-        let e = parse("router\na NA 0 0\nb NA 0 0\nlink\na b fast\n", LinkParams::default())
-            .unwrap_err();
+        let e = parse(
+            "router\na NA 0 0\nb NA 0 0\nlink\na b fast\n",
+            LinkParams::default(),
+        )
+        .unwrap_err();
         assert!(e.to_string().starts_with("line 5:"), "{e}");
-        let e = parse("router\na NA 0 0\nb NA 0 0\nlink\na b 1Mbps 1 1ms 5 2.0\n", LinkParams::default())
-            .unwrap_err();
+        let e = parse(
+            "router\na NA 0 0\nb NA 0 0\nlink\na b 1Mbps 1 1ms 5 2.0\n",
+            LinkParams::default(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("not in [0, 1]"), "{e}");
     }
 }
