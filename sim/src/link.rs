@@ -294,10 +294,8 @@ impl Channel {
             lp
         };
         let fields = LinkFields::from_lp(&whole);
-        match whole.fragment {
-            Some(wire) => Some(Received { wire, fields }),
-            None => None, // an IDLE packet (acks only): nothing for the network layer
-        }
+        // an IDLE packet (acks only) carries nothing for the network layer
+        whole.fragment.map(|wire| Received { wire, fields })
     }
 }
 

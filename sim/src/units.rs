@@ -147,11 +147,11 @@ pub struct Rate(pub u64);
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let b = self.0;
-        if b >= 1_000_000_000 && b % 1_000_000_000 == 0 {
+        if b >= 1_000_000_000 && b.is_multiple_of(1_000_000_000) {
             write!(f, "{}Gbps", b / 1_000_000_000)
-        } else if b >= 1_000_000 && b % 1_000_000 == 0 {
+        } else if b >= 1_000_000 && b.is_multiple_of(1_000_000) {
             write!(f, "{}Mbps", b / 1_000_000)
-        } else if b >= 1000 && b % 1000 == 0 {
+        } else if b >= 1000 && b.is_multiple_of(1000) {
             write!(f, "{}kbps", b / 1000)
         } else {
             write!(f, "{b}bps")
@@ -168,11 +168,11 @@ impl fmt::Display for Time {
         let t = self.0;
         if t == 0 {
             write!(f, "0s")
-        } else if t % NANOS_PER_SEC == 0 {
+        } else if t.is_multiple_of(NANOS_PER_SEC) {
             write!(f, "{}s", t / NANOS_PER_SEC)
-        } else if t % 1_000_000 == 0 {
+        } else if t.is_multiple_of(1_000_000) {
             write!(f, "{}ms", t / 1_000_000)
-        } else if t % 1000 == 0 {
+        } else if t.is_multiple_of(1000) {
             write!(f, "{}us", t / 1000)
         } else {
             write!(f, "{t}ns")
