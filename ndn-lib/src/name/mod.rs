@@ -22,16 +22,27 @@ use crate::tlv::{self, DecodeError, Reader, types as tt};
 pub use component::Component;
 pub use uri::UriError;
 
-/// Components beyond this count are still supported; below it decoding avoids a temporary vector.
-const INLINE_COMPONENTS: usize = 32;
+/// Names with at most this many components, and a TLV-VALUE under 64 KiB, keep their component
+/// offsets inline (no allocation); longer ones share an `Arc<[u32]>`.
+const INLINE_ENDS: usize = 11;
+
+/// End offset (within the TLV-VALUE) of each component; may be longer than the name for a
+/// prefix.
+#[derive(Clone)]
+enum Ends {
+    /// Offsets of a short name, stored in the `Name` itself.
+    Inline([u16; INLINE_ENDS]),
+    /// Offsets of a long name, shared by its clones and prefixes.
+    Shared(Arc<[u32]>),
+}
 
 /// An NDN name. Cheap to clone; prefixes share storage with the name they come from.
 #[derive(Clone)]
 pub struct Name {
     /// Concatenated component TLVs (the Name's TLV-VALUE).
     value: Bytes,
-    /// End offset (within `value`) of each component; may be longer than `len` for a prefix.
-    ends: Arc<[u32]>,
+    /// Where each component ends.
+    ends: Ends,
     /// Number of components in this name.
     len: u32,
 }
@@ -41,7 +52,7 @@ impl Name {
     pub fn new() -> Name {
         Name {
             value: Bytes::new(),
-            ends: Arc::from(&[][..]),
+            ends: Ends::Inline([0; INLINE_ENDS]),
             len: 0,
         }
     }
@@ -53,38 +64,51 @@ impl Name {
 
     /// Decode a Name TLV-VALUE; `base` is its offset in the enclosing packet, for errors.
     pub(crate) fn decode_value(value: Bytes, base: usize) -> Result<Name, DecodeError> {
-        let mut inline = [0u32; INLINE_COMPONENTS];
+        let small = value.len() <= usize::from(u16::MAX);
+        let mut inline = [0u16; INLINE_ENDS];
         let mut spill: Vec<u32> = Vec::new();
         let mut n = 0usize;
         let mut r = Reader::new(&value);
         while !r.is_empty() {
             let e = r.read_element()?;
             check_component(e.tlv_type, e.value.len(), base + e.offset)?;
-            let end = u32::try_from(e.end).map_err(|_| DecodeError::InvalidValue {
-                element: "Name",
-                offset: base,
-                reason: "name longer than 4 GiB",
-            })?;
-            if n < INLINE_COMPONENTS {
-                inline[n] = end;
-            } else {
-                if n == INLINE_COMPONENTS {
-                    spill.extend_from_slice(&inline);
+            match inline.get_mut(n) {
+                // `small` means every end offset fits 16 bits
+                Some(slot) if small && spill.is_empty() => *slot = e.end as u16,
+                _ => {
+                    if spill.is_empty() {
+                        spill.reserve(n + 8);
+                        spill.extend(inline.iter().take(n).map(|&e| u32::from(e)));
+                    }
+                    let end = u32::try_from(e.end).map_err(|_| DecodeError::InvalidValue {
+                        element: "Name",
+                        offset: base,
+                        reason: "name longer than 4 GiB",
+                    })?;
+                    spill.push(end);
                 }
-                spill.push(end);
             }
             n += 1;
         }
-        let ends: Arc<[u32]> = if n <= INLINE_COMPONENTS {
-            Arc::from(&inline[..n])
+        let ends = if spill.is_empty() {
+            Ends::Inline(inline)
         } else {
-            Arc::from(spill)
+            Ends::Shared(Arc::from(spill))
         };
         Ok(Name {
             value,
             ends,
             len: n as u32,
         })
+    }
+
+    /// End offset of component `i` (which may lie past `len()` in a prefix's shared offsets).
+    #[inline]
+    fn end(&self, i: usize) -> Option<usize> {
+        match &self.ends {
+            Ends::Inline(e) => e.get(i).map(|&x| usize::from(x)),
+            Ends::Shared(e) => e.get(i).map(|&x| x as usize),
+        }
     }
 
     /// Decode a whole Name element (type 7) that must fill `wire` exactly.
@@ -155,12 +179,8 @@ impl Name {
         if i >= self.len() {
             return None;
         }
-        let start = if i == 0 {
-            0
-        } else {
-            *self.ends.get(i - 1)? as usize
-        };
-        let end = *self.ends.get(i)? as usize;
+        let start = if i == 0 { 0 } else { self.end(i - 1)? };
+        let end = self.end(i)?;
         let tlv = self.value.get(start..end)?;
         let mut r = Reader::new(tlv);
         let e = r.read_element().ok()?;
@@ -193,7 +213,7 @@ impl Name {
         let end = if n == 0 {
             0
         } else {
-            self.ends.get(n - 1).copied().unwrap_or(0) as usize
+            self.end(n - 1).unwrap_or(0)
         };
         Name {
             value: self.value.slice(..end),
@@ -210,7 +230,7 @@ impl Name {
         }
         let end = match n.checked_sub(1) {
             None => 0,
-            Some(i) => self.ends.get(i).copied().unwrap_or(0) as usize,
+            Some(i) => self.end(i).unwrap_or(0),
         };
         self.value.get(..end).unwrap_or_default()
     }
@@ -319,6 +339,20 @@ impl Name {
         self.iter().position(|c| c.is_parameters_digest())
     }
 
+    /// How many ParametersSha256DigestComponents the name has, found from the first byte of
+    /// each component (type 2 is the single byte 0x02) without decoding the components.
+    pub(crate) fn parameters_digest_count(&self) -> usize {
+        let is_digest = |start: usize| {
+            self.value.get(start).map(|&b| u64::from(b))
+                == Some(tt::PARAMETERS_SHA256_DIGEST_COMPONENT)
+        };
+        let first = usize::from(self.len > 0 && is_digest(0));
+        let others = (0..self.len().saturating_sub(1))
+            .filter(|&i| self.end(i).is_some_and(is_digest))
+            .count();
+        first + others
+    }
+
     /// Encoded size of the whole Name element.
     pub fn encoded_len(&self) -> usize {
         tlv::tlv_len(tt::NAME, self.value.len())
@@ -340,34 +374,27 @@ impl Name {
     /// `i` in `0..=len()`. `out` is cleared first, so a caller can reuse one buffer per packet.
     pub fn prefix_hashes_into(&self, key: u64, out: &mut Vec<u64>) {
         out.clear();
-        out.reserve(self.len() + 1);
-        let mut start = 0usize;
         let value = &self.value[..];
-        let ends = self.ends.get(..self.len()).unwrap_or_default();
-        let tlvs = ends.iter().map(|&end| {
-            let end = end as usize;
-            let s = value.get(start..end).unwrap_or_default();
-            start = end;
-            s
-        });
-        hash::prefix_hashes(tlvs, key, |h| out.push(h));
+        match &self.ends {
+            Ends::Inline(e) => {
+                let ends = e.get(..self.len()).unwrap_or_default();
+                hash::prefix_hashes(value, ends, key, out);
+            }
+            Ends::Shared(e) => {
+                let ends = e.get(..self.len()).unwrap_or_default();
+                hash::prefix_hashes(value, ends, key, out);
+            }
+        }
     }
 
     /// The hash of the whole name under `key`; equals the last value of
     /// [`prefix_hashes_into`](Self::prefix_hashes_into).
     pub fn hash_with_key(&self, key: u64) -> u64 {
-        let mut last = hash::empty_hash(key);
-        let mut start = 0usize;
         let value = &self.value[..];
-        let ends = self.ends.get(..self.len()).unwrap_or_default();
-        let tlvs = ends.iter().map(|&end| {
-            let end = end as usize;
-            let s = value.get(start..end).unwrap_or_default();
-            start = end;
-            s
-        });
-        hash::prefix_hashes(tlvs, key, |h| last = h);
-        last
+        match &self.ends {
+            Ends::Inline(e) => hash::full_hash(value, e.get(..self.len()).unwrap_or_default(), key),
+            Ends::Shared(e) => hash::full_hash(value, e.get(..self.len()).unwrap_or_default(), key),
+        }
     }
 }
 
@@ -519,6 +546,15 @@ mod tests {
     }
 
     #[test]
+    fn non_minimal_typed_number_prints_losslessly() {
+        // found by the `tlv` fuzz target: SequenceNum 0x0027 printed as `seq=39`, which parses
+        // back to the one-byte 0x27, a different name
+        let name = Name::from_components([(58u16, &[0x00, 0x27][..]), (50, &[0x05][..])]).unwrap();
+        assert_eq!(name.to_string(), "/58=%00%27/seg=5");
+        assert_eq!(n(&name.to_string()), name);
+    }
+
+    #[test]
     fn bad_uris_are_rejected() {
         for uri in [
             "a/b",
@@ -573,6 +609,57 @@ mod tests {
         assert_eq!(name.get(1).unwrap().as_version(), Some(5));
         assert_eq!(name.get(2).unwrap().as_segment(), Some(3));
         assert_eq!(name.get(2).unwrap().as_version(), None);
+    }
+
+    #[test]
+    fn inline_and_shared_offsets_agree() {
+        // 11 components stay inline, 12 spill; a value over 64 KiB always spills
+        let big = vec![b'x'; 70_000];
+        for name in [
+            (0..11).fold(Name::new(), |n, i| n.append_segment(i)),
+            (0..12).fold(Name::new(), |n, i| n.append_segment(i)),
+            Name::new()
+                .append_generic("a")
+                .append_generic(&big)
+                .append_generic("b"),
+        ] {
+            let parts: Vec<Vec<u8>> = name.iter().map(|c| c.tlv().to_vec()).collect();
+            let mut hashes = Vec::new();
+            name.prefix_hashes_into(9, &mut hashes);
+            for i in 0..=name.len() {
+                let p = name.prefix(i);
+                assert_eq!(p.len(), i);
+                let want: Vec<u8> = parts[..i].concat();
+                assert_eq!(&p.value()[..], &want[..]);
+                assert_eq!(p.hash_with_key(9), hashes[i]);
+                // a prefix rebuilt from its bytes hashes the same
+                let again = Name::from_value(p.value().clone()).unwrap();
+                assert_eq!(again.hash_with_key(9), hashes[i]);
+            }
+            assert_eq!(Name::decode(name.to_tlv()).unwrap(), name);
+        }
+    }
+
+    #[test]
+    fn hash_tells_apart_short_tails() {
+        // component TLVs of 2..=9 bytes exercise every tail length of the word-at-a-time hash
+        let mut seen = std::collections::HashSet::new();
+        for len in 0..8usize {
+            for pos in 0..len.max(1) {
+                for b in 0..=255u8 {
+                    let mut v = vec![b'a'; len];
+                    if let Some(x) = v.get_mut(pos) {
+                        *x = b;
+                    }
+                    seen.insert(v);
+                }
+            }
+        }
+        let hashes: std::collections::HashSet<u64> = seen
+            .iter()
+            .map(|v| Name::new().append_generic(v).hash_with_key(1))
+            .collect();
+        assert_eq!(hashes.len(), seen.len());
     }
 
     #[test]

@@ -123,6 +123,32 @@ impl<'a> Reader<'a> {
     /// Decode one whole TLV element.
     #[inline]
     pub fn read_element(&mut self) -> Result<Element<'a>, DecodeError> {
+        // fast path: TLV-TYPE and TLV-LENGTH of one or three bytes each, in their shortest form,
+        // and a value that fits (nearly every element of a packet); anything else, and every
+        // error, takes the general path, which reports it
+        if let Some((tlv_type, type_len)) = short_var_number(self.buf, self.pos)
+            && let Some((len, len_len)) = short_var_number(self.buf, self.pos + type_len)
+        {
+            let value_start = self.pos + type_len + len_len;
+            let end = value_start + len as usize;
+            if let Some(value) = self.buf.get(value_start..end) {
+                let offset = self.base + self.pos;
+                self.pos = end;
+                return Ok(Element {
+                    tlv_type,
+                    value,
+                    offset,
+                    value_offset: self.base + value_start,
+                    end: self.base + end,
+                });
+            }
+        }
+        self.read_element_general()
+    }
+
+    /// [`read_element`](Self::read_element) for multi-byte numbers and for errors.
+    #[inline(never)]
+    fn read_element_general(&mut self) -> Result<Element<'a>, DecodeError> {
         let offset = self.offset();
         let save = self.pos;
         let tlv_type = self.read_var_number()?;
@@ -133,7 +159,7 @@ impl<'a> Reader<'a> {
                 return Err(e);
             }
         };
-        let remaining = self.buf.len() - self.pos;
+        let remaining = self.buf.len().saturating_sub(self.pos);
         let len = match usize::try_from(length) {
             Ok(l) if l <= remaining => l,
             _ => {
@@ -147,10 +173,14 @@ impl<'a> Reader<'a> {
             }
         };
         let value_start = self.pos;
+        let Some(value) = self.buf.get(value_start..value_start + len) else {
+            self.pos = save;
+            return Err(DecodeError::Truncated { offset });
+        };
         self.pos += len;
         Ok(Element {
             tlv_type,
-            value: &self.buf[value_start..self.pos],
+            value,
             offset,
             value_offset: self.base + value_start,
             end: self.base + self.pos,
@@ -158,6 +188,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Decode one element of the given type.
+    #[inline]
     pub fn expect_element(
         &mut self,
         tlv_type: u64,
@@ -181,9 +212,28 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A VAR-NUMBER of 1 or 3 bytes in its shortest form at `pos`: (number, bytes used). `None` for
+/// anything else (longer forms, non-minimal forms, the end of the buffer); the caller then
+/// takes the general path.
+#[inline(always)]
+fn short_var_number(buf: &[u8], pos: usize) -> Option<(u64, usize)> {
+    match *buf.get(pos)? {
+        b if b < 253 => Some((u64::from(b), 1)),
+        253 => {
+            let &[hi, lo] = buf.get(pos + 1..pos + 3)? else {
+                return None;
+            };
+            let n = u16::from_be_bytes([hi, lo]);
+            (n >= 253).then_some((u64::from(n), 3))
+        }
+        _ => None,
+    }
+}
+
 impl<'a> Iterator for Reader<'a> {
     type Item = Result<Element<'a>, DecodeError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.is_empty() {
             return None;

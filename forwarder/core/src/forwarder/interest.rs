@@ -128,7 +128,7 @@ impl Forwarder {
         if self.link_type(ingress) != Some(LinkType::PointToPoint) {
             return;
         }
-        self.count_out_nack(ingress);
+        self.count_out_nack(ingress, NackReason::Duplicate);
         self.push_transmit(
             ingress,
             OutPacket::Nack {
@@ -375,8 +375,9 @@ impl Forwarder {
         }
     }
 
-    pub(super) fn count_out_nack(&mut self, face: FaceId) {
+    pub(super) fn count_out_nack(&mut self, face: FaceId, reason: NackReason) {
         self.counters.n_out_nacks += 1;
+        self.counters.out_nacks.add(reason);
         if let Some(f) = self.faces.get_mut(face) {
             f.counters.n_out_nacks += 1;
         }

@@ -418,6 +418,11 @@ impl Forwarder {
 
     // ---- helpers shared by the pipelines ----
 
+    /// Count a frame from `face` that its link service could not decode.
+    pub fn report_malformed(&mut self, face: FaceId) {
+        self.count_malformed(face);
+    }
+
     fn count_malformed(&mut self, face: FaceId) {
         self.counters.drops.malformed += 1;
         if let Some(f) = self.faces.get_mut(face) {

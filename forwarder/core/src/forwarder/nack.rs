@@ -19,6 +19,7 @@ impl Forwarder {
         reason: NackReason,
     ) {
         self.counters.n_in_nacks += 1;
+        self.counters.in_nacks.add(reason);
         match self.faces.get_mut(ingress) {
             Some(f) => f.counters.n_in_nacks += 1,
             None => return,
@@ -67,7 +68,7 @@ impl Forwarder {
         };
         let wire = record.interest.wire().clone();
         entry.remove_in_record(egress);
-        self.count_out_nack(egress);
+        self.count_out_nack(egress, reason);
         if egress == FaceId::INTERNAL {
             return;
         }
