@@ -55,6 +55,12 @@ pub struct Summary {
     pub delay: Option<[SimTime; 5]>,
     /// Engine counters.
     pub engine: EngineStats,
+    /// Window consumers that fetched their whole object, and when the last one finished.
+    pub fetches_done: u64,
+    /// Window consumers.
+    pub fetches: u64,
+    /// When the last completed fetch finished.
+    pub last_fetch_done: Option<SimTime>,
     /// Wall-clock seconds of the run (not deterministic; never written to trace files).
     pub wall_seconds: Option<f64>,
 }
@@ -90,12 +96,21 @@ impl Summary {
                 App::Window(w) => {
                     s.consumers += 1;
                     let st = w.stats();
+                    s.fetches += 1;
+                    if let Some(t) = st.finished_at {
+                        s.fetches_done += 1;
+                        s.last_fetch_done = Some(s.last_fetch_done.unwrap_or(0).max(t));
+                    }
                     s.interests += st.interests;
                     s.retransmissions += st.retransmissions;
                     s.data += st.data;
                     s.nacks += st.nacks;
                 }
                 App::Producer(p) => {
+                    s.producers += 1;
+                    s.producer_interests += p.stats().interests;
+                }
+                App::Publisher(p) => {
                     s.producers += 1;
                     s.producer_interests += p.stats().interests;
                 }
@@ -234,6 +249,17 @@ impl fmt::Display for Summary {
                 ms(d[2]),
                 ms(d[3]),
                 ms(d[4])
+            )?;
+        }
+        if self.fetches > 0 {
+            writeln!(
+                f,
+                "  fetches            {} of {} objects complete{}",
+                self.fetches_done,
+                self.fetches,
+                self.last_fetch_done
+                    .map(|t| format!(", the last at {:.3} s", secs(t)))
+                    .unwrap_or_default()
             )?;
         }
         writeln!(

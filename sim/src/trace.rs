@@ -345,11 +345,12 @@ impl Tracer {
                 App::Consumer(c) => (c.stats().interests, c.stats().data),
                 App::Window(w) => (w.stats().interests, w.stats().data),
                 App::Producer(p) => (p.stats().interests, 0),
+                App::Publisher(p) => (p.stats().interests, 0),
             };
             let old = self.prev_apps[a];
             self.prev_apps[a] = cur;
             match &slot.app {
-                App::Producer(_) => totals.producer_interests += cur.0 - old.0,
+                App::Producer(_) | App::Publisher(_) => totals.producer_interests += cur.0 - old.0,
                 _ => {
                     totals.consumer_interests += cur.0 - old.0;
                     totals.consumer_data += cur.1 - old.1;

@@ -5,16 +5,21 @@
 
 pub mod consumer;
 pub mod producer;
+pub mod publisher;
+mod signer;
 pub mod window;
 
 use bytes::Bytes;
+use ndn::lp::NackReason;
 use ndn_fw::OutPacket;
 
 use crate::units::SimTime;
 
 pub use consumer::{Consumer, ConsumerConfig, ConsumerStats, Randomize, RequestPattern};
-pub use producer::{Producer, ProducerConfig, ProducerStats, SignatureKind};
-pub use window::{WindowConsumer, WindowConsumerConfig};
+pub use producer::{Producer, ProducerConfig, ProducerStats};
+pub use publisher::{PublisherConfig, PublisherStats, SegmentProducer};
+pub use signer::SignatureKind;
+pub use window::{WindowConsumer, WindowConsumerConfig, WindowStats};
 
 /// One satisfied request, as ndnSIM's AppDelayTracer reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +41,8 @@ pub struct DelayRecord {
 pub struct AppOutput {
     /// Packets (Interest or Data wires) to give the forwarder on the application's face.
     pub packets: Vec<Bytes>,
+    /// Nacks (the Interest wire and a reason) to give the forwarder.
+    pub nacks: Vec<(Bytes, NackReason)>,
     /// Satisfied requests.
     pub delays: Vec<DelayRecord>,
 }
@@ -47,8 +54,10 @@ pub enum App {
     Consumer(Consumer),
     /// Producer.
     Producer(Producer),
-    /// Window-based consumer (segment fetcher integration point).
+    /// Window consumer: the segment fetcher of ndnget.
     Window(WindowConsumer),
+    /// Segmented producer: the segment publisher of ndnput.
+    Publisher(SegmentProducer),
 }
 
 impl App {
@@ -56,7 +65,7 @@ impl App {
     pub fn start(&mut self, now: SimTime, out: &mut AppOutput) {
         match self {
             App::Consumer(c) => c.start(now, out),
-            App::Producer(_) => {}
+            App::Producer(_) | App::Publisher(_) => {}
             App::Window(w) => w.start(now, out),
         }
     }
@@ -67,6 +76,7 @@ impl App {
             App::Consumer(c) => c.on_packet(now, packet, out),
             App::Producer(p) => p.on_packet(now, packet, out),
             App::Window(w) => w.on_packet(now, packet, out),
+            App::Publisher(p) => p.on_packet(now, packet, out),
         }
     }
 
@@ -74,7 +84,7 @@ impl App {
     pub fn on_timeout(&mut self, now: SimTime, out: &mut AppOutput) {
         match self {
             App::Consumer(c) => c.on_timeout(now, out),
-            App::Producer(_) => {}
+            App::Producer(_) | App::Publisher(_) => {}
             App::Window(w) => w.on_timeout(now, out),
         }
     }
@@ -83,7 +93,7 @@ impl App {
     pub fn poll_timeout(&self) -> Option<SimTime> {
         match self {
             App::Consumer(c) => c.poll_timeout(),
-            App::Producer(_) => None,
+            App::Producer(_) | App::Publisher(_) => None,
             App::Window(w) => w.poll_timeout(),
         }
     }
@@ -94,6 +104,7 @@ impl App {
             App::Consumer(c) => c.kind(),
             App::Producer(_) => "producer",
             App::Window(_) => "consumer-window",
+            App::Publisher(_) => "publisher",
         }
     }
 
@@ -103,7 +114,23 @@ impl App {
             App::Consumer(c) => &c.config().prefix,
             App::Producer(p) => &p.config().prefix,
             App::Window(w) => &w.config().prefix,
+            App::Publisher(p) => &p.config().prefix,
         }
+    }
+
+    /// The prefix a producing application serves (registered on its face and used as a
+    /// routing origin).
+    pub fn served_prefix(&self) -> Option<&ndn::Name> {
+        match self {
+            App::Producer(p) => Some(&p.config().prefix),
+            App::Publisher(p) => Some(&p.config().prefix),
+            App::Consumer(_) | App::Window(_) => None,
+        }
+    }
+
+    /// True for applications that answer Interests.
+    pub fn is_producer(&self) -> bool {
+        self.served_prefix().is_some()
     }
 }
 

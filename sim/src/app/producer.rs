@@ -4,25 +4,12 @@
 //! derived from the scenario seed).
 
 use bytes::Bytes;
-use ndn::packet::KeyLocator;
-use ndn::sign::{DigestSha256, Ed25519Signer, HmacSha256, Signer};
 use ndn::{DataBuilder, Interest, Name};
 use ndn_fw::OutPacket;
 
 use super::AppOutput;
+use super::signer::{KeyedSigner, SignatureKind};
 use crate::units::SimTime;
-
-/// How the producer signs its Data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SignatureKind {
-    /// DigestSha256 (a SHA-256 of the signed portion).
-    #[default]
-    DigestSha256,
-    /// HMAC-SHA256 with a key derived from the seed.
-    HmacSha256,
-    /// Ed25519 with a key derived from the seed.
-    Ed25519,
-}
 
 /// Settings of a producer.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,22 +51,6 @@ pub struct ProducerStats {
     pub ignored: u64,
 }
 
-enum KeyedSigner {
-    Digest,
-    Hmac(HmacSha256),
-    Ed25519(Box<Ed25519Signer>),
-}
-
-impl std::fmt::Debug for KeyedSigner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            KeyedSigner::Digest => "DigestSha256",
-            KeyedSigner::Hmac(_) => "HmacSha256",
-            KeyedSigner::Ed25519(_) => "Ed25519",
-        })
-    }
-}
-
 /// A producer.
 #[derive(Debug)]
 pub struct Producer {
@@ -92,17 +63,7 @@ pub struct Producer {
 impl Producer {
     /// A producer.
     pub fn new(config: ProducerConfig) -> Producer {
-        let key = ndn::sign::sha256(&[b"ndn-sim producer key", &config.seed.to_be_bytes()]);
-        let key_name = config.prefix.append_keyword(b"KEY").append_generic(b"sim");
-        let signer = match config.signature {
-            SignatureKind::DigestSha256 => KeyedSigner::Digest,
-            SignatureKind::HmacSha256 => {
-                KeyedSigner::Hmac(HmacSha256::new(&key, Some(KeyLocator::Name(key_name))))
-            }
-            SignatureKind::Ed25519 => KeyedSigner::Ed25519(Box::new(
-                Ed25519Signer::from_seed(&key).with_key_locator(Some(KeyLocator::Name(key_name))),
-            )),
-        };
+        let signer = KeyedSigner::new(config.signature, &config.prefix, config.seed);
         Producer {
             payload: Bytes::from(vec![0u8; config.payload_size]),
             config,
@@ -119,14 +80,6 @@ impl Producer {
     /// Its counters.
     pub fn stats(&self) -> &ProducerStats {
         &self.stats
-    }
-
-    fn signer(&self) -> &dyn Signer {
-        match &self.signer {
-            KeyedSigner::Digest => &DigestSha256,
-            KeyedSigner::Hmac(h) => h,
-            KeyedSigner::Ed25519(e) => e.as_ref(),
-        }
     }
 
     /// An Interest arrived: answer it.
@@ -148,7 +101,7 @@ impl Producer {
         if let Some(f) = self.config.freshness_ms {
             b = b.freshness_period(f);
         }
-        match b.sign(self.signer()) {
+        match b.sign(self.signer.signer()) {
             Ok(w) => {
                 self.stats.data += 1;
                 out.packets.push(w);

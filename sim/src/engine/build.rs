@@ -211,9 +211,8 @@ impl Sim {
             bytes_in: 0,
             bytes_out: 0,
         });
-        if let App::Producer(p) = &app {
-            let prefix = p.config().prefix.clone();
-            n.fw.add_next_hop(&prefix, face, 0);
+        if let Some(prefix) = app.served_prefix() {
+            n.fw.add_next_hop(prefix, face, 0);
         }
         self.state.apps.push(AppSlot {
             app,
@@ -310,8 +309,8 @@ impl Sim {
     pub fn origins(&self) -> BTreeMap<Name, Vec<NodeIndex>> {
         let mut o: BTreeMap<Name, Vec<NodeIndex>> = BTreeMap::new();
         for a in &self.state.apps {
-            if let App::Producer(p) = &a.app {
-                let v = o.entry(p.config().prefix.clone()).or_default();
+            if let Some(prefix) = a.app.served_prefix() {
+                let v = o.entry(prefix.clone()).or_default();
                 if !v.contains(&(a.node as usize)) {
                     v.push(a.node as usize);
                 }

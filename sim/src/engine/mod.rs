@@ -80,7 +80,7 @@ pub struct Sim {
     // scratch space reused per event
     arrivals: Vec<(SimTime, u64)>,
     app_out: AppOutput,
-    feed: Vec<(FaceId, Bytes)>,
+    feed: Vec<(FaceId, Bytes, Option<ndn::lp::NackReason>)>,
     started: bool,
     timer_mode: TimerMode,
 }
@@ -319,7 +319,10 @@ impl Sim {
         let face = slot.face;
         let node = slot.node;
         for w in self.app_out.packets.drain(..) {
-            self.feed.push((face, w));
+            self.feed.push((face, w, None));
+        }
+        for (w, reason) in self.app_out.nacks.drain(..) {
+            self.feed.push((face, w, Some(reason)));
         }
         if !self.app_out.delays.is_empty() {
             if let Some(obs) = self.observer.as_mut() {
@@ -394,13 +397,14 @@ impl Sim {
                 self.catch_up(node);
             }
             let mut feed = std::mem::take(&mut self.feed);
-            for (face, wire) in feed.drain(..) {
-                self.state.nodes[node].fw.handle_packet(
-                    dur(now),
-                    face,
-                    wire,
-                    LinkFields::default(),
-                );
+            for (face, wire, nack) in feed.drain(..) {
+                let fields = LinkFields {
+                    nack,
+                    ..LinkFields::default()
+                };
+                self.state.nodes[node]
+                    .fw
+                    .handle_packet(dur(now), face, wire, fields);
                 self.state.stats.fw_packets += 1;
             }
             self.feed = feed;

@@ -354,10 +354,12 @@ pub enum AppConfig {
     ConsumerCbr(CbrConfig),
     /// ndnSIM's ConsumerZipfMandelbrot.
     ConsumerZipf(ZipfConfig),
-    /// Window consumer (segment fetcher).
+    /// Window consumer: ndnget's segment fetcher.
     ConsumerWindow(WindowConfig),
     /// ndnSIM's Producer.
     Producer(ProducerSection),
+    /// Segmented producer: ndnput's segment publisher.
+    Publisher(PublisherSection),
 }
 
 /// `kind = "consumer-cbr"`.
@@ -427,20 +429,48 @@ fn default_zipf() -> f64 {
 pub struct WindowConfig {
     /// Nodes.
     pub nodes: Selectors,
-    /// Name prefix.
+    /// The object name, versioned or not (then the version is discovered).
     pub prefix: String,
-    /// Segments to fetch (default: until stop).
-    pub segments: Option<u64>,
-    /// Initial window (default 1).
-    pub initial_window: Option<f64>,
-    /// Largest window (default 1000).
-    pub max_window: Option<f64>,
-    /// InterestLifetime.
+    /// `cubic` (default, as ndnget), `aimd` or `fixed`.
+    #[serde(default = "default_pipeline")]
+    pub pipeline: String,
+    /// Window of the fixed pipeline (default 1).
+    pub window: Option<usize>,
+    /// Initial window of AIMD and CUBIC (default 2).
+    pub init_cwnd: Option<f64>,
+    /// InterestLifetime (default 4s, as ndnget).
     pub lifetime: Option<TimeValue>,
+    /// Retransmissions per segment (default 15; negative for no limit).
+    pub max_retries: Option<i64>,
     /// Start.
     pub start: Option<TimeValue>,
     /// Stop.
     pub stop: Option<TimeValue>,
+}
+
+fn default_pipeline() -> String {
+    "cubic".into()
+}
+
+/// `kind = "publisher"`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublisherSection {
+    /// Nodes.
+    pub nodes: Selectors,
+    /// Object name (without version).
+    pub prefix: String,
+    /// Object size in bytes.
+    pub size: u64,
+    /// Content bytes per segment (default 8000, as ndnput).
+    pub segment_size: Option<usize>,
+    /// FreshnessPeriod of segments (default 10s).
+    pub freshness: Option<TimeValue>,
+    /// Version number (default 1).
+    pub version: Option<u64>,
+    /// `digest-sha256` (default), `hmac-sha256` or `ed25519`.
+    #[serde(default = "default_signature")]
+    pub signature: String,
 }
 
 /// `kind = "producer"`.

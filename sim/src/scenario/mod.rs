@@ -11,9 +11,11 @@ use ndn_fw::StrategyKind;
 pub use config::ScenarioConfig;
 use config::{AppConfig, GeneratorConfig, LinkDefaults, RandomizeConfig, Selectors, SweepValue};
 
+use ndn::fetch::PipelineKind;
+
 use crate::app::{
-    App, Consumer, ConsumerConfig, Producer, ProducerConfig, Randomize, RequestPattern,
-    SignatureKind, WindowConsumer, WindowConsumerConfig,
+    App, Consumer, ConsumerConfig, Producer, ProducerConfig, PublisherConfig, Randomize,
+    RequestPattern, SegmentProducer, SignatureKind, WindowConsumer, WindowConsumerConfig,
 };
 use crate::engine::{Control, NodeSettings, Sim, TimerMode};
 use crate::topology::{BroadcastSpec, LinkParams, NodeIndex, Shape, Topology, annotated, generate};
@@ -429,6 +431,7 @@ impl Scenario {
                 AppConfig::ConsumerZipf(x) => &x.nodes,
                 AppConfig::ConsumerWindow(x) => &x.nodes,
                 AppConfig::Producer(x) => &x.nodes,
+                AppConfig::Publisher(x) => &x.nodes,
             };
             let nodes = select(&topo, sel)?;
             if nodes.is_empty() {
@@ -549,6 +552,17 @@ fn lifetime_ms(t: Option<config::TimeValue>) -> u64 {
     t.map(|t| t.0 / 1_000_000).unwrap_or(2000)
 }
 
+fn parse_signature(s: &str) -> Result<SignatureKind, ScenarioError> {
+    match s {
+        "digest-sha256" => Ok(SignatureKind::DigestSha256),
+        "hmac-sha256" => Ok(SignatureKind::HmacSha256),
+        "ed25519" => Ok(SignatureKind::Ed25519),
+        s => Err(invalid(format!(
+            "signature `{s}` (digest-sha256, hmac-sha256 or ed25519)"
+        ))),
+    }
+}
+
 fn make_app(a: &AppConfig, seed: u64, end: SimTime) -> Result<App, ScenarioError> {
     Ok(match a {
         AppConfig::ConsumerCbr(x) => {
@@ -586,33 +600,52 @@ fn make_app(a: &AppConfig, seed: u64, end: SimTime) -> Result<App, ScenarioError
         }
         AppConfig::ConsumerWindow(x) => {
             let mut cfg = WindowConsumerConfig::new(parse_name(&x.prefix)?);
-            cfg.segments = x.segments;
-            if let Some(w) = x.initial_window {
-                cfg.initial_window = w;
+            cfg.pipeline = match x.pipeline.as_str() {
+                "cubic" => PipelineKind::cubic(),
+                "aimd" => PipelineKind::aimd(),
+                "fixed" => PipelineKind::fixed(x.window.unwrap_or(1).max(1)),
+                p => {
+                    return Err(invalid(format!(
+                        "consumer-window: pipeline `{p}` (cubic, aimd or fixed)"
+                    )));
+                }
+            };
+            if let Some(w) = x.init_cwnd {
+                cfg.init_cwnd = w;
             }
-            if let Some(w) = x.max_window {
-                cfg.max_window = w;
+            if let Some(l) = x.lifetime {
+                cfg.lifetime_ms = l.0 / 1_000_000;
             }
-            cfg.lifetime_ms = lifetime_ms(x.lifetime);
+            if let Some(r) = x.max_retries {
+                cfg.max_retries = u32::try_from(r).ok();
+            }
             cfg.start = x.start.map(|t| t.0).unwrap_or(0);
             cfg.stop = Some(x.stop.map(|t| t.0).unwrap_or(end));
             cfg.seed = seed;
             App::Window(WindowConsumer::new(cfg))
         }
+        AppConfig::Publisher(x) => {
+            let mut cfg = PublisherConfig::new(parse_name(&x.prefix)?, x.size);
+            if let Some(s) = x.segment_size {
+                cfg.segment_size = s;
+            }
+            if let Some(f) = x.freshness {
+                cfg.freshness_ms = Some(f.0 / 1_000_000);
+            }
+            if let Some(v) = x.version {
+                cfg.version = v;
+            }
+            cfg.signature = parse_signature(&x.signature)?;
+            cfg.seed = seed;
+            App::Publisher(
+                SegmentProducer::new(cfg).map_err(|e| invalid(format!("publisher: {e}")))?,
+            )
+        }
         AppConfig::Producer(x) => {
             let mut cfg = ProducerConfig::new(parse_name(&x.prefix)?);
             cfg.payload_size = x.payload_size;
             cfg.freshness_ms = x.freshness.map(|t| t.0 / 1_000_000);
-            cfg.signature = match x.signature.as_str() {
-                "digest-sha256" => SignatureKind::DigestSha256,
-                "hmac-sha256" => SignatureKind::HmacSha256,
-                "ed25519" => SignatureKind::Ed25519,
-                s => {
-                    return Err(invalid(format!(
-                        "producer: signature `{s}` (digest-sha256, hmac-sha256 or ed25519)"
-                    )));
-                }
-            };
+            cfg.signature = parse_signature(&x.signature)?;
             cfg.seed = seed;
             App::Producer(Producer::new(cfg))
         }
