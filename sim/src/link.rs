@@ -250,8 +250,9 @@ impl Channel {
 
     /// Take the frame `id` off the channel if it is the next to arrive (it is not when the
     /// link went down after it was sent).
-    pub(crate) fn take_arrival(&mut self, id: u64) -> Option<Frame> {
-        if self.in_flight.front().is_some_and(|f| f.id == id) {
+    pub(crate) fn take_arrival(&mut self, id: u32) -> Option<Frame> {
+        // low 32 bits suffice: far fewer frames than 2^32 are ever in flight on a channel
+        if self.in_flight.front().is_some_and(|f| f.id as u32 == id) {
             self.in_flight.pop_front()
         } else {
             None
@@ -346,13 +347,13 @@ mod tests {
         let mut arr = Vec::new();
         c.send(0, &data(100), 0, &mut arr);
         c.set_up(1, false);
-        assert!(c.take_arrival(arr[0].1).is_none());
+        assert!(c.take_arrival(arr[0].1 as u32).is_none());
         c.send(2, &data(100), 0, &mut arr);
         assert_eq!(arr.len(), 1);
         assert_eq!(c.counters.drops(LinkDrop::Down), 2);
         c.set_up(3, true);
         c.send(3, &data(100), 0, &mut arr);
-        let f = c.take_arrival(arr[1].1).unwrap();
+        let f = c.take_arrival(arr[1].1 as u32).unwrap();
         assert!(c.receive(3, f, 1).is_some());
     }
 
@@ -374,7 +375,7 @@ mod tests {
         assert!(arr.len() >= 5, "{} frames", arr.len());
         let mut got = None;
         for (t, id) in arr.clone() {
-            let f = c.take_arrival(id).unwrap();
+            let f = c.take_arrival(id as u32).unwrap();
             assert!(f.wire.len() <= 200);
             if let Some(r) = c.receive(t, f, 1) {
                 got = Some(r);
@@ -399,7 +400,7 @@ mod tests {
             0,
             &mut arr,
         );
-        let f = c.take_arrival(arr[0].1).unwrap();
+        let f = c.take_arrival(arr[0].1 as u32).unwrap();
         let r = c.receive(0, f, 1).unwrap();
         assert_eq!(r.wire, interest);
         assert_eq!(r.fields.nack, Some(ndn::lp::NackReason::NoRoute));

@@ -43,6 +43,7 @@ impl Sim {
                     fw,
                     ports: Vec::new(),
                     wakeup: None,
+                    next_timer: Some(0),
                 }
             })
             .collect();
@@ -205,6 +206,7 @@ impl Sim {
             dur(self.now),
             FaceInfo::new(uri.clone(), uri, FaceScope::Local),
         );
+        n.next_timer = Some(0);
         n.ports.push(Port {
             face,
             kind: PortKind::App { app: id },

@@ -28,8 +28,8 @@ use crate::units::SimTime;
 /// What an event does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum What {
-    /// Frame `frame` reaches the end of channel `channel`.
-    Arrival { channel: u32, frame: u64 },
+    /// Frame `frame` (low 32 bits of its id) reaches the end of channel `channel`.
+    Arrival { channel: u32, frame: u32 },
     /// A core's timer.
     NodeTimer(u32),
     /// An application's timer.
@@ -40,11 +40,40 @@ enum What {
     Tick,
 }
 
+impl What {
+    /// Packed into one word (kind in the top 3 bits), so a heap entry is 24 bytes.
+    fn pack(self) -> u64 {
+        match self {
+            What::Arrival { channel, frame } => {
+                (u64::from(channel & 0x1fff_ffff) << 32) | u64::from(frame)
+            }
+            What::NodeTimer(n) => (1 << 61) | u64::from(n),
+            What::AppTimer(a) => (2 << 61) | u64::from(a),
+            What::Control(c) => (3 << 61) | u64::from(c),
+            What::Tick => 4 << 61,
+        }
+    }
+
+    fn unpack(w: u64) -> What {
+        let low = w as u32;
+        match w >> 61 {
+            0 => What::Arrival {
+                channel: ((w >> 32) & 0x1fff_ffff) as u32,
+                frame: low,
+            },
+            1 => What::NodeTimer(low),
+            2 => What::AppTimer(low),
+            3 => What::Control(low),
+            _ => What::Tick,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Event {
     time: SimTime,
     seq: u64,
-    what: What,
+    what: u64,
 }
 
 impl PartialEq for Event {
@@ -117,7 +146,7 @@ impl Sim {
         self.heap.push(Reverse(Event {
             time,
             seq: self.seq,
-            what,
+            what: what.pack(),
         }));
     }
 
@@ -153,7 +182,7 @@ impl Sim {
             self.heap.pop();
             self.now = ev.time;
             self.state.stats.events += 1;
-            match ev.what {
+            match What::unpack(ev.what) {
                 What::Arrival { channel, frame } => self.on_arrival(channel, frame),
                 What::NodeTimer(n) => self.on_node_timer(n as usize, ev.time),
                 What::AppTimer(a) => self.on_app_timer(a, ev.time),
@@ -183,9 +212,14 @@ impl Sim {
     fn catch_up(&mut self, node: usize) {
         let now = self.now;
         let n = &mut self.state.nodes[node];
+        if n.next_timer.is_none_or(|t| t > now) {
+            return;
+        }
         let mut fired = false;
+        n.next_timer = None;
         while let Some(t) = n.fw.poll_timeout() {
             if nanos(t) > now {
+                n.next_timer = Some(nanos(t));
                 break;
             }
             n.fw.handle_timeout(t);
@@ -193,9 +227,15 @@ impl Sim {
             fired = true;
         }
         if fired {
+            let mut late = 0;
             while let Some(t) = self.state.nodes[node].fw.poll_transmit() {
-                self.state.stats.late_timer_transmits += 1;
+                late += 1;
                 self.dispatch(node, t);
+            }
+            if late > 0 {
+                self.state.stats.late_timer_transmits += late;
+                // let applications' answers reach the core
+                self.drain(node);
             }
         }
     }
@@ -223,7 +263,7 @@ impl Sim {
         }
     }
 
-    fn on_arrival(&mut self, channel: u32, frame: u64) {
+    fn on_arrival(&mut self, channel: u32, frame: u32) {
         let now = self.now;
         let slot = &mut self.state.channels[channel as usize];
         let Some(f) = slot.channel.take_arrival(frame) else {
@@ -300,12 +340,14 @@ impl Sim {
     }
 
     fn schedule_node(&mut self, node: usize) {
+        let n = &mut self.state.nodes[node];
+        let next = n.fw.poll_timeout().map(nanos);
+        n.next_timer = next;
         if self.timer_mode == TimerMode::Lazy {
             return;
         }
-        let n = &mut self.state.nodes[node];
-        if let Some(t) = n.fw.poll_timeout() {
-            let t = nanos(t).max(self.now);
+        if let Some(t) = next {
+            let t = t.max(self.now);
             if n.wakeup.is_none_or(|w| t < w) {
                 n.wakeup = Some(t);
                 self.push(t, What::NodeTimer(node as u32));
@@ -377,7 +419,13 @@ impl Sim {
     fn push_arrivals(&mut self, channel: u32) {
         for i in 0..self.arrivals.len() {
             let (at, frame) = self.arrivals[i];
-            self.push(at, What::Arrival { channel, frame });
+            self.push(
+                at,
+                What::Arrival {
+                    channel,
+                    frame: frame as u32,
+                },
+            );
         }
         self.arrivals.clear();
     }
@@ -394,6 +442,8 @@ impl Sim {
                 break;
             }
             if self.timer_mode == TimerMode::Lazy {
+                // the core may have armed a timer since it was last asked
+                self.state.nodes[node].next_timer = Some(0);
                 self.catch_up(node);
             }
             let mut feed = std::mem::take(&mut self.feed);
@@ -410,5 +460,31 @@ impl Sim {
             self.feed = feed;
         }
         self.schedule_node(node);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_pack_into_one_word() {
+        for w in [
+            What::Arrival {
+                channel: 0,
+                frame: 0,
+            },
+            What::Arrival {
+                channel: 0x1fff_ffff,
+                frame: u32::MAX,
+            },
+            What::NodeTimer(7),
+            What::AppTimer(u32::MAX),
+            What::Control(3),
+            What::Tick,
+        ] {
+            assert_eq!(What::unpack(w.pack()), w);
+        }
+        assert_eq!(std::mem::size_of::<Event>(), 24);
     }
 }

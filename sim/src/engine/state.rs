@@ -56,6 +56,8 @@ pub struct Node {
     /// Ports, indexed by `face id - 256` (faces are created in order).
     pub ports: Vec<Port>,
     pub(crate) wakeup: Option<SimTime>,
+    /// The core's next timer as of the last interaction (`Some(0)`: unknown, ask the core).
+    pub(crate) next_timer: Option<SimTime>,
 }
 
 impl Node {
