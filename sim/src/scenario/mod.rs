@@ -27,28 +27,28 @@ use crate::units::{NANOS_PER_SEC, SimTime};
 #[non_exhaustive]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Io {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The TOML is invalid.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Toml {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: Box<toml::de::Error>,
+        error: Box<toml::de::Error>,
     },
     /// The topology file is invalid.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Topology {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: annotated::AnnotatedError,
+        error: annotated::AnnotatedError,
     },
     /// A setting is wrong.
     #[error("{0}")]
@@ -217,15 +217,15 @@ pub fn grid_sweep(rows: usize, cols: usize) -> Vec<NodeIndex> {
 impl Scenario {
     /// Read a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| ScenarioError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut s = Scenario::parse(&text, &base).map_err(|e| match e {
-            ScenarioError::Toml { source, .. } => ScenarioError::Toml {
+            ScenarioError::Toml { error, .. } => ScenarioError::Toml {
                 path: path.to_path_buf(),
-                source,
+                error,
             },
             other => other,
         })?;
@@ -240,11 +240,10 @@ impl Scenario {
 
     /// Parse scenario text; relative paths resolve against `base_dir`.
     pub fn parse(text: &str, base_dir: &Path) -> Result<Scenario, ScenarioError> {
-        let config: ScenarioConfig =
-            toml::from_str(text).map_err(|source| ScenarioError::Toml {
-                path: PathBuf::from("<scenario>"),
-                source: Box::new(source),
-            })?;
+        let config: ScenarioConfig = toml::from_str(text).map_err(|error| ScenarioError::Toml {
+            path: PathBuf::from("<scenario>"),
+            error: Box::new(error),
+        })?;
         let label = config.name.clone().unwrap_or_else(|| "scenario".into());
         Ok(Scenario {
             config,
@@ -300,16 +299,15 @@ impl Scenario {
             }
             (Some(file), None) => {
                 let path = self.base_dir.join(file);
-                let text = std::fs::read_to_string(&path).map_err(|source| ScenarioError::Io {
+                let text = std::fs::read_to_string(&path).map_err(|error| ScenarioError::Io {
                     path: path.clone(),
-                    source,
+                    error,
                 })?;
-                let (mut t, n) = annotated::parse(&text, defaults).map_err(|source| {
-                    ScenarioError::Topology {
+                let (mut t, n) =
+                    annotated::parse(&text, defaults).map_err(|error| ScenarioError::Topology {
                         path: path.clone(),
-                        source,
-                    }
-                })?;
+                        error,
+                    })?;
                 // loss and MTU from [topology.links] apply to every link of a file unless the
                 // file gives a loss
                 for l in &mut t.links {

@@ -31,20 +31,20 @@ pub enum AnnotatedError {
         message: String,
     },
     /// A unit is wrong.
-    #[error("line {line}: {source}")]
+    #[error("line {line}: {error}")]
     Unit {
         /// 1-based line number.
         line: usize,
         /// The unit error.
-        source: UnitError,
+        error: UnitError,
     },
     /// The topology is inconsistent.
-    #[error("line {line}: {source}")]
+    #[error("line {line}: {error}")]
     Topology {
         /// 1-based line number.
         line: usize,
         /// The problem.
-        source: TopologyError,
+        error: TopologyError,
     },
 }
 
@@ -139,7 +139,7 @@ pub fn parse(text: &str, defaults: LinkParams) -> Result<(Topology, ReadNotes), 
             let y = num(2, "yPos")?;
             let x = num(3, "xPos")?;
             topo.add_node(cols[0], x, y)
-                .map_err(|source| AnnotatedError::Topology { line: no, source })?;
+                .map_err(|error| AnnotatedError::Topology { line: no, error })?;
             continue;
         }
         let cols: Vec<&str> = l.split_whitespace().collect();
@@ -149,7 +149,7 @@ pub fn parse(text: &str, defaults: LinkParams) -> Result<(Topology, ReadNotes), 
                 "a link needs at least `srcNode dstNode` (then bandwidth metric delay queue)",
             ));
         }
-        let topo_err = |source| AnnotatedError::Topology { line: no, source };
+        let topo_err = |error| AnnotatedError::Topology { line: no, error };
         let a = topo.node(cols[0]).map_err(topo_err)?;
         let b = topo.node(cols[1]).map_err(topo_err)?;
         if seen.contains(&(b, a)) {
@@ -159,7 +159,7 @@ pub fn parse(text: &str, defaults: LinkParams) -> Result<(Topology, ReadNotes), 
             continue;
         }
         seen.insert((a, b));
-        let unit_err = |source| AnnotatedError::Unit { line: no, source };
+        let unit_err = |error| AnnotatedError::Unit { line: no, error };
         let mut p = defaults;
         if let Some(s) = cols.get(2) {
             p.bandwidth_bps = parse_rate(s).map_err(unit_err)?;
