@@ -173,43 +173,57 @@ impl Channel {
     pub(crate) fn send(
         &mut self,
         now: SimTime,
-        packet: &OutPacket,
+        packet: OutPacket,
         from: u32,
         arrivals: &mut Vec<(SimTime, u64)>,
     ) -> u64 {
-        let (wire, lp) = match packet {
-            OutPacket::Interest(w) | OutPacket::Data(w) => (w.clone(), false),
-            OutPacket::Nack { .. } => (packet.to_lp(None).to_link_wire(), true),
+        // a Nack always goes through `fragment`, which returns it whole when it fits
+        let len = match &packet {
+            OutPacket::Interest(w) | OutPacket::Data(w) => w.len(),
+            OutPacket::Nack { .. } => usize::MAX,
         };
-        match self.params.mtu {
-            Some(mtu) if wire.len() > mtu => {
-                let mut headers = packet.to_lp(None);
-                headers.fragment = None;
-                match ndn::lp::fragment(
-                    packet.wire().clone(),
-                    &headers,
-                    mtu,
-                    &mut self.next_lp_sequence,
-                ) {
-                    Ok(frames) => {
-                        let mut bytes = 0;
-                        for f in frames {
-                            bytes += f.len() as u64;
-                            self.send_frame(now, f, true, from, arrivals);
-                        }
-                        bytes
-                    }
-                    Err(_) => {
-                        self.counters.offered_frames += 1;
-                        self.counters.drop(LinkDrop::Mtu);
-                        0
-                    }
+        if let Some(mtu) = self.params.mtu
+            && len > mtu
+        {
+            return self.send_fragments(now, &packet, mtu, from, arrivals);
+        }
+        let (wire, lp) = match packet {
+            OutPacket::Interest(w) | OutPacket::Data(w) => (w, false),
+            nack @ OutPacket::Nack { .. } => (nack.to_lp(None).to_link_wire(), true),
+        };
+        let bytes = wire.len() as u64;
+        self.send_frame(now, wire, lp, from, arrivals);
+        bytes
+    }
+
+    fn send_fragments(
+        &mut self,
+        now: SimTime,
+        packet: &OutPacket,
+        mtu: usize,
+        from: u32,
+        arrivals: &mut Vec<(SimTime, u64)>,
+    ) -> u64 {
+        let mut headers = packet.to_lp(None);
+        headers.fragment = None;
+        match ndn::lp::fragment(
+            packet.wire().clone(),
+            &headers,
+            mtu,
+            &mut self.next_lp_sequence,
+        ) {
+            Ok(frames) => {
+                let mut bytes = 0;
+                for f in frames {
+                    bytes += f.len() as u64;
+                    self.send_frame(now, f, true, from, arrivals);
                 }
+                bytes
             }
-            _ => {
-                let len = wire.len() as u64;
-                self.send_frame(now, wire, lp, from, arrivals);
-                len
+            Err(_) => {
+                self.counters.offered_frames += 1;
+                self.counters.drop(LinkDrop::Mtu);
+                0
             }
         }
     }
@@ -322,8 +336,8 @@ mod tests {
         // 1000 bytes at 1 Mbit/s = 8 ms each, 10 ms delay
         let mut c = Channel::new(params(1_000_000, 10_000_000, 10), 1);
         let mut arr = Vec::new();
-        c.send(0, &data(1000), 0, &mut arr);
-        c.send(0, &data(1000), 0, &mut arr);
+        c.send(0, data(1000), 0, &mut arr);
+        c.send(0, data(1000), 0, &mut arr);
         assert_eq!(arr[0].0, 18_000_000);
         assert_eq!(arr[1].0, 26_000_000);
         assert_eq!(c.backlog(8_000_000), 1);
@@ -335,7 +349,7 @@ mod tests {
         let mut c = Channel::new(params(1_000_000, 0, 2), 1);
         let mut arr = Vec::new();
         for _ in 0..5 {
-            c.send(0, &data(1000), 0, &mut arr);
+            c.send(0, data(1000), 0, &mut arr);
         }
         assert_eq!(arr.len(), 3);
         assert_eq!(c.counters.drops(LinkDrop::Queue), 2);
@@ -345,14 +359,14 @@ mod tests {
     fn down_link_loses_frames_in_flight() {
         let mut c = Channel::new(params(1_000_000, 10_000_000, 10), 1);
         let mut arr = Vec::new();
-        c.send(0, &data(100), 0, &mut arr);
+        c.send(0, data(100), 0, &mut arr);
         c.set_up(1, false);
         assert!(c.take_arrival(arr[0].1 as u32).is_none());
-        c.send(2, &data(100), 0, &mut arr);
+        c.send(2, data(100), 0, &mut arr);
         assert_eq!(arr.len(), 1);
         assert_eq!(c.counters.drops(LinkDrop::Down), 2);
         c.set_up(3, true);
-        c.send(3, &data(100), 0, &mut arr);
+        c.send(3, data(100), 0, &mut arr);
         let f = c.take_arrival(arr[1].1 as u32).unwrap();
         assert!(c.receive(3, f, 1).is_some());
     }
@@ -371,7 +385,7 @@ mod tests {
             .sign(&ndn::sign::DigestSha256)
             .unwrap();
         let mut arr = Vec::new();
-        c.send(0, &OutPacket::Data(wire.clone()), 0, &mut arr);
+        c.send(0, OutPacket::Data(wire.clone()), 0, &mut arr);
         assert!(arr.len() >= 5, "{} frames", arr.len());
         let mut got = None;
         for (t, id) in arr.clone() {
@@ -393,7 +407,7 @@ mod tests {
         let mut arr = Vec::new();
         c.send(
             0,
-            &OutPacket::Nack {
+            OutPacket::Nack {
                 reason: ndn::lp::NackReason::NoRoute,
                 interest: interest.clone(),
             },

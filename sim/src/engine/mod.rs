@@ -397,14 +397,12 @@ impl Sim {
         match port.kind {
             PortKind::Link { channel, .. } => {
                 let slot = &mut self.state.channels[channel as usize];
-                port.bytes_out += slot.channel.send(now, &t.packet, 0, &mut self.arrivals);
+                port.bytes_out += slot.channel.send(now, t.packet, 0, &mut self.arrivals);
                 self.push_arrivals(channel);
             }
             PortKind::Broadcast { channel, member } => {
                 let slot = &mut self.state.channels[channel as usize];
-                port.bytes_out += slot
-                    .channel
-                    .send(now, &t.packet, member, &mut self.arrivals);
+                port.bytes_out += slot.channel.send(now, t.packet, member, &mut self.arrivals);
                 self.push_arrivals(channel);
             }
             PortKind::App { app } => {
