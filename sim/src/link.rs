@@ -168,7 +168,8 @@ impl Channel {
     }
 
     /// Put a network-layer packet on the channel, fragmenting it when the MTU requires.
-    /// Returns the arrival times of the frames that will reach the far end, in order (each
+    /// Returns the bytes that went on the wire (not those dropped at the queue or because the
+    /// link is down). Pushes the arrival times of the frames that will reach the far end, in order (each
     /// needs an arrival event carrying the frame id in [`Channel::in_flight`]).
     pub(crate) fn send(
         &mut self,
@@ -191,9 +192,7 @@ impl Channel {
             OutPacket::Interest(w) | OutPacket::Data(w) => (w, false),
             nack @ OutPacket::Nack { .. } => (nack.to_lp(None).to_link_wire(), true),
         };
-        let bytes = wire.len() as u64;
-        self.send_frame(now, wire, lp, from, arrivals);
-        bytes
+        self.send_frame(now, wire, lp, from, arrivals)
     }
 
     fn send_fragments(
@@ -212,14 +211,10 @@ impl Channel {
             mtu,
             &mut self.next_lp_sequence,
         ) {
-            Ok(frames) => {
-                let mut bytes = 0;
-                for f in frames {
-                    bytes += f.len() as u64;
-                    self.send_frame(now, f, true, from, arrivals);
-                }
-                bytes
-            }
+            Ok(frames) => frames
+                .into_iter()
+                .map(|f| self.send_frame(now, f, true, from, arrivals))
+                .sum(),
             Err(_) => {
                 self.counters.offered_frames += 1;
                 self.counters.drop(LinkDrop::Mtu);
@@ -235,16 +230,17 @@ impl Channel {
         lp: bool,
         from: u32,
         arrivals: &mut Vec<(SimTime, u64)>,
-    ) {
+    ) -> u64 {
         self.counters.offered_frames += 1;
         if !self.up {
             self.counters.drop(LinkDrop::Down);
-            return;
+            return 0;
         }
         if self.backlog(now) > self.params.queue_packets {
             self.counters.drop(LinkDrop::Queue);
-            return;
+            return 0;
         }
+        let len = wire.len() as u64;
         let start = self.busy_until.max(now);
         let end = start + serialization_time(wire.len(), self.params.bandwidth_bps);
         self.busy_until = end;
@@ -253,13 +249,14 @@ impl Channel {
         self.counters.sent_bytes += wire.len() as u64;
         if self.params.loss > 0.0 && self.rng.unit() < self.params.loss {
             self.counters.drop(LinkDrop::Loss);
-            return;
+            return len;
         }
         let id = self.next_frame;
         self.next_frame += 1;
         let arrival = end + self.params.delay;
         self.in_flight.push_back(Frame { id, wire, lp, from });
         arrivals.push((arrival, id));
+        len
     }
 
     /// Take the frame `id` off the channel if it is the next to arrive (it is not when the
