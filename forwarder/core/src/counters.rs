@@ -23,6 +23,32 @@ pub struct DropCounters {
     pub nack_not_sent: u64,
 }
 
+/// Nacks by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NackCounters {
+    /// Congestion.
+    pub congestion: u64,
+    /// Duplicate.
+    pub duplicate: u64,
+    /// NoRoute.
+    pub no_route: u64,
+    /// None or another code.
+    pub other: u64,
+}
+
+impl NackCounters {
+    /// Count one Nack.
+    pub fn add(&mut self, reason: ndn::lp::NackReason) {
+        use ndn::lp::NackReason as R;
+        match reason {
+            R::Congestion => self.congestion += 1,
+            R::Duplicate => self.duplicate += 1,
+            R::NoRoute => self.no_route += 1,
+            R::None | R::Other(_) => self.other += 1,
+        }
+    }
+}
+
 /// Forwarder-wide counters with NFD's names.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ForwarderCounters {
@@ -44,4 +70,8 @@ pub struct ForwarderCounters {
     pub n_unsatisfied_interests: u64,
     /// Drops by reason.
     pub drops: DropCounters,
+    /// Nacks received, by reason.
+    pub in_nacks: NackCounters,
+    /// Nacks sent, by reason.
+    pub out_nacks: NackCounters,
 }

@@ -14,7 +14,7 @@ pub mod rng;
 pub mod strategy;
 pub mod table;
 
-pub use counters::{DropCounters, ForwarderCounters};
+pub use counters::{DropCounters, ForwarderCounters, NackCounters};
 pub use face::{FaceCounters, FaceId, FaceInfo, FacePersistency, FaceScope, LinkType};
 pub use forwarder::{
     Event, Forwarder, ForwarderConfig, LinkFields, OutPacket, Transmit, UnsolicitedDataPolicy,

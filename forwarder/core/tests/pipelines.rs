@@ -626,3 +626,100 @@ fn same_seed_gives_same_behaviour() {
         .collect();
     assert!(nonces.iter().all(Option::is_some));
 }
+
+fn with_token(token: &'static [u8]) -> LinkFields {
+    LinkFields {
+        pit_token: Some(Bytes::from_static(token)),
+        ..Default::default()
+    }
+}
+
+fn token(t: &ndn_fw::Transmit) -> Option<&[u8]> {
+    t.pit_token.as_deref()
+}
+
+#[test]
+fn pit_token_is_echoed_to_each_downstream_and_never_forwarded() {
+    let mut h = Harness::new();
+    let (a, b, c, up) = (h.local(), h.local(), h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send_with(a, interest("/x/1", 1).encode(), with_token(b"tok-a"));
+    h.send_with(b, interest("/x/1", 2).encode(), with_token(b"tok-b"));
+    h.send(c, interest("/x/1", 3).encode());
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(up, "interest")]);
+    // hop by hop: the upstream gets no token
+    assert_eq!(token(&ts[0]), None);
+    // the upstream's own token is not passed down either
+    h.send_with(up, signed(data("/x/1")), with_token(b"tok-up"));
+    let mut ts = h.transmits();
+    ts.sort_by_key(|t| t.face);
+    assert_eq!(summary(&ts), vec![(a, "data"), (b, "data"), (c, "data")]);
+    assert_eq!(token(&ts[0]), Some(&b"tok-a"[..]));
+    assert_eq!(token(&ts[1]), Some(&b"tok-b"[..]));
+    assert_eq!(token(&ts[2]), None);
+}
+
+#[test]
+fn pit_token_is_echoed_on_content_store_hits_and_nacks() {
+    let mut h = Harness::new();
+    let (app, up) = (h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send(app, interest("/x/1", 1).encode());
+    h.transmits();
+    h.send(up, signed(data("/x/1")));
+    h.transmits();
+    // content store hit
+    h.send_with(app, interest("/x/1", 2).encode(), with_token(b"cs"));
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(app, "data")]);
+    assert_eq!(token(&ts[0]), Some(&b"cs"[..]));
+    // Nack NoRoute
+    h.send_with(
+        app,
+        interest("/nowhere", 3).encode(),
+        with_token(b"noroute"),
+    );
+    let ts = h.transmits();
+    assert_eq!(nack_reason(&ts[0]), Some(NackReason::NoRoute));
+    assert_eq!(token(&ts[0]), Some(&b"noroute"[..]));
+    // Nack Duplicate (a looping Interest) carries the token of the looping Interest
+    h.send(app, interest("/x/2", 9).encode());
+    h.transmits();
+    let other = h.local();
+    h.send_with(other, interest("/x/2", 9).encode(), with_token(b"dup"));
+    let ts = h.transmits();
+    assert_eq!(nack_reason(&ts[0]), Some(NackReason::Duplicate));
+    assert_eq!(token(&ts[0]), Some(&b"dup"[..]));
+    // Nack from the upstream, passed down with the downstream's token
+    h.send_with(app, interest("/x/3", 4).encode(), with_token(b"up-nack"));
+    let sent = h.transmits();
+    assert_eq!(summary(&sent), vec![(up, "interest")]);
+    h.send_nack(up, sent[0].packet.wire().clone(), NackReason::Congestion);
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(app, "nack")]);
+    assert_eq!(token(&ts[0]), Some(&b"up-nack"[..]));
+}
+
+#[test]
+fn pit_token_is_echoed_on_management_responses() {
+    let mut h = Harness::new();
+    let app = h.local();
+    let wire = ndn::mgmt::sign_command_interest(
+        &ndn::InterestBuilder::new(ndn::mgmt::command_name(
+            &ndn::mgmt::localhost_nfd(),
+            "rib",
+            "register",
+            &ndn::mgmt::ControlParameters::with_name(name("/p")),
+        ))
+        .nonce(5),
+        &ndn::sign::DigestSha256,
+        1_700_000_000_000,
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    )
+    .unwrap();
+    h.send_with(app, wire, with_token(b"mgmt"));
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(app, "data")]);
+    assert_eq!(token(&ts[0]), Some(&b"mgmt"[..]));
+}

@@ -402,14 +402,22 @@ impl LpPacket {
         buf.freeze()
     }
 
-    /// The bytes to put on a link: the bare fragment when there are no header fields, the
-    /// LpPacket otherwise.
+    /// The bytes to put on a link: the bare fragment when there are no header fields and the
+    /// fragment is one whole Interest or Data, the LpPacket otherwise (a bare fragment of other
+    /// bytes would be read back as something else, or not at all).
     pub fn to_link_wire(&self) -> Bytes {
         match &self.fragment {
-            Some(f) if self.is_bare() => f.clone(),
+            Some(f) if self.is_bare() && is_network_packet(f) => f.clone(),
             _ => self.encode(),
         }
     }
+}
+
+/// True when `wire` is exactly one Interest or Data element (as far as TLV framing goes).
+fn is_network_packet(wire: &[u8]) -> bool {
+    let mut r = Reader::new(wire);
+    matches!(r.read_element(), Ok(e) if e.tlv_type == tt::INTEREST || e.tlv_type == tt::DATA)
+        && r.is_empty()
 }
 
 fn nack_value_len(r: NackReason) -> usize {
@@ -458,6 +466,23 @@ mod tests {
             LpPacket::decode(Bytes::copy_from_slice(&bad)),
             Err(DecodeError::UnrecognizedCritical { .. })
         ));
+    }
+
+    #[test]
+    fn only_a_whole_network_packet_goes_bare() {
+        // found by the `lp_packet` fuzz target: a header-less LpPacket whose fragment was the
+        // bytes of an empty LpPacket went on the link bare and came back without a fragment
+        for fragment in [
+            &[0x64, 0x00][..],
+            &[][..],
+            &[0x05, 0x03, 0x07, 0x01][..],
+            &[0x05, 0x00, 0x06, 0x00][..],
+        ] {
+            let p = LpPacket::from_fragment(Bytes::copy_from_slice(fragment));
+            let link = p.to_link_wire();
+            assert_eq!(link, p.encode(), "{fragment:02x?}");
+            assert_eq!(LpPacket::decode(link).unwrap(), p);
+        }
     }
 
     #[test]

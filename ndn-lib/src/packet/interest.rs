@@ -84,22 +84,17 @@ impl Interest {
                 reason: "an Interest name has at least one component",
             });
         }
-        let mut i = Interest {
-            name,
-            can_be_prefix: false,
-            must_be_fresh: false,
-            forwarding_hint: Vec::new(),
-            nonce: None,
-            lifetime: None,
-            hop_limit: None,
-            hop_limit_at: 0,
-            nonce_at: 0,
-            params_at: None,
-            app_params: None,
-            signature_info: None,
-            signature_value: None,
-            wire: Bytes::new(),
-        };
+        let mut can_be_prefix = false;
+        let mut must_be_fresh = false;
+        let mut forwarding_hint = Vec::new();
+        let mut nonce = None;
+        let mut lifetime = None;
+        let mut hop_limit = None;
+        let mut hop_limit_at = 0;
+        let mut params_at = None;
+        let mut app_params = None;
+        let mut signature_info = None;
+        let mut signature_value = None;
         // PF 3.1: elements appear in this order; a recognized element out of order is treated as
         // unrecognized (ignored unless critical).
         let mut last = 0u8;
@@ -127,22 +122,22 @@ impl Interest {
             }
             last = rank;
             match e.tlv_type {
-                tt::CAN_BE_PREFIX => i.can_be_prefix = true,
-                tt::MUST_BE_FRESH => i.must_be_fresh = true,
-                tt::FORWARDING_HINT => i.forwarding_hint = decode_forwarding_hint(&e, &wire)?,
+                tt::CAN_BE_PREFIX => can_be_prefix = true,
+                tt::MUST_BE_FRESH => must_be_fresh = true,
+                tt::FORWARDING_HINT => forwarding_hint = decode_forwarding_hint(&e, &wire)?,
                 tt::NONCE => {
                     let v: [u8; 4] = e.value.try_into().map_err(|_| DecodeError::InvalidValue {
                         element: "Nonce",
                         offset: e.offset,
                         reason: "Nonce must be 4 bytes",
                     })?;
-                    i.nonce = Some(u32::from_be_bytes(v));
+                    nonce = Some(u32::from_be_bytes(v));
                 }
-                tt::INTEREST_LIFETIME => i.lifetime = Some(e.nonneg("InterestLifetime")?),
+                tt::INTEREST_LIFETIME => lifetime = Some(e.nonneg("InterestLifetime")?),
                 tt::HOP_LIMIT => match e.value {
                     [h] => {
-                        i.hop_limit = Some(*h);
-                        i.hop_limit_at = e.value_offset as u32;
+                        hop_limit = Some(*h);
+                        hop_limit_at = e.value_offset as u32;
                     }
                     _ => {
                         return Err(DecodeError::InvalidValue {
@@ -153,67 +148,44 @@ impl Interest {
                     }
                 },
                 tt::APPLICATION_PARAMETERS => {
-                    i.params_at = Some(e.offset as u32);
-                    i.app_params = Some(range(&e));
+                    params_at = Some(e.offset as u32);
+                    app_params = Some(range(&e));
                 }
                 tt::INTEREST_SIGNATURE_INFO => {
-                    i.signature_info = Some(e.offset as u32..e.end as u32);
+                    signature_info = Some(e.offset as u32..e.end as u32);
                 }
-                _ => i.signature_value = Some(range(&e)),
+                _ => signature_value = Some(range(&e)),
             }
         }
-        i.nonce_at = nonce_at.unwrap_or(top.end as u32);
-        if i.signature_value.is_some() && i.signature_info.is_none() {
+        if signature_value.is_some() && signature_info.is_none() {
             return Err(DecodeError::Missing {
                 element: "InterestSignatureInfo",
                 parent: PARENT,
             });
         }
-        if i.signature_info.is_some() && i.app_params.is_none() {
+        if signature_info.is_some() && app_params.is_none() {
             return Err(DecodeError::Missing {
                 element: "ApplicationParameters",
                 parent: "signed Interest",
             });
         }
-        i.wire = wire;
-        i.check_parameters_digest()?;
-        Ok(i)
-    }
-
-    /// PF 3.2.7: with ApplicationParameters the name carries exactly one
-    /// ParametersSha256DigestComponent equal to the SHA-256 of everything from
-    /// ApplicationParameters to the end of the Interest; without them, none.
-    fn check_parameters_digest(&self) -> Result<(), DecodeError> {
-        let invalid = |reason| DecodeError::InvalidValue {
-            element: "ParametersSha256DigestComponent",
-            offset: 0,
-            reason,
-        };
-        if self.name.parameters_digest_count() > 1 {
-            return Err(invalid("more than one parameters digest component"));
-        }
-        let first = self
-            .name
-            .parameters_digest_index()
-            .and_then(|i| self.name.get(i));
-        match (self.params_at, first) {
-            (None, None) => Ok(()),
-            (None, Some(_)) => Err(invalid(
-                "parameters digest component without ApplicationParameters",
-            )),
-            (Some(_), None) => Err(DecodeError::Missing {
-                element: "ParametersSha256DigestComponent",
-                parent: "Interest with ApplicationParameters",
-            }),
-            (Some(at), Some(c)) => {
-                let covered = self.wire.get(at as usize..).unwrap_or_default();
-                if sha256(&[covered]).as_slice() == c.value() {
-                    Ok(())
-                } else {
-                    Err(invalid("does not match the parameters"))
-                }
-            }
-        }
+        check_parameters_digest(&name, params_at, &wire)?;
+        Ok(Interest {
+            nonce_at: nonce_at.unwrap_or(top.end as u32),
+            wire,
+            name,
+            can_be_prefix,
+            must_be_fresh,
+            forwarding_hint,
+            nonce,
+            lifetime,
+            hop_limit,
+            hop_limit_at,
+            params_at,
+            app_params,
+            signature_info,
+            signature_value,
+        })
     }
 
     /// The whole encoded Interest, as received.
@@ -348,6 +320,47 @@ impl Interest {
         buf.put_slice(after);
         // the result has the same structure, so it decodes; fall back to self if it does not
         Interest::decode(buf.freeze()).unwrap_or_else(|_| self.clone())
+    }
+}
+
+/// PF 3.2.7: with ApplicationParameters the name carries exactly one
+/// ParametersSha256DigestComponent equal to the SHA-256 of everything from
+/// ApplicationParameters to the end of the Interest; without them, none.
+fn check_parameters_digest(
+    name: &Name,
+    params_at: Option<u32>,
+    wire: &Bytes,
+) -> Result<(), DecodeError> {
+    let invalid = |reason| DecodeError::InvalidValue {
+        element: "ParametersSha256DigestComponent",
+        offset: 0,
+        reason,
+    };
+    let count = name.parameters_digest_count();
+    if count > 1 {
+        return Err(invalid("more than one parameters digest component"));
+    }
+    match (params_at, count) {
+        (None, 0) => Ok(()),
+        (None, _) => Err(invalid(
+            "parameters digest component without ApplicationParameters",
+        )),
+        (Some(_), _) if count == 0 => Err(DecodeError::Missing {
+            element: "ParametersSha256DigestComponent",
+            parent: "Interest with ApplicationParameters",
+        }),
+        (Some(at), _) => {
+            let digest = name
+                .iter()
+                .find(|c| c.is_parameters_digest())
+                .map(|c| c.value());
+            let covered = wire.get(at as usize..).unwrap_or_default();
+            if digest == Some(sha256(&[covered]).as_slice()) {
+                Ok(())
+            } else {
+                Err(invalid("does not match the parameters"))
+            }
+        }
     }
 }
 

@@ -101,6 +101,46 @@ mod tests {
     }
 
     #[test]
+    fn elements_with_long_numbers_and_their_errors() {
+        // 3-byte type and length (fast path), 5-byte length (general path)
+        let mut wire = BytesMut::new();
+        put_tlv(&mut wire, 0x0320, &[7; 300]);
+        put_tlv(&mut wire, 0x1_0000, &[8; 70_000]);
+        put_tlv(&mut wire, 5, &[]);
+        let mut r = Reader::new(&wire);
+        let a = r.read_element().unwrap();
+        assert_eq!(
+            (a.tlv_type, a.value.len(), a.value_offset, a.end),
+            (0x0320, 300, 6, 306)
+        );
+        let b = r.read_element().unwrap();
+        assert_eq!(
+            (b.tlv_type, b.value.len(), b.offset),
+            (0x1_0000, 70_000, 306)
+        );
+        assert_eq!(b.value_offset, 306 + 5 + 5);
+        let c = r.read_element().unwrap();
+        assert_eq!((c.tlv_type, c.value.len()), (5, 0));
+        assert!(r.is_empty());
+        // non-minimal 3-byte type, and a truncated 3-byte length: errors, reader unmoved
+        for (bad, want) in [
+            (
+                &[0xFD, 0x00, 0x05, 0x00][..],
+                DecodeError::NonMinimalVarNumber { offset: 0 },
+            ),
+            (
+                &[0x05, 0xFD, 0x01][..],
+                DecodeError::Truncated { offset: 1 },
+            ),
+            (&[0x05][..], DecodeError::Truncated { offset: 1 }),
+        ] {
+            let mut r = Reader::new(bad);
+            assert_eq!(r.read_element(), Err(want));
+            assert_eq!(r.offset(), 0);
+        }
+    }
+
+    #[test]
     fn length_past_end_is_truncated() {
         let mut r = Reader::new(&[0x05, 0x05, 0x00]);
         assert!(matches!(

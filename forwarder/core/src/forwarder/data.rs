@@ -67,7 +67,7 @@ impl Forwarder {
             for r in &entry.in_records {
                 // Data goes back on the ingress face only on ad hoc links
                 if r.expiry > now && (r.face != ingress || ingress_ad_hoc) {
-                    downstreams.push(r.face);
+                    downstreams.push((r.face, r.pit_token.clone()));
                 }
             }
             entry.satisfied = true;
@@ -77,11 +77,19 @@ impl Forwarder {
         }
         self.matches = matches;
         self.hashes = hashes;
-        // each downstream once, in face id order
-        downstreams.sort_unstable();
-        downstreams.dedup();
-        for &face in &downstreams {
-            self.on_outgoing_data(now, face, data.wire().clone(), ingress, localhost);
+        // each downstream once, in face id order, with the PitToken of its first Interest
+        // (the sort is stable, so the first record of a face stays first)
+        downstreams.sort_by_key(|(face, _)| *face);
+        downstreams.dedup_by_key(|(face, _)| *face);
+        for (face, pit_token) in downstreams.drain(..) {
+            self.on_outgoing_data(
+                now,
+                face,
+                data.wire().clone(),
+                ingress,
+                localhost,
+                pit_token,
+            );
         }
         self.downstreams = downstreams;
     }
@@ -109,8 +117,9 @@ impl Forwarder {
         }
     }
 
-    /// Outgoing Data: scope check, count, send. `localhost` tells whether the Data name starts
-    /// with `/localhost` (the callers know it without decoding the wire again).
+    /// Outgoing Data: scope check, count, send (with the downstream's PitToken). `localhost`
+    /// tells whether the Data name starts with `/localhost` (the callers know it without
+    /// decoding the wire again).
     pub(super) fn on_outgoing_data(
         &mut self,
         _now: Duration,
@@ -118,6 +127,7 @@ impl Forwarder {
         wire: Bytes,
         incoming_face: FaceId,
         localhost: bool,
+        pit_token: Option<Bytes>,
     ) {
         let Some(face) = self.faces.get_mut(egress) else {
             return;
@@ -132,6 +142,6 @@ impl Forwarder {
         if egress == FaceId::INTERNAL {
             return;
         }
-        self.push_transmit(egress, OutPacket::Data(wire), incoming_face);
+        self.push_transmit(egress, OutPacket::Data(wire), incoming_face, pit_token);
     }
 }

@@ -70,7 +70,7 @@ impl Forwarder {
         self.dead_nonces.evict(now);
         if self.dead_nonces.has(name_hash, nonce) {
             self.hashes = hashes;
-            self.on_interest_loop(ingress, &interest);
+            self.on_interest_loop(ingress, &interest, link);
             return;
         }
         match self.pit.find(&interest, name_hash) {
@@ -90,10 +90,10 @@ impl Forwarder {
                 };
                 if dup {
                     self.hashes = hashes;
-                    self.on_interest_loop(ingress, &interest);
+                    self.on_interest_loop(ingress, &interest, link);
                     return;
                 }
-                if !pending && self.try_content_store(now, ingress, &interest, &hashes) {
+                if !pending && self.try_content_store(now, ingress, &interest, &hashes, link) {
                     self.hashes = hashes;
                     return;
                 }
@@ -101,7 +101,7 @@ impl Forwarder {
             }
             None => {
                 // look in the content store before creating a PIT entry
-                if self.try_content_store(now, ingress, &interest, &hashes) {
+                if self.try_content_store(now, ingress, &interest, &hashes, link) {
                     self.hashes = hashes;
                     return;
                 }
@@ -118,12 +118,12 @@ impl Forwarder {
     }
 
     /// A looping Interest: Nack Duplicate on point-to-point faces, silent drop elsewhere.
-    fn on_interest_loop(&mut self, ingress: FaceId, interest: &Interest) {
+    fn on_interest_loop(&mut self, ingress: FaceId, interest: &Interest, link: &LinkFields) {
         self.counters.drops.loop_detected += 1;
         if self.link_type(ingress) != Some(LinkType::PointToPoint) {
             return;
         }
-        self.count_out_nack(ingress);
+        self.count_out_nack(ingress, NackReason::Duplicate);
         self.push_transmit(
             ingress,
             OutPacket::Nack {
@@ -131,6 +131,7 @@ impl Forwarder {
                 interest: interest.wire().clone(),
             },
             ingress,
+            link.pit_token.clone(),
         );
     }
 
@@ -141,6 +142,7 @@ impl Forwarder {
         ingress: FaceId,
         interest: &Interest,
         hashes: &[u64],
+        link: &LinkFields,
     ) -> bool {
         match self.cs.lookup(now, interest, hashes) {
             Some(hit) => {
@@ -148,7 +150,8 @@ impl Forwarder {
                 // the Data name, a prefix of it, or it plus a digest; an Interest whose only
                 // component is a digest names Data with the empty name: neither is /localhost)
                 let localhost = Self::is_localhost(interest.name());
-                self.on_content_store_hit(now, ingress, hit.wire, localhost);
+                let pit_token = link.pit_token.clone();
+                self.on_content_store_hit(now, ingress, hit.wire, localhost, pit_token);
                 true
             }
             None => false,
@@ -156,16 +159,18 @@ impl Forwarder {
     }
 
     /// Content store hit: the strategy's default `after_content_store_hit` sends the Data back to
-    /// the downstream; no PIT entry is kept.
+    /// the downstream, with the Interest's PitToken; no PIT entry is kept.
     fn on_content_store_hit(
         &mut self,
         now: Duration,
         ingress: FaceId,
         wire: Bytes,
         localhost: bool,
+        pit_token: Option<Bytes>,
     ) {
         self.counters.n_satisfied_interests += 1;
-        self.on_outgoing_data(now, ingress, wire, FaceId::CONTENT_STORE, localhost);
+        let from = FaceId::CONTENT_STORE;
+        self.on_outgoing_data(now, ingress, wire, from, localhost, pit_token);
     }
 
     fn on_content_store_miss(
@@ -181,7 +186,7 @@ impl Forwarder {
             return;
         };
         // insert in-record and set the expiry timer to the latest in-record expiry
-        entry.insert_or_update_in_record(ingress, interest, now);
+        entry.insert_or_update_in_record(ingress, interest, link.pit_token.clone(), now);
         let expiry = entry.last_in_record_expiry(now);
         if expiry != entry.expiry() {
             self.timer_seq += 1;
@@ -286,7 +291,12 @@ impl Forwarder {
                     let localhost = Data::decode(wire.clone())
                         .map(|d| Self::is_localhost(d.name()))
                         .unwrap_or(true);
-                    self.on_outgoing_data(now, face, wire, ingress, localhost)
+                    let token = self
+                        .pit
+                        .get(id)
+                        .and_then(|e| e.in_record(face))
+                        .and_then(|r| r.pit_token.clone());
+                    self.on_outgoing_data(now, face, wire, ingress, localhost, token)
                 }
                 Action::SendNack { face, reason } => self.on_outgoing_nack(now, id, face, reason),
                 Action::RejectPendingInterest => reject = true,
@@ -344,6 +354,7 @@ impl Forwarder {
                 egress,
                 OutPacket::Interest(interest.wire().clone()),
                 downstream,
+                None,
             );
         }
     }
@@ -380,8 +391,9 @@ impl Forwarder {
         }
     }
 
-    pub(super) fn count_out_nack(&mut self, face: FaceId) {
+    pub(super) fn count_out_nack(&mut self, face: FaceId, reason: NackReason) {
         self.counters.n_out_nacks += 1;
+        self.counters.out_nacks.add(reason);
         if let Some(f) = self.faces.get_mut(face) {
             f.counters.n_out_nacks += 1;
         }

@@ -90,6 +90,9 @@ pub struct LinkFields {
     pub no_cache: bool,
     /// CongestionMark (0 when absent).
     pub congestion_mark: u64,
+    /// PitToken (NDNLPv2, hop-by-hop): opaque bytes a downstream attaches to an Interest and
+    /// expects back on the Data or Nack that answers it. Never forwarded upstream.
+    pub pit_token: Option<Bytes>,
 }
 
 impl LinkFields {
@@ -100,6 +103,7 @@ impl LinkFields {
             next_hop_face_id: lp.next_hop_face_id,
             no_cache: lp.cache_policy == Some(ndn::lp::CACHE_POLICY_NO_CACHE),
             congestion_mark: lp.congestion_mark.unwrap_or(0),
+            pit_token: lp.pit_token.clone(),
         }
     }
 }
@@ -150,6 +154,9 @@ pub struct Transmit {
     /// The face the packet came from, for the IncomingFaceId field on local faces that enabled
     /// local fields.
     pub incoming_face: FaceId,
+    /// PitToken (NDNLPv2) to attach: the token of the Interest this Data or Nack answers, as
+    /// the egress face sent it. Always `None` for Interests.
+    pub pit_token: Option<Bytes>,
 }
 
 /// Something the driver should know or do besides sending packets.
@@ -192,7 +199,7 @@ pub struct Forwarder {
     pub(crate) entry_hashes: Vec<u64>,
     pub(crate) actions: Vec<Action>,
     pub(crate) matches: Vec<PitEntryId>,
-    pub(crate) downstreams: Vec<FaceId>,
+    pub(crate) downstreams: Vec<(FaceId, Option<Bytes>)>,
 }
 
 impl Forwarder {
@@ -425,6 +432,11 @@ impl Forwarder {
         name.get(0).is_some_and(|c| c.value() == b"localhost")
     }
 
+    /// Count a frame from `face` that its link service could not decode.
+    pub fn report_malformed(&mut self, face: FaceId) {
+        self.count_malformed(face);
+    }
+
     fn count_malformed(&mut self, face: FaceId) {
         self.counters.drops.malformed += 1;
         if let Some(f) = self.faces.get_mut(face) {
@@ -436,11 +448,18 @@ impl Forwarder {
         self.faces.get(face).map(|f| f.info.link_type)
     }
 
-    fn push_transmit(&mut self, face: FaceId, packet: OutPacket, incoming_face: FaceId) {
+    fn push_transmit(
+        &mut self,
+        face: FaceId,
+        packet: OutPacket,
+        incoming_face: FaceId,
+        pit_token: Option<Bytes>,
+    ) {
         self.transmits.push_back(Transmit {
             face,
             packet,
             incoming_face,
+            pit_token,
         });
     }
 

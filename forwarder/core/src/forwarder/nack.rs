@@ -19,6 +19,7 @@ impl Forwarder {
         reason: NackReason,
     ) {
         self.counters.n_in_nacks += 1;
+        self.counters.in_nacks.add(reason);
         match self.faces.get_mut(ingress) {
             Some(f) => f.counters.n_in_nacks += 1,
             None => return,
@@ -47,7 +48,7 @@ impl Forwarder {
     }
 
     /// Outgoing Nack: to a point-to-point downstream that has an in-record, carrying the Interest
-    /// it sent; the in-record goes.
+    /// it sent and its PitToken; the in-record goes.
     pub(super) fn on_outgoing_nack(
         &mut self,
         _now: Duration,
@@ -66,8 +67,9 @@ impl Forwarder {
             return;
         };
         let wire = record.wire.clone();
+        let pit_token = record.pit_token.clone();
         entry.remove_in_record(egress);
-        self.count_out_nack(egress);
+        self.count_out_nack(egress, reason);
         if egress == FaceId::INTERNAL {
             return;
         }
@@ -78,6 +80,7 @@ impl Forwarder {
                 interest: wire,
             },
             egress,
+            pit_token,
         );
     }
 }

@@ -34,6 +34,8 @@ pub struct InRecord {
     /// (returned in a Nack). Only the wire is kept: the entry's [`PitEntry::interest`] has the
     /// decoded name and selectors, which every Interest of the entry shares.
     pub wire: Bytes,
+    /// The NDNLPv2 PitToken that came with that Interest, echoed on the Data or Nack.
+    pub pit_token: Option<Bytes>,
 }
 
 /// An upstream the entry's Interest was sent to.
@@ -129,8 +131,15 @@ impl PitEntry {
         self.out_records.iter_mut().find(|r| r.face == face)
     }
 
-    /// Insert or refresh the in-record of `face` with `interest` received at `now`.
-    pub fn insert_or_update_in_record(&mut self, face: FaceId, interest: &Interest, now: Duration) {
+    /// Insert or refresh the in-record of `face` with `interest` received at `now`, with the
+    /// PitToken it came with.
+    pub fn insert_or_update_in_record(
+        &mut self,
+        face: FaceId,
+        interest: &Interest,
+        pit_token: Option<Bytes>,
+        now: Duration,
+    ) {
         let expiry = now + Duration::from_millis(interest.lifetime_ms());
         let nonce = interest.nonce().unwrap_or(0);
         match self.in_records.iter_mut().find(|r| r.face == face) {
@@ -139,6 +148,7 @@ impl PitEntry {
                 r.last_renewed = now;
                 r.expiry = expiry;
                 r.wire = interest.wire().clone();
+                r.pit_token = pit_token;
             }
             None => self.in_records.push(InRecord {
                 face,
@@ -146,6 +156,7 @@ impl PitEntry {
                 last_renewed: now,
                 expiry,
                 wire: interest.wire().clone(),
+                pit_token,
             }),
         }
     }

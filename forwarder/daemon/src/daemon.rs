@@ -1,0 +1,384 @@
+//! Starting and stopping the daemon: bind listeners, start the forwarding task, install static
+//! routes and strategies, serve metrics.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use ndn::Name;
+use ndn::face_uri::{FaceUri, Scheme};
+use ndn_fw::{
+    FaceInfo, FacePersistency, FaceScope, Forwarder, ForwarderConfig, StrategyKind,
+    UnsolicitedDataPolicy,
+};
+use tokio::net::{TcpListener, UdpSocket, UnixListener};
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::create::FaceCreator;
+use crate::face::stream::{self, FaceOptions};
+use crate::face::udp::{self, UdpCommand, UdpOptions};
+use crate::face::{ForwarderLink, ToForwarder, multicast, ws};
+use crate::forwarding::Forwarding;
+use crate::{Clock, metrics};
+
+/// Why the daemon could not start. The message is one line a user can act on.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartError(pub String);
+
+fn explain(uri: &str, e: &std::io::Error) -> StartError {
+    let hint = match e.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            " (is another forwarder running? stop it, or pick another address with --listen)"
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            " (run as a user allowed to bind it, or choose another address with --listen)"
+        }
+        std::io::ErrorKind::AddrNotAvailable => " (no such local address on this host)",
+        _ => "",
+    };
+    StartError(format!("cannot listen on {uri}: {e}{hint}"))
+}
+
+/// A running daemon.
+#[derive(Debug)]
+pub struct Daemon {
+    /// The face URIs the daemon listens on, with actual ports.
+    pub channels: Vec<String>,
+    /// The bound metrics address, when metrics are on.
+    pub metrics_addr: Option<SocketAddr>,
+    shutdown: Option<oneshot::Sender<()>>,
+    forwarding: JoinHandle<()>,
+    tasks: Vec<JoinHandle<()>>,
+    unix_paths: Vec<PathBuf>,
+}
+
+fn parse_policy(s: &str) -> Result<UnsolicitedDataPolicy, StartError> {
+    Ok(match s {
+        "drop-all" => UnsolicitedDataPolicy::DropAll,
+        "admit-local" => UnsolicitedDataPolicy::AdmitLocal,
+        "admit-network" => UnsolicitedDataPolicy::AdmitNetwork,
+        "admit-all" => UnsolicitedDataPolicy::AdmitAll,
+        other => {
+            return Err(StartError(format!(
+                "unsolicited_data_policy {other:?} is not one of drop-all, admit-local, admit-network, admit-all"
+            )));
+        }
+    })
+}
+
+/// A strategy by short name (`best-route`) or full name (`/localhost/nfd/strategy/...`).
+pub fn parse_strategy(s: &str) -> Result<StrategyKind, StartError> {
+    let full = if s.starts_with('/') {
+        s.to_owned()
+    } else {
+        format!("/localhost/nfd/strategy/{s}")
+    };
+    Name::from_str(&full)
+        .ok()
+        .and_then(|n| StrategyKind::from_name(&n))
+        .ok_or_else(|| {
+            StartError(format!(
+                "unknown strategy {s:?} (best-route, multicast or asf)"
+            ))
+        })
+}
+
+fn name(s: &str) -> Result<Name, StartError> {
+    Name::from_str(s).map_err(|e| StartError(format!("bad name {s:?}: {e}")))
+}
+
+/// Prepare a Unix socket path: create its directory; remove a stale socket only when nothing
+/// listens on it.
+fn prepare_unix_path(path: &Path, uri: &str) -> Result<(), StartError> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| explain(uri, &e))?;
+    }
+    if path.exists() {
+        if std::os::unix::net::UnixStream::connect(path).is_ok() {
+            return Err(StartError(format!(
+                "cannot listen on {uri}: another forwarder is already listening there (stop it, or pick another path with --listen)"
+            )));
+        }
+        std::fs::remove_file(path).map_err(|e| explain(uri, &e))?;
+    }
+    Ok(())
+}
+
+fn udp_socket(addr: SocketAddr) -> std::io::Result<UdpSocket> {
+    let domain = socket2::Domain::for_address(addr);
+    let s = socket2::Socket::new(domain, socket2::Type::DGRAM, Some(socket2::Protocol::UDP))?;
+    if addr.is_ipv6() {
+        s.set_only_v6(true)?;
+    }
+    s.set_reuse_address(true)?;
+    let _ = s.set_recv_buffer_size(4 << 20);
+    let _ = s.set_send_buffer_size(4 << 20);
+    s.bind(&addr.into())?;
+    s.set_nonblocking(true)?;
+    UdpSocket::from_std(s.into())
+}
+
+fn tcp_listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let domain = socket2::Domain::for_address(addr);
+    let s = socket2::Socket::new(domain, socket2::Type::STREAM, Some(socket2::Protocol::TCP))?;
+    if addr.is_ipv6() {
+        s.set_only_v6(true)?;
+    }
+    s.set_reuse_address(true)?;
+    s.bind(&addr.into())?;
+    s.listen(1024)?;
+    s.set_nonblocking(true)?;
+    TcpListener::from_std(s.into())
+}
+
+impl Daemon {
+    /// Start a daemon with `config`. Listeners bound to port 0 get a free port, reported in
+    /// [`Daemon::channels`].
+    pub async fn start(config: Config) -> Result<Daemon, StartError> {
+        let clock = Clock::new();
+        let seed = match config.forwarder.seed {
+            0 => {
+                let bytes = ndn::keychain::os_random_seed()
+                    .map_err(|e| StartError(format!("cannot draw a random seed: {e}")))?;
+                let mut first = [0u8; 8];
+                first.copy_from_slice(&bytes[..8]);
+                u64::from_le_bytes(first)
+            }
+            s => s,
+        };
+        let fw_config = ForwarderConfig {
+            seed,
+            cs_capacity_packets: config.forwarder.cs_capacity,
+            cs_capacity_bytes: config.forwarder.cs_capacity_bytes,
+            pit_max_entries: config.forwarder.pit_max_entries,
+            unsolicited_data_policy: parse_policy(&config.forwarder.unsolicited_data_policy)?,
+            default_strategy: parse_strategy(&config.forwarder.default_strategy)?,
+            ..ForwarderConfig::default()
+        };
+        let mut fw = Forwarder::new(fw_config);
+        let unix_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        fw.set_wall_clock(unix_ms, std::time::Duration::ZERO);
+        fw.set_localhop_registration(config.mgmt.localhop_rib_register);
+        for s in &config.strategies {
+            fw.set_strategy(&name(&s.prefix)?, parse_strategy(&s.strategy)?);
+        }
+
+        let (tx, rx) = mpsc::channel::<ToForwarder>(8192);
+        let link = ForwarderLink::new(tx.clone());
+        let opts = FaceOptions {
+            queue_len: config.faces.send_queue.max(1),
+            max_packet: config.faces.max_packet_size,
+            clock,
+        };
+        let udp_opts = UdpOptions {
+            face: opts,
+            mtu: config.faces.udp_mtu,
+            idle_timeout: config.faces.udp_idle_timeout,
+        };
+
+        let mut tasks = Vec::new();
+        let mut channels = Vec::new();
+        let mut unix_paths = Vec::new();
+        let mut udp4: Option<mpsc::Sender<UdpCommand>> = None;
+        let mut udp6: Option<mpsc::Sender<UdpCommand>> = None;
+        for uri_text in &config.listen {
+            let uri =
+                FaceUri::parse(uri_text).map_err(|e| StartError(format!("bad listen URI: {e}")))?;
+            match uri.scheme {
+                Scheme::Unix => {
+                    let path = PathBuf::from(&uri.path);
+                    prepare_unix_path(&path, uri_text)?;
+                    let listener = UnixListener::bind(&path).map_err(|e| explain(uri_text, &e))?;
+                    let local = FaceUri::unix(uri.path.clone()).to_string();
+                    channels.push(local.clone());
+                    unix_paths.push(path);
+                    let link = link.clone();
+                    tasks.push(tokio::spawn(async move {
+                        loop {
+                            let Ok((conn, _)) = listener.accept().await else {
+                                continue;
+                            };
+                            let fd = std::os::fd::AsRawFd::as_raw_fd(&conn);
+                            let info = FaceInfo::new(
+                                format!("fd://{fd}"),
+                                local.clone(),
+                                FaceScope::Local,
+                            )
+                            .with_persistency(FacePersistency::OnDemand);
+                            let (r, w) = conn.into_split();
+                            tokio::spawn(stream::run(r, w, info, link.clone(), opts));
+                        }
+                    }));
+                }
+                Scheme::Udp | Scheme::Udp4 | Scheme::Udp6 => {
+                    let addr = uri.socket_addr().ok_or_else(|| {
+                        StartError(format!("{uri_text}: listen on an IP address"))
+                    })?;
+                    let sock = udp_socket(addr).map_err(|e| explain(uri_text, &e))?;
+                    let bound = sock.local_addr().map_err(|e| explain(uri_text, &e))?;
+                    channels.push(FaceUri::from_socket_addr("udp", bound).to_string());
+                    let (ctx, crx) = mpsc::channel(64);
+                    if bound.is_ipv6() {
+                        udp6 = Some(ctx);
+                    } else {
+                        udp4 = Some(ctx);
+                    }
+                    tasks.push(tokio::spawn(udp::run(sock, link.clone(), udp_opts, crx)));
+                }
+                Scheme::Tcp | Scheme::Tcp4 | Scheme::Tcp6 | Scheme::Ws => {
+                    let addr = uri.socket_addr().ok_or_else(|| {
+                        StartError(format!("{uri_text}: listen on an IP address"))
+                    })?;
+                    let listener = tcp_listener(addr).map_err(|e| explain(uri_text, &e))?;
+                    let bound = listener.local_addr().map_err(|e| explain(uri_text, &e))?;
+                    let is_ws = uri.scheme == Scheme::Ws;
+                    channels.push(
+                        FaceUri::from_socket_addr(if is_ws { "ws" } else { "tcp" }, bound)
+                            .to_string(),
+                    );
+                    let link = link.clone();
+                    tasks.push(tokio::spawn(async move {
+                        loop {
+                            let Ok((conn, remote)) = listener.accept().await else {
+                                continue;
+                            };
+                            let _ = conn.set_nodelay(true);
+                            if is_ws {
+                                tokio::spawn(ws::run(conn, remote, bound, link.clone(), opts));
+                                continue;
+                            }
+                            let local = conn.local_addr().unwrap_or(bound);
+                            let scope = if remote.ip().is_loopback() {
+                                FaceScope::Local
+                            } else {
+                                FaceScope::NonLocal
+                            };
+                            let info = FaceInfo::new(
+                                FaceUri::from_socket_addr("tcp", remote).to_string(),
+                                FaceUri::from_socket_addr("tcp", local).to_string(),
+                                scope,
+                            )
+                            .with_persistency(FacePersistency::OnDemand);
+                            let (r, w) = conn.into_split();
+                            tokio::spawn(stream::run(r, w, info, link.clone(), opts));
+                        }
+                    }));
+                }
+                _ => {
+                    return Err(StartError(format!(
+                        "cannot listen on {uri_text}: unsupported scheme"
+                    )));
+                }
+            }
+        }
+        if config.faces.multicast {
+            let group: std::net::SocketAddrV4 =
+                config.faces.multicast_group.parse().map_err(|_| {
+                    StartError(format!(
+                        "multicast_group {:?} is not an IPv4 ADDR:PORT",
+                        config.faces.multicast_group
+                    ))
+                })?;
+            if config.faces.multicast_interfaces.is_empty() {
+                return Err(StartError(
+                    "multicast = true needs multicast_interfaces (IPv4 addresses of the interfaces to use)".into(),
+                ));
+            }
+            for iface_text in &config.faces.multicast_interfaces {
+                let iface: std::net::Ipv4Addr = iface_text.parse().map_err(|_| {
+                    StartError(format!(
+                        "multicast interface {iface_text:?} is not an IPv4 address"
+                    ))
+                })?;
+                let uri = format!("udp4://{group} on {iface}");
+                let sockets = multicast::open(group, iface).map_err(|e| explain(&uri, &e))?;
+                tasks.push(tokio::spawn(multicast::run(
+                    sockets,
+                    config.faces.udp_mtu,
+                    link.clone(),
+                    opts,
+                )));
+            }
+        }
+        fw.set_channels(channels.clone());
+
+        let creator = FaceCreator::new(link.clone(), udp4, udp6, opts);
+        let forwarding = Forwarding::new(
+            fw,
+            rx,
+            clock,
+            creator.clone(),
+            config.faces.congestion_marking,
+        );
+        let (shutdown_tx, shutdown_rx) = oneshot::channel();
+        let forwarding = tokio::spawn(forwarding.run(shutdown_rx));
+
+        // static routes: create their faces, then install the routes
+        for r in &config.routes {
+            let prefix = name(&r.prefix)?;
+            let (face, _) = creator
+                .create(&r.face, FacePersistency::Persistent)
+                .await
+                .map_err(|(_, text)| StartError(format!("static route {}: {text}", r.prefix)))?;
+            let _ = tx
+                .send(ToForwarder::StaticRoute {
+                    prefix,
+                    face,
+                    cost: r.cost,
+                })
+                .await;
+        }
+
+        let mut metrics_addr = None;
+        if !config.metrics.listen.is_empty() {
+            let addr: SocketAddr = config.metrics.listen.parse().map_err(|_| {
+                StartError(format!(
+                    "metrics address {:?} is not ADDR:PORT",
+                    config.metrics.listen
+                ))
+            })?;
+            let uri = format!("http://{addr}/metrics");
+            let listener = metrics::bind(addr).await.map_err(|e| explain(&uri, &e))?;
+            metrics_addr = listener.local_addr().ok();
+            tasks.push(tokio::spawn(metrics::serve(listener, tx.clone())));
+        }
+
+        Ok(Daemon {
+            channels,
+            metrics_addr,
+            shutdown: Some(shutdown_tx),
+            forwarding,
+            tasks,
+            unix_paths,
+        })
+    }
+
+    /// The first channel whose URI starts with `scheme` (e.g. `udp4`, `tcp4`, `unix`, `ws`).
+    pub fn channel(&self, scheme: &str) -> Option<&str> {
+        let prefix = format!("{scheme}://");
+        self.channels
+            .iter()
+            .find(|c| c.starts_with(&prefix))
+            .map(String::as_str)
+    }
+
+    /// Stop: end the forwarding task, close listeners, remove Unix socket files.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        for t in &self.tasks {
+            t.abort();
+        }
+        let _ = (&mut self.forwarding).await;
+        for p in &self.unix_paths {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}

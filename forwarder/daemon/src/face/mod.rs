@@ -1,0 +1,184 @@
+//! Faces of the daemon: transports (Unix, TCP, UDP, WebSocket) feeding the forwarding task.
+//!
+//! Each face has a reader side (a task that turns bytes into network-layer packets through the
+//! link service and sends them to the forwarding task) and a writer side (a task that drains a
+//! bounded queue of link frames into the socket). A slow face fills its own queue and drops its
+//! own packets; it never stalls the forwarding task or the other faces.
+
+pub mod multicast;
+pub mod stream;
+pub mod udp;
+pub mod ws;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use ndn_fw::{FaceId, FaceInfo, LinkFields};
+use tokio::sync::{mpsc, oneshot};
+
+/// Byte and drop counters a face's tasks update and the forwarding task reads.
+#[derive(Debug, Default)]
+pub struct FaceStats {
+    /// Link-layer bytes received.
+    pub in_bytes: AtomicU64,
+    /// Link-layer bytes sent.
+    pub out_bytes: AtomicU64,
+    /// Frames dropped because the send queue was full.
+    pub queue_drops: AtomicU64,
+    /// Frames that could not be decoded.
+    pub malformed: AtomicU64,
+}
+
+impl FaceStats {
+    /// Add received bytes.
+    pub fn add_in(&self, n: usize) {
+        self.in_bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// Add sent bytes.
+    pub fn add_out(&self, n: usize) {
+        self.out_bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+}
+
+/// The forwarding task's handle on a face.
+#[derive(Debug)]
+pub struct FaceHandle {
+    /// Queue of link frames to send.
+    pub tx: mpsc::Sender<Bytes>,
+    /// Counters shared with the face's tasks.
+    pub stats: Arc<FaceStats>,
+    /// Link MTU, when the transport is datagram-based.
+    pub mtu: Option<usize>,
+    /// Dropping this tells the face's tasks to stop.
+    pub close: Option<oneshot::Sender<()>>,
+}
+
+/// Messages to the forwarding task.
+#[derive(Debug)]
+pub enum ToForwarder {
+    /// A network-layer packet arrived on a face.
+    Packet {
+        /// The face.
+        face: FaceId,
+        /// Interest or Data wire (the Interest of a Nack).
+        wire: Bytes,
+        /// NDNLPv2 fields.
+        link: LinkFields,
+    },
+    /// Several network-layer packets that arrived on a face in one read.
+    Packets {
+        /// The face.
+        face: FaceId,
+        /// (wire, NDNLPv2 fields) of each packet, in arrival order.
+        packets: Vec<(Bytes, LinkFields)>,
+    },
+    /// A frame from a face could not be decoded.
+    Malformed(FaceId),
+    /// A transport has a new face; the forwarding task answers with its id.
+    AddFace {
+        /// What the core needs to know.
+        info: FaceInfo,
+        /// The send side.
+        handle: FaceHandle,
+        /// Where to send the id.
+        reply: oneshot::Sender<FaceId>,
+    },
+    /// A face's transport closed.
+    FaceClosed(FaceId),
+    /// A request for a snapshot of the counters (metrics endpoint).
+    Metrics(oneshot::Sender<crate::metrics::Snapshot>),
+    /// A face requested through management was created (or not).
+    FaceCreated {
+        /// The request it answers.
+        request: u64,
+        /// The face and whether it existed already, or an NFD status code and text.
+        result: Result<(FaceId, bool), (u32, String)>,
+    },
+    /// Install a static route (from the configuration).
+    StaticRoute {
+        /// Name prefix.
+        prefix: ndn::Name,
+        /// Next-hop face.
+        face: FaceId,
+        /// Cost.
+        cost: u64,
+    },
+}
+
+/// The sending side of the forwarding task's queue, with face registration.
+#[derive(Debug, Clone)]
+pub struct ForwarderLink {
+    tx: mpsc::Sender<ToForwarder>,
+}
+
+impl ForwarderLink {
+    /// Wrap a sender.
+    pub fn new(tx: mpsc::Sender<ToForwarder>) -> Self {
+        ForwarderLink { tx }
+    }
+
+    /// Register a face; returns its id and the signal that it must close, or `None` when the
+    /// forwarding task is gone.
+    pub async fn add_face(
+        &self,
+        info: FaceInfo,
+        tx: mpsc::Sender<Bytes>,
+        stats: Arc<FaceStats>,
+        mtu: Option<usize>,
+    ) -> Option<(FaceId, oneshot::Receiver<()>)> {
+        let (close_tx, close_rx) = oneshot::channel();
+        let (reply_tx, reply_rx) = oneshot::channel();
+        let handle = FaceHandle {
+            tx,
+            stats,
+            mtu,
+            close: Some(close_tx),
+        };
+        self.tx
+            .send(ToForwarder::AddFace {
+                info,
+                handle,
+                reply: reply_tx,
+            })
+            .await
+            .ok()?;
+        let id = reply_rx.await.ok()?;
+        Some((id, close_rx))
+    }
+
+    /// Hand a packet to the forwarding task; false when it is gone.
+    pub async fn packet(&self, face: FaceId, wire: Bytes, link: LinkFields) -> bool {
+        self.tx
+            .send(ToForwarder::Packet { face, wire, link })
+            .await
+            .is_ok()
+    }
+
+    /// Hand several packets to the forwarding task at once; false when it is gone.
+    pub async fn packets(&self, face: FaceId, packets: Vec<(Bytes, LinkFields)>) -> bool {
+        if packets.is_empty() {
+            return true;
+        }
+        self.tx
+            .send(ToForwarder::Packets { face, packets })
+            .await
+            .is_ok()
+    }
+
+    /// Report a malformed frame.
+    pub async fn malformed(&self, face: FaceId) {
+        let _ = self.tx.send(ToForwarder::Malformed(face)).await;
+    }
+
+    /// Report that a face closed.
+    pub async fn closed(&self, face: FaceId) {
+        let _ = self.tx.send(ToForwarder::FaceClosed(face)).await;
+    }
+
+    /// The raw sender.
+    pub fn sender(&self) -> &mpsc::Sender<ToForwarder> {
+        &self.tx
+    }
+}

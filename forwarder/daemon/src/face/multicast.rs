@@ -1,0 +1,143 @@
+//! UDP multicast faces (NFD's `udp4://224.0.23.170:56363`): one multi-access face per
+//! interface. A receive socket bound to the group port joins the group on the interface; a send
+//! socket bound to the interface address (an ephemeral port, so the face recognises and drops
+//! its own looped-back datagrams) sends to the group.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use ndn::face_uri::FaceUri;
+use ndn_fw::{FaceInfo, FacePersistency, FaceScope, LinkType};
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+
+use super::stream::FaceOptions;
+use super::{FaceStats, ForwarderLink};
+use crate::link::LinkReceiver;
+
+/// NFD's IPv4 multicast group and port.
+pub const DEFAULT_GROUP: &str = "224.0.23.170:56363";
+
+fn recv_socket(group: SocketAddrV4, iface: Ipv4Addr) -> std::io::Result<UdpSocket> {
+    let s = socket2::Socket::new(
+        socket2::Domain::IPV4,
+        socket2::Type::DGRAM,
+        Some(socket2::Protocol::UDP),
+    )?;
+    s.set_reuse_address(true)?;
+    s.set_reuse_port(true)?;
+    s.bind(&SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, group.port())).into())?;
+    s.join_multicast_v4(group.ip(), &iface)?;
+    s.set_nonblocking(true)?;
+    UdpSocket::from_std(s.into())
+}
+
+fn send_socket(iface: Ipv4Addr) -> std::io::Result<UdpSocket> {
+    let s = socket2::Socket::new(
+        socket2::Domain::IPV4,
+        socket2::Type::DGRAM,
+        Some(socket2::Protocol::UDP),
+    )?;
+    s.bind(&SocketAddr::V4(SocketAddrV4::new(iface, 0)).into())?;
+    s.set_multicast_if_v4(&iface)?;
+    s.set_multicast_loop_v4(true)?;
+    s.set_multicast_ttl_v4(1)?;
+    s.set_nonblocking(true)?;
+    UdpSocket::from_std(s.into())
+}
+
+/// The sockets of one multicast face.
+#[derive(Debug)]
+pub struct MulticastSockets {
+    group: SocketAddrV4,
+    iface: Ipv4Addr,
+    rx: UdpSocket,
+    tx: Arc<UdpSocket>,
+    own: SocketAddr,
+}
+
+/// Join `group` on the interface with address `iface`.
+pub fn open(group: SocketAddrV4, iface: Ipv4Addr) -> std::io::Result<MulticastSockets> {
+    let rx = recv_socket(group, iface)?;
+    let tx = Arc::new(send_socket(iface)?);
+    let own = tx.local_addr()?;
+    Ok(MulticastSockets {
+        group,
+        iface,
+        rx,
+        tx,
+        own,
+    })
+}
+
+/// Run the multicast face until the forwarder goes away.
+pub async fn run(sockets: MulticastSockets, mtu: usize, fw: ForwarderLink, opts: FaceOptions) {
+    let MulticastSockets {
+        group,
+        iface,
+        rx: rx_sock,
+        tx: tx_sock,
+        own,
+    } = sockets;
+    let mut info = FaceInfo::new(
+        FaceUri::from_socket_addr("udp", SocketAddr::V4(group)).to_string(),
+        FaceUri::from_socket_addr(
+            "udp",
+            SocketAddr::V4(SocketAddrV4::new(iface, group.port())),
+        )
+        .to_string(),
+        FaceScope::NonLocal,
+    )
+    .with_link_type(LinkType::MultiAccess)
+    .with_persistency(FacePersistency::Permanent);
+    info.mtu = Some(mtu as u64);
+    let (tx, mut rx) = mpsc::channel::<Bytes>(opts.queue_len);
+    let stats = Arc::new(FaceStats::default());
+    let Some((id, mut close)) = fw.add_face(info, tx, stats.clone(), Some(mtu)).await else {
+        return;
+    };
+    tracing::info!(face = id.0, group = %group, interface = %iface, "multicast face created");
+    let wstats = stats.clone();
+    let sender = tx_sock.clone();
+    let writer = tokio::spawn(async move {
+        while let Some(frame) = rx.recv().await {
+            if sender.send_to(&frame, SocketAddr::V4(group)).await.is_ok() {
+                wstats.add_out(frame.len());
+            }
+        }
+    });
+    let mut receivers: HashMap<SocketAddr, LinkReceiver> = HashMap::new();
+    let mut buf = vec![0u8; 65_536];
+    loop {
+        let (n, from) = tokio::select! {
+            _ = &mut close => break,
+            r = rx_sock.recv_from(&mut buf) => match r {
+                Ok(x) => x,
+                Err(_) => continue,
+            },
+        };
+        if from == own {
+            continue;
+        }
+        stats.add_in(n);
+        let frame = Bytes::copy_from_slice(buf.get(..n).unwrap_or_default());
+        // bound the per-sender state a noisy segment could create
+        if receivers.len() > 1024 && !receivers.contains_key(&from) {
+            receivers.clear();
+        }
+        let receiver = receivers.entry(from).or_default();
+        match receiver.receive(opts.clock.now(), frame) {
+            Ok(Some((wire, link))) => {
+                if !fw.packet(id, wire, link).await {
+                    break;
+                }
+            }
+            Ok(None) => {}
+            Err(_) => fw.malformed(id).await,
+        }
+    }
+    writer.abort();
+    fw.closed(id).await;
+}

@@ -1,0 +1,224 @@
+//! UDP faces: one socket per listener, an on-demand face per remote endpoint (closed when idle),
+//! and persistent faces created by command or configuration on the same socket.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use ndn::face_uri::FaceUri;
+use ndn_fw::{FaceId, FaceInfo, FacePersistency, FaceScope, LinkType};
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, oneshot};
+
+use super::stream::FaceOptions;
+use super::{FaceStats, ForwarderLink};
+use crate::link::LinkReceiver;
+
+/// A request to a UDP channel.
+#[derive(Debug)]
+pub enum UdpCommand {
+    /// Create (or make persistent) the face to `remote`.
+    Connect {
+        /// The peer.
+        remote: SocketAddr,
+        /// Persistency of the face.
+        persistency: FacePersistency,
+        /// The face id and whether it existed, or why it failed.
+        reply: oneshot::Sender<Result<(FaceId, bool), String>>,
+    },
+}
+
+/// Settings of a UDP channel.
+#[derive(Debug, Clone, Copy)]
+pub struct UdpOptions {
+    /// Face settings.
+    pub face: FaceOptions,
+    /// Link MTU.
+    pub mtu: usize,
+    /// On-demand faces close after this long without a datagram.
+    pub idle_timeout: Duration,
+}
+
+/// Datagrams taken from the socket per wake-up.
+const RECV_BATCH: usize = 64;
+
+struct Peer {
+    id: FaceId,
+    close: oneshot::Receiver<()>,
+    receiver: LinkReceiver,
+    stats: Arc<FaceStats>,
+    last_seen: Duration,
+    persistency: FacePersistency,
+}
+
+async fn create_peer(
+    socket: &Arc<UdpSocket>,
+    local: SocketAddr,
+    remote: SocketAddr,
+    persistency: FacePersistency,
+    fw: &ForwarderLink,
+    opts: &UdpOptions,
+) -> Option<Peer> {
+    let mut info = FaceInfo::new(
+        FaceUri::from_socket_addr("udp", remote).to_string(),
+        FaceUri::from_socket_addr("udp", local).to_string(),
+        FaceScope::NonLocal,
+    )
+    .with_link_type(LinkType::PointToPoint)
+    .with_persistency(persistency);
+    info.mtu = Some(opts.mtu as u64);
+    let (tx, mut rx) = mpsc::channel::<Bytes>(opts.face.queue_len);
+    let stats = Arc::new(FaceStats::default());
+    let (id, close) = fw.add_face(info, tx, stats.clone(), Some(opts.mtu)).await?;
+    tracing::info!(face = id.0, remote = %remote, "udp face created");
+    let sock = socket.clone();
+    let wstats = stats.clone();
+    tokio::spawn(async move {
+        let mut frames = Vec::with_capacity(64);
+        while rx.recv_many(&mut frames, 64).await > 0 {
+            for frame in frames.drain(..) {
+                // send without waking the runtime unless the socket buffer is full
+                let sent = match sock.try_send_to(&frame, remote) {
+                    Ok(_) => true,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        sock.send_to(&frame, remote).await.is_ok()
+                    }
+                    Err(_) => false,
+                };
+                if sent {
+                    wstats.add_out(frame.len());
+                }
+            }
+        }
+    });
+    Some(Peer {
+        id,
+        close,
+        receiver: LinkReceiver::default(),
+        stats,
+        last_seen: opts.face.clock.now(),
+        persistency,
+    })
+}
+
+fn is_closed(p: &mut Peer) -> bool {
+    !matches!(p.close.try_recv(), Err(oneshot::error::TryRecvError::Empty))
+}
+
+/// Run a UDP channel on `socket` until the forwarding task goes away.
+pub async fn run(
+    socket: UdpSocket,
+    fw: ForwarderLink,
+    opts: UdpOptions,
+    mut commands: mpsc::Receiver<UdpCommand>,
+) {
+    let socket = Arc::new(socket);
+    let Ok(local) = socket.local_addr() else {
+        return;
+    };
+    let mut peers: HashMap<SocketAddr, Peer> = HashMap::new();
+    let mut buf = vec![0u8; 65_536];
+    let sweep_every =
+        (opts.idle_timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(30));
+    let mut sweep = tokio::time::interval(sweep_every);
+    loop {
+        tokio::select! {
+            r = socket.recv_from(&mut buf) => {
+                let Ok((n, from)) = r else { continue };
+                let now = opts.face.clock.now();
+                // take every datagram already queued, then hand them over per face in batches
+                let mut datagrams = vec![(Bytes::copy_from_slice(buf.get(..n).unwrap_or_default()), from)];
+                while datagrams.len() < RECV_BATCH {
+                    match socket.try_recv_from(&mut buf) {
+                        Ok((n, from)) => {
+                            datagrams.push((Bytes::copy_from_slice(buf.get(..n).unwrap_or_default()), from));
+                        }
+                        Err(_) => break,
+                    }
+                }
+                let mut batch: Vec<(Bytes, ndn_fw::LinkFields)> = Vec::new();
+                let mut batch_face = None;
+                for (frame, from) in datagrams {
+                    if peers.get_mut(&from).is_some_and(is_closed) {
+                        peers.remove(&from);
+                    }
+                    let peer = match peers.entry(from) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            match create_peer(&socket, local, from, FacePersistency::OnDemand, &fw, &opts).await {
+                                Some(p) => e.insert(p),
+                                None => return,
+                            }
+                        }
+                    };
+                    peer.last_seen = now;
+                    peer.stats.add_in(frame.len());
+                    if let Some(f) = batch_face
+                        && f != peer.id
+                        && !fw.packets(f, std::mem::take(&mut batch)).await
+                    {
+                        return;
+                    }
+                    batch_face = Some(peer.id);
+                    match peer.receiver.receive(now, frame) {
+                        Ok(Some(p)) => batch.push(p),
+                        Ok(None) => {}
+                        Err(_) => {
+                            peer.stats.malformed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            fw.malformed(peer.id).await;
+                        }
+                    }
+                }
+                if let Some(f) = batch_face
+                    && !fw.packets(f, batch).await
+                {
+                    return;
+                }
+            }
+            Some(cmd) = commands.recv() => match cmd {
+                UdpCommand::Connect { remote, persistency, reply } => {
+                    if peers.get_mut(&remote).is_some_and(is_closed) {
+                        peers.remove(&remote);
+                    }
+                    let result = match peers.get_mut(&remote) {
+                        Some(p) => {
+                            if persistency != FacePersistency::OnDemand {
+                                p.persistency = persistency;
+                            }
+                            Ok((p.id, true))
+                        }
+                        None => match create_peer(&socket, local, remote, persistency, &fw, &opts).await {
+                            Some(p) => {
+                                let id = p.id;
+                                peers.insert(remote, p);
+                                Ok((id, false))
+                            }
+                            None => Err("forwarder is shutting down".to_owned()),
+                        },
+                    };
+                    let _ = reply.send(result);
+                }
+            },
+            _ = sweep.tick() => {
+                let now = opts.face.clock.now();
+                let mut idle = Vec::new();
+                for (addr, p) in peers.iter_mut() {
+                    if is_closed(p)
+                        || (p.persistency == FacePersistency::OnDemand
+                            && now.saturating_sub(p.last_seen) >= opts.idle_timeout)
+                    {
+                        idle.push(*addr);
+                    }
+                }
+                for addr in idle {
+                    if let Some(p) = peers.remove(&addr) {
+                        tracing::info!(face = p.id.0, remote = %addr, "udp face closed (idle)");
+                        fw.closed(p.id).await;
+                    }
+                }
+            }
+        }
+    }
+}

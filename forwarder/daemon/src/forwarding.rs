@@ -1,0 +1,278 @@
+//! The forwarding task: owns the `ndn-fw` core, feeds it packets from every face, flushes its
+//! transmits to per-face queues, and sleeps until its next timer.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use ndn::Name;
+use ndn::mgmt::route_flags;
+use ndn_fw::{Event, FaceId, Forwarder, RibRoute};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::Clock;
+use crate::create::FaceCreator;
+use crate::face::{FaceHandle, ToForwarder};
+use crate::link::LinkSender;
+use crate::metrics::{FaceSnapshot, Snapshot};
+
+/// Messages read from the queue per wake-up.
+const BATCH: usize = 256;
+/// At most one CongestionMark per face per interval.
+const MARK_INTERVAL: Duration = Duration::from_millis(100);
+
+struct FaceState {
+    handle: FaceHandle,
+    sender: LinkSender,
+    last_mark: Option<Duration>,
+}
+
+/// The forwarding task.
+pub struct Forwarding {
+    fw: Forwarder,
+    faces: BTreeMap<FaceId, FaceState>,
+    rx: mpsc::Receiver<ToForwarder>,
+    clock: Clock,
+    creator: FaceCreator,
+    congestion_marking: bool,
+}
+
+impl Forwarding {
+    /// A task around `fw` reading `rx`.
+    pub fn new(
+        fw: Forwarder,
+        rx: mpsc::Receiver<ToForwarder>,
+        clock: Clock,
+        creator: FaceCreator,
+        congestion_marking: bool,
+    ) -> Self {
+        Forwarding {
+            fw,
+            faces: BTreeMap::new(),
+            rx,
+            clock,
+            creator,
+            congestion_marking,
+        }
+    }
+
+    /// Run until `shutdown` fires or every sender is gone.
+    pub async fn run(mut self, mut shutdown: oneshot::Receiver<()>) {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut sync = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            let deadline = self.fw.poll_timeout().map(|t| self.clock.instant_at(t));
+            let sleep = async {
+                match deadline {
+                    Some(d) => tokio::time::sleep_until(d).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                biased;
+                _ = &mut shutdown => break,
+                n = self.rx.recv_many(&mut batch, BATCH) => {
+                    if n == 0 {
+                        break;
+                    }
+                    let now = self.clock.now();
+                    for m in batch.drain(..) {
+                        self.handle(now, m);
+                    }
+                }
+                _ = sleep => self.fw.handle_timeout(self.clock.now()),
+                _ = sync.tick() => self.sync_byte_counters(),
+            }
+            self.flush();
+            self.events();
+        }
+        tracing::info!("forwarding stopped");
+    }
+
+    fn handle(&mut self, now: Duration, m: ToForwarder) {
+        match m {
+            ToForwarder::Packet { face, wire, link } => {
+                self.fw.handle_packet(now, face, wire, link);
+            }
+            ToForwarder::Packets { face, packets } => {
+                for (wire, link) in packets {
+                    self.fw.handle_packet(now, face, wire, link);
+                }
+            }
+            ToForwarder::Malformed(face) => self.fw.report_malformed(face),
+            ToForwarder::AddFace {
+                mut info,
+                handle,
+                reply,
+            } => {
+                info.congestion_marking_enabled = self.congestion_marking;
+                let mtu = handle.mtu;
+                let id = self.fw.add_face(now, info);
+                let first_seq = id.0 << 40;
+                self.faces.insert(
+                    id,
+                    FaceState {
+                        handle,
+                        sender: LinkSender::new(mtu, first_seq),
+                        last_mark: None,
+                    },
+                );
+                if reply.send(id).is_err() {
+                    self.remove(now, id);
+                }
+            }
+            ToForwarder::FaceClosed(face) => self.remove(now, face),
+            ToForwarder::Metrics(reply) => {
+                self.sync_byte_counters();
+                let _ = reply.send(self.snapshot());
+            }
+            ToForwarder::FaceCreated { request, result } => {
+                let outcome = match result {
+                    Ok((id, false)) => ndn_fw::FaceCreateOutcome::Created(id),
+                    Ok((id, true)) => ndn_fw::FaceCreateOutcome::Exists(id),
+                    Err((code, text)) => ndn_fw::FaceCreateOutcome::Failed { code, text },
+                };
+                self.fw.complete_face_create(now, request, outcome);
+            }
+            ToForwarder::StaticRoute { prefix, face, cost } => {
+                self.add_static_route(now, &prefix, face, cost);
+            }
+        }
+    }
+
+    fn add_static_route(&mut self, now: Duration, prefix: &Name, face: FaceId, cost: u64) {
+        let route = RibRoute {
+            face,
+            origin: ndn::mgmt::route_origin::STATIC,
+            cost,
+            flags: route_flags::CHILD_INHERIT,
+            expires: None,
+        };
+        self.fw.register_route(now, prefix, route);
+    }
+
+    fn remove(&mut self, now: Duration, face: FaceId) {
+        if let Some(state) = self.faces.remove(&face) {
+            drop(state);
+            self.fw.remove_face(now, face);
+        }
+    }
+
+    /// Move the core's transmits into the faces' send queues.
+    fn flush(&mut self) {
+        let now = self.clock.now();
+        while let Some(t) = self.fw.poll_transmit() {
+            let Some(state) = self.faces.get_mut(&t.face) else {
+                continue;
+            };
+            let (local_fields, marking) = self
+                .fw
+                .faces()
+                .get(t.face)
+                .map(|f| {
+                    (
+                        f.info.local_fields_enabled,
+                        f.info.congestion_marking_enabled,
+                    )
+                })
+                .unwrap_or((false, false));
+            // mark congestion when the queue is over half full, at most once per interval
+            let tx = &state.handle.tx;
+            let congested = marking && tx.capacity() < tx.max_capacity() / 2;
+            let mark = congested
+                && state
+                    .last_mark
+                    .is_none_or(|t| now.saturating_sub(t) >= MARK_INTERVAL);
+            if mark {
+                state.last_mark = Some(now);
+            }
+            let frames = match state.sender.encode(&t, local_fields, mark) {
+                Ok(f) => f,
+                Err(e) => {
+                    tracing::debug!(face = t.face.0, error = %e, "cannot encode for this link");
+                    continue;
+                }
+            };
+            for f in frames {
+                if let Err(mpsc::error::TrySendError::Full(_)) = state.handle.tx.try_send(f) {
+                    state
+                        .handle
+                        .stats
+                        .queue_drops
+                        .fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    fn events(&mut self) {
+        while let Some(e) = self.fw.poll_event() {
+            match e {
+                Event::DestroyFace(face) => {
+                    // dropping the handle closes the face's tasks
+                    self.faces.remove(&face);
+                }
+                Event::CreateFace(req) => {
+                    let existing = self
+                        .fw
+                        .faces()
+                        .iter()
+                        .find(|f| f.info.remote_uri == req.uri)
+                        .map(|f| f.id());
+                    let creator = self.creator.clone();
+                    tokio::spawn(async move {
+                        let result = match existing {
+                            Some(id) => Ok((id, true)),
+                            None => creator.create(&req.uri, req.persistency).await,
+                        };
+                        creator
+                            .report(ToForwarder::FaceCreated {
+                                request: req.request,
+                                result,
+                            })
+                            .await;
+                    });
+                }
+            }
+        }
+    }
+
+    fn sync_byte_counters(&mut self) {
+        for (id, state) in &self.faces {
+            if let Some(f) = self.fw.faces_mut().get_mut(*id) {
+                f.counters.n_in_bytes = state.handle.stats.in_bytes.load(Ordering::Relaxed);
+                f.counters.n_out_bytes = state.handle.stats.out_bytes.load(Ordering::Relaxed);
+            }
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        let faces = self
+            .fw
+            .faces()
+            .iter()
+            .filter(|f| f.id().is_dynamic())
+            .map(|f| FaceSnapshot {
+                id: f.id().0,
+                remote_uri: f.info.remote_uri.clone(),
+                local_uri: f.info.local_uri.clone(),
+                counters: f.counters,
+                queue_drops: self
+                    .faces
+                    .get(&f.id())
+                    .map_or(0, |s| s.handle.stats.queue_drops.load(Ordering::Relaxed)),
+            })
+            .collect();
+        let cs = self.fw.cs();
+        Snapshot {
+            counters: *self.fw.counters(),
+            pit_entries: self.fw.pit().len() as u64,
+            fib_entries: self.fw.fib().len() as u64,
+            cs_entries: cs.len() as u64,
+            cs_bytes: cs.bytes() as u64,
+            cs_hits: cs.n_hits,
+            cs_misses: cs.n_misses,
+            faces,
+        }
+    }
+}

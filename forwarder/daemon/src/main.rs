@@ -1,0 +1,115 @@
+//! `ndnd`: run the NDN forwarding daemon.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Parser;
+use ndnd::{Config, Daemon};
+
+/// The NDN forwarding daemon: a drop-in replacement for NFD.
+#[derive(Debug, Parser)]
+#[command(name = "ndnd", version, about)]
+struct Args {
+    /// Configuration file (TOML). Without it the embedded default is used.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Listen on this face URI (repeatable); replaces the configured listeners.
+    /// Examples: unix:///run/nfd/nfd.sock, udp4://0.0.0.0:6363, tcp4://0.0.0.0:6363, ws://0.0.0.0:9696
+    #[arg(long, value_name = "FACE_URI")]
+    listen: Vec<String>,
+    /// Serve Prometheus metrics on ADDR:PORT (at /metrics).
+    #[arg(long, value_name = "ADDR:PORT")]
+    metrics: Option<String>,
+    /// Log level: error, warn, info, debug, trace (RUST_LOG overrides).
+    #[arg(long, value_name = "LEVEL")]
+    log: Option<String>,
+    /// Log format.
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "json"])]
+    log_format: Option<String>,
+    /// Print the default configuration, with a comment per field, and exit.
+    #[arg(long)]
+    print_default_config: bool,
+    /// Worker threads of the async runtime (1 runs everything on one thread, which is fastest
+    /// when the host's cores are busy with applications too).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    threads: usize,
+}
+
+fn init_logging(level: &str, format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn wait_for_signal() -> anyhow::Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
+    let mut int = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
+    Ok(tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    })
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
+    if args.print_default_config {
+        print!("{}", ndnd::config::DEFAULT_CONFIG);
+        return Ok(());
+    }
+    let mut config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::parse(ndnd::config::DEFAULT_CONFIG, "default configuration")?,
+    };
+    if !args.listen.is_empty() {
+        config.listen = args.listen.clone();
+    }
+    if let Some(m) = &args.metrics {
+        config.metrics.listen = m.clone();
+    }
+    let level = args.log.clone().unwrap_or_else(|| config.log.level.clone());
+    let format = args
+        .log_format
+        .clone()
+        .unwrap_or_else(|| config.log.format.clone());
+    init_logging(&level, &format);
+    let runtime = if args.threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(args.threads)
+            .enable_all()
+            .build()
+    }
+    .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let daemon = Daemon::start(config).await?;
+        for c in &daemon.channels {
+            tracing::info!(channel = %c, "listening");
+        }
+        if let Some(m) = daemon.metrics_addr {
+            tracing::info!(address = %m, "metrics at http://{m}/metrics");
+        }
+        let signal = wait_for_signal().await?;
+        tracing::info!(signal, "shutting down");
+        daemon.stop().await;
+        Ok(())
+    })
+}
+
+fn main() {
+    if let Err(e) = run(Args::parse()) {
+        eprintln!("ndnd: {e:#}");
+        std::process::exit(1);
+    }
+}

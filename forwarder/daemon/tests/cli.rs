@@ -1,0 +1,128 @@
+//! The `ndnd` binary: configuration, errors a user can act on, graceful shutdown.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn ndnd() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ndnd"))
+}
+
+#[test]
+fn print_default_config_is_a_valid_config() {
+    let out = ndnd().arg("--print-default-config").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("# "), "commented");
+    let parsed = ndnd::Config::parse(&text, "printed").unwrap();
+    assert_eq!(parsed, ndnd::Config::default());
+}
+
+#[test]
+fn unknown_config_key_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, "[faces]\nudp_mtu = 1400\nudp_mut = 3\n").unwrap();
+    let out = ndnd().arg("--config").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("line 3") && err.contains("udp_mut"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}
+
+#[test]
+fn occupied_port_gives_a_one_line_explanation() {
+    let taken = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = ndnd()
+        .args(["--listen", &format!("udp4://127.0.0.1:{port}")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(&format!("cannot listen on udp4://127.0.0.1:{port}")),
+        "{err}"
+    );
+    assert!(err.contains("another forwarder"), "{err}");
+}
+
+/// Start ndnd on a socket in `dir`; returns the child once it listens.
+fn start(dir: &std::path::Path) -> (std::process::Child, std::path::PathBuf) {
+    let sock = dir.join("nfd.sock");
+    let mut child = ndnd()
+        .args(["--listen", &format!("unix://{}", sock.display())])
+        .args(["--listen", "udp4://127.0.0.1:0"])
+        .args(["--log", "info", "--log-format", "json"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    // the daemon logs one "listening" line per channel once it is up
+    let mut seen = 0;
+    while seen < 2 {
+        let line = lines.next().expect("ndnd exited early").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if v["fields"]["message"] == "listening" {
+            seen += 1;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    (child, sock)
+}
+
+fn wait(child: &mut std::process::Child) -> std::process::ExitStatus {
+    for _ in 0..100 {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    panic!("ndnd did not exit");
+}
+
+#[test]
+fn sigterm_stops_gracefully_and_a_second_daemon_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, sock) = start(dir.path());
+    assert!(sock.exists());
+    // a second daemon on the same socket is refused with a clear message
+    let out = ndnd()
+        .args(["--listen", &format!("unix://{}", sock.display())])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("another forwarder is already listening"),
+        "{err}"
+    );
+    // stop the first by pid
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(wait(&mut child).success());
+    assert!(!sock.exists(), "socket removed on shutdown");
+}
+
+#[test]
+fn a_stale_socket_file_is_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("nfd.sock");
+    // a socket file nobody listens on
+    drop(std::os::unix::net::UnixListener::bind(&sock).unwrap());
+    assert!(sock.exists());
+    let (mut child, _) = start(dir.path());
+    assert!(std::os::unix::net::UnixStream::connect(&sock).is_ok());
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(wait(&mut child).success());
+}

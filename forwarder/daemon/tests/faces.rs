@@ -1,0 +1,163 @@
+//! Interest/Data through a daemon over every transport, on loopback.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use futures_util::{SinkExt, StreamExt};
+use ndn::lp::NackReason;
+use tokio_tungstenite::tungstenite::Message;
+
+#[tokio::test]
+async fn unix_producer_serves_udp_tcp_and_unix_consumers() {
+    let d = TestDaemon::start().await;
+    let mut producer = d.unix().await;
+    producer.register("/app").await;
+    let served = serve(producer, b"hello".to_vec());
+
+    let mut udp = d.udp().await;
+    udp.send(&interest("/app/udp")).await;
+    assert_eq!(&udp.recv().await.unwrap().data().content()[..], b"hello");
+
+    let mut tcp = d.tcp().await;
+    tcp.send(&interest("/app/tcp")).await;
+    assert_eq!(tcp.recv().await.unwrap().data().name(), &name("/app/tcp"));
+
+    let mut unix = d.unix().await;
+    unix.send(&interest("/app/unix")).await;
+    assert_eq!(unix.recv().await.unwrap().data().name(), &name("/app/unix"));
+
+    // the same name again comes from the content store
+    let mut udp2 = d.udp().await;
+    udp2.send(&interest("/app/udp")).await;
+    udp2.recv().await.unwrap().data();
+    d.stop().await;
+    assert_eq!(served.await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn websocket_consumer() {
+    let d = TestDaemon::start().await;
+    let mut producer = d.unix().await;
+    producer.register("/ws").await;
+    let _served = serve(producer, b"browser".to_vec());
+    let url = format!("ws://{}/", d.addr("ws"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    ws.send(Message::Binary(interest("/ws/page")))
+        .await
+        .unwrap();
+    let reply = tokio::time::timeout(TIMEOUT, ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let Message::Binary(b) = reply else {
+        panic!("expected a binary message")
+    };
+    let data = ndn::Data::decode(b).unwrap();
+    assert_eq!(&data.content()[..], b"browser");
+    d.stop().await;
+}
+
+/// NDNLPv2 PitToken: NDNts (over WebSocket) tags each Interest and matches the answer by it.
+#[tokio::test]
+async fn websocket_consumer_gets_its_pit_tokens_back() {
+    use ndn::lp::LpPacket;
+    let d = TestDaemon::start().await;
+    let mut producer = d.unix().await;
+    producer.register("/ws").await;
+    let _served = serve(producer, b"browser".to_vec());
+    let url = format!("ws://{}/", d.addr("ws"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    // from the producer, again from the content store, and a Nack NoRoute
+    for (uri, token) in [("/ws/page", "t1"), ("/ws/page", "t2"), ("/nowhere", "t3")] {
+        let mut lp = LpPacket::from_fragment(interest(uri));
+        lp.pit_token = Some(bytes::Bytes::from(token));
+        ws.send(Message::Binary(lp.to_link_wire())).await.unwrap();
+        let reply = tokio::time::timeout(TIMEOUT, ws.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        let Message::Binary(b) = reply else {
+            panic!("expected a binary message")
+        };
+        let lp = LpPacket::decode(b).unwrap();
+        assert_eq!(lp.pit_token.as_deref(), Some(token.as_bytes()), "{uri}");
+        assert_eq!(lp.nack.is_some(), uri == "/nowhere");
+    }
+    d.stop().await;
+}
+
+#[tokio::test]
+async fn no_route_gives_a_nack_to_the_consumer() {
+    let d = TestDaemon::start().await;
+    let mut udp = d.udp().await;
+    udp.send(&interest("/nobody/home")).await;
+    match udp.recv().await.unwrap() {
+        Received::Nack(reason, i) => {
+            assert_eq!(reason, NackReason::NoRoute);
+            assert_eq!(i.name(), &name("/nobody/home"));
+        }
+        other => panic!("expected a Nack, got {other:?}"),
+    }
+    d.stop().await;
+}
+
+#[tokio::test]
+async fn two_daemons_fragment_an_8800_byte_data_over_udp_with_mtu_1400_and_cache_it() {
+    let b = TestDaemon::start_with(|c| c.faces.udp_mtu = 1400).await;
+    let b_udp = b.daemon.channel("udp4").unwrap().to_owned();
+    let a = TestDaemon::start_with(|c| {
+        c.faces.udp_mtu = 1400;
+        c.routes.push(ndnd::config::RouteConfig {
+            prefix: "/big".into(),
+            face: b_udp.clone(),
+            cost: 0,
+        });
+    })
+    .await;
+    let mut producer = b.unix().await;
+    producer.register("/big").await;
+    let content = vec![0xAB; 8500];
+    let served = serve(producer, content.clone());
+    let mut consumer = a.unix().await;
+    consumer.send(&interest("/big/file")).await;
+    let data = consumer.recv().await.unwrap().data();
+    assert!(data.wire().len() > 8500);
+    assert_eq!(&data.content()[..], &content[..]);
+    // a second consumer on the first daemon is answered by its cache (over UDP, fragmented)
+    let mut again = a.udp().await;
+    again.send(&interest("/big/file")).await;
+    assert_eq!(again.recv().await.unwrap().data().content().len(), 8500);
+    a.stop().await;
+    b.stop().await;
+    assert_eq!(served.await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn ipv6_loopback_faces_work() {
+    let d = TestDaemon::start_with(|c| {
+        c.listen.push("udp6://[::1]:0".into());
+        c.listen.push("tcp6://[::1]:0".into());
+    })
+    .await;
+    let mut producer = d.unix().await;
+    producer.register("/six").await;
+    let _served = serve(producer, b"v6".to_vec());
+    let s = tokio::net::UdpSocket::bind("[::1]:0").await.unwrap();
+    s.connect(d.addr("udp6")).await.unwrap();
+    let mut udp = Client::Udp(s, Default::default());
+    udp.send(&interest("/six/a")).await;
+    assert_eq!(&udp.recv().await.unwrap().data().content()[..], b"v6");
+    let mut tcp = Client::Tcp(
+        tokio::net::TcpStream::connect(d.addr("tcp6"))
+            .await
+            .unwrap(),
+        Default::default(),
+    );
+    tcp.send(&interest("/six/b")).await;
+    assert_eq!(&tcp.recv().await.unwrap().data().content()[..], b"v6");
+    d.stop().await;
+}

@@ -1,0 +1,198 @@
+//! Connecting to a forwarder: Unix stream, TCP, UDP or WebSocket. Each connection gets a reader
+//! task that turns bytes into packets and a writer task that sends packets; the face talks to
+//! them through channels.
+
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpStream, UdpSocket};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+
+use super::error::ConnectError;
+use super::framing::FrameBuffer;
+use crate::face_uri::{DEFAULT_PORT, DEFAULT_WS_PORT, FaceUri, Scheme};
+
+/// Packets received and not yet taken by the face.
+const INCOMING_QUEUE: usize = 1024;
+/// Largest datagram read from UDP.
+const MAX_DATAGRAM: usize = 65_536;
+
+/// The two ends a face uses.
+pub(crate) struct Link {
+    /// Whole packets from the forwarder; closed when the connection ends.
+    pub(crate) incoming: mpsc::Receiver<Bytes>,
+    /// Packets to the forwarder.
+    pub(crate) outgoing: mpsc::UnboundedSender<Bytes>,
+}
+
+/// Connect to the forwarder at `uri`.
+pub(crate) async fn connect(uri: &FaceUri) -> Result<Link, ConnectError> {
+    let text = uri.to_string();
+    match uri.scheme {
+        #[cfg(unix)]
+        Scheme::Unix => {
+            let s = tokio::net::UnixStream::connect(&uri.path)
+                .await
+                .map_err(|e| ConnectError::from_io(text, e))?;
+            Ok(stream_link(s))
+        }
+        Scheme::Tcp | Scheme::Tcp4 | Scheme::Tcp6 => {
+            let port = uri.port.unwrap_or(DEFAULT_PORT);
+            let s = TcpStream::connect((uri.host.as_str(), port))
+                .await
+                .map_err(|e| ConnectError::from_io(text, e))?;
+            // packets are small and latency matters more than segment count
+            let _ = s.set_nodelay(true);
+            Ok(stream_link(s))
+        }
+        Scheme::Udp | Scheme::Udp4 | Scheme::Udp6 => {
+            let port = uri.port.unwrap_or(DEFAULT_PORT);
+            let addr = tokio::net::lookup_host((uri.host.as_str(), port))
+                .await
+                .map_err(|e| ConnectError::from_io(text.clone(), e))?
+                .next()
+                .ok_or_else(|| ConnectError::Io {
+                    uri: text.clone(),
+                    source: std::io::Error::new(std::io::ErrorKind::NotFound, "no address"),
+                })?;
+            let local = if addr.is_ipv6() {
+                "[::]:0"
+            } else {
+                "0.0.0.0:0"
+            };
+            let s = UdpSocket::bind(local)
+                .await
+                .map_err(|e| ConnectError::from_io(text.clone(), e))?;
+            s.connect(addr)
+                .await
+                .map_err(|e| ConnectError::from_io(text, e))?;
+            Ok(udp_link(s))
+        }
+        Scheme::Ws => {
+            let port = uri.port.unwrap_or(DEFAULT_WS_PORT);
+            let host = if uri.host.contains(':') {
+                format!("[{}]", uri.host)
+            } else {
+                uri.host.clone()
+            };
+            let url = format!("ws://{host}:{port}/");
+            match tokio_tungstenite::connect_async(url).await {
+                Ok((ws, _)) => Ok(ws_link(ws)),
+                Err(tokio_tungstenite::tungstenite::Error::Io(e)) => {
+                    Err(ConnectError::from_io(text, e))
+                }
+                Err(e) => Err(ConnectError::WebSocket {
+                    uri: text,
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        _ => Err(ConnectError::Unsupported { uri: text }),
+    }
+}
+
+/// Reader and writer tasks over a byte stream, framed by TLV elements.
+pub(crate) fn stream_link<S>(stream: S) -> Link
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (mut r, mut w) = tokio::io::split(stream);
+    let (in_tx, incoming) = mpsc::channel(INCOMING_QUEUE);
+    let (outgoing, mut out_rx) = mpsc::unbounded_channel::<Bytes>();
+    tokio::spawn(async move {
+        let mut frames = FrameBuffer::new();
+        loop {
+            match r.read_buf(frames.buf_mut()).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            loop {
+                match frames.next_frame() {
+                    Ok(Some(f)) => {
+                        if in_tx.send(f).await.is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => break,
+                    // a stream that cannot be framed cannot be resynchronized
+                    Err(_) => return,
+                }
+            }
+        }
+    });
+    tokio::spawn(async move {
+        while let Some(p) = out_rx.recv().await {
+            if w.write_all(&p).await.is_err() {
+                return;
+            }
+        }
+        let _ = w.shutdown().await;
+    });
+    Link { incoming, outgoing }
+}
+
+fn udp_link(socket: UdpSocket) -> Link {
+    let socket = std::sync::Arc::new(socket);
+    let (in_tx, incoming) = mpsc::channel(INCOMING_QUEUE);
+    let (outgoing, mut out_rx) = mpsc::unbounded_channel::<Bytes>();
+    let rs = socket.clone();
+    let reader = tokio::spawn(async move {
+        let mut buf = vec![0u8; MAX_DATAGRAM];
+        loop {
+            match rs.recv(&mut buf).await {
+                Ok(n) => {
+                    let p = Bytes::copy_from_slice(buf.get(..n).unwrap_or_default());
+                    if in_tx.send(p).await.is_err() {
+                        return;
+                    }
+                }
+                // ICMP port unreachable shows up as ConnectionRefused: keep listening
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
+                Err(_) => return,
+            }
+        }
+    });
+    tokio::spawn(async move {
+        while let Some(p) = out_rx.recv().await {
+            match socket.send(&p).await {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {}
+                Err(_) => break,
+            }
+        }
+        // the face is gone: stop reading too
+        reader.abort();
+    });
+    Link { incoming, outgoing }
+}
+
+fn ws_link<S>(ws: tokio_tungstenite::WebSocketStream<S>) -> Link
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sink, mut stream) = ws.split();
+    let (in_tx, incoming) = mpsc::channel(INCOMING_QUEUE);
+    let (outgoing, mut out_rx) = mpsc::unbounded_channel::<Bytes>();
+    tokio::spawn(async move {
+        while let Some(Ok(msg)) = stream.next().await {
+            let keep_going = match msg {
+                Message::Binary(b) => in_tx.send(b).await.is_ok(),
+                Message::Close(_) => false,
+                _ => true,
+            };
+            if !keep_going {
+                return;
+            }
+        }
+    });
+    tokio::spawn(async move {
+        while let Some(p) = out_rx.recv().await {
+            if sink.send(Message::Binary(p)).await.is_err() {
+                return;
+            }
+        }
+        let _ = sink.close().await;
+    });
+    Link { incoming, outgoing }
+}

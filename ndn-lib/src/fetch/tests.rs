@@ -1,0 +1,787 @@
+//! The fetcher against a simulated producer in virtual time.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::result_large_err)]
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use super::*;
+use crate::keychain::ValidationError;
+use crate::packet::{DataBuilder, Interest};
+use crate::publish::{PublishOptions, Publisher, Reply};
+use crate::sign::DigestSha256;
+
+const VERSION_MS: u64 = 1_700_000_000_000;
+const ONE_WAY: Duration = Duration::from_millis(10);
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn name(uri: &str) -> Name {
+    Name::from_uri(uri).unwrap()
+}
+
+/// What the producer does with an Interest.
+enum Resp {
+    Data(Bytes),
+    Nack(NackReason),
+    Drop,
+}
+
+type Producer = Box<dyn FnMut(&Interest) -> Resp>;
+
+enum Event {
+    AtProducer(OutgoingInterest),
+    Data(Data, bool),
+    Nack(Name, u32, NackReason),
+}
+
+/// A deterministic pseudo-random sequence for losses.
+struct Lcg(u64);
+
+impl Lcg {
+    fn percent(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % 100
+    }
+}
+
+/// One consumer, one producer, a link with a fixed one-way delay.
+struct Sim {
+    now: Duration,
+    queue: BTreeMap<(Duration, u64), Event>,
+    seq: u64,
+    producer: Producer,
+    /// Drop an Interest on the way to the producer.
+    lose_interest: Box<dyn FnMut(&OutgoingInterest) -> bool>,
+    /// Drop a Data on the way back.
+    lose_data: Box<dyn FnMut(&Data) -> bool>,
+    /// Put a congestion mark on a Data.
+    mark: Box<dyn FnMut(&Data) -> bool>,
+    sent: Vec<(Duration, OutgoingInterest)>,
+    cwnd_trace: Vec<(Duration, f64)>,
+    out: Vec<u8>,
+    segments: Vec<u64>,
+}
+
+fn content(len: usize) -> Bytes {
+    (0..len)
+        .map(|i| (i * 7 % 256) as u8)
+        .collect::<Vec<u8>>()
+        .into()
+}
+
+fn publisher(len: usize, segment_size: usize) -> Publisher<Bytes> {
+    let opts = PublishOptions {
+        segment_size,
+        ..PublishOptions::default()
+    };
+    Publisher::new(name("/p/obj"), content(len), opts, VERSION_MS).unwrap()
+}
+
+fn serve(mut p: Publisher<Bytes>) -> Producer {
+    Box::new(
+        move |i| match p.handle_interest(i, &DigestSha256, VERSION_MS + 1) {
+            Ok(Reply::Data(w)) => Resp::Data(w),
+            Ok(Reply::Nack(r)) => Resp::Nack(r),
+            _ => Resp::Drop,
+        },
+    )
+}
+
+/// A producer that does not answer RDR metadata Interests.
+fn without_metadata(mut inner: Producer) -> Producer {
+    Box::new(move |i| {
+        if i.name().last().is_some_and(|c| c.is_keyword()) {
+            Resp::Drop
+        } else {
+            inner(i)
+        }
+    })
+}
+
+fn versioned() -> Name {
+    name("/p/obj").append_version(VERSION_MS)
+}
+
+impl Sim {
+    fn new(producer: Producer) -> Sim {
+        Sim {
+            now: Duration::ZERO,
+            queue: BTreeMap::new(),
+            seq: 0,
+            producer,
+            lose_interest: Box::new(|_| false),
+            lose_data: Box::new(|_| false),
+            mark: Box::new(|_| false),
+            sent: Vec::new(),
+            cwnd_trace: Vec::new(),
+            out: Vec::new(),
+            segments: Vec::new(),
+        }
+    }
+
+    fn schedule(&mut self, at: Duration, e: Event) {
+        self.seq += 1;
+        self.queue.insert((at, self.seq), e);
+    }
+
+    fn at_producer(&mut self, i: OutgoingInterest) {
+        let interest = Interest::decode(i.encode()).unwrap();
+        let at = self.now + ONE_WAY;
+        match (self.producer)(&interest) {
+            Resp::Data(wire) => {
+                let d = Data::decode(wire).unwrap();
+                if !(self.lose_data)(&d) {
+                    let marked = (self.mark)(&d);
+                    self.schedule(at, Event::Data(d, marked));
+                }
+            }
+            Resp::Nack(r) => self.schedule(at, Event::Nack(i.name, i.nonce, r)),
+            Resp::Drop => {}
+        }
+    }
+
+    /// Drive `f` until it is done or fails; returns its error, if any.
+    fn run(&mut self, f: &mut Fetcher) -> Option<FetchError> {
+        for _ in 0..1_000_000 {
+            while let Some(i) = f.poll_interest(self.now) {
+                assert!(
+                    f.in_flight() <= f.cwnd().floor().max(1.0) as usize || f.in_flight() <= 2,
+                    "window overrun: {} in flight, cwnd {}",
+                    f.in_flight(),
+                    f.cwnd()
+                );
+                self.sent.push((self.now, i.clone()));
+                if !(self.lose_interest)(&i) {
+                    self.schedule(self.now + ONE_WAY, Event::AtProducer(i));
+                }
+            }
+            while let Some((seg, bytes)) = f.poll_segment() {
+                assert_eq!(seg, self.segments.len() as u64, "segments in order");
+                self.segments.push(seg);
+                self.out.extend_from_slice(&bytes);
+            }
+            if f.is_done() {
+                return None;
+            }
+            if let Some(e) = f.error() {
+                return Some(e.clone());
+            }
+            let event_at = self.queue.first_key_value().map(|((t, _), _)| *t);
+            let timer_at = f.poll_timeout();
+            let take_event = match (event_at, timer_at) {
+                (Some(e), Some(t)) => e <= t,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => panic!("stalled: nothing to wait for at {:?}", self.now),
+            };
+            if take_event {
+                let ((at, _), ev) = self.queue.pop_first().unwrap();
+                self.now = at;
+                match ev {
+                    Event::AtProducer(i) => self.at_producer(i),
+                    Event::Data(d, marked) => {
+                        let _ = f.handle_data(self.now, &d, marked);
+                    }
+                    Event::Nack(n, nonce, r) => f.handle_nack(self.now, &n, Some(nonce), r),
+                }
+            } else if let Some(t) = timer_at {
+                self.now = self.now.max(t);
+                f.handle_timeout(self.now);
+            }
+            self.cwnd_trace.push((self.now, f.cwnd()));
+        }
+        panic!("did not finish");
+    }
+
+    /// Segment Interests sent for segment `seg`.
+    fn sends_of(&self, seg: u64) -> Vec<&(Duration, OutgoingInterest)> {
+        self.sent
+            .iter()
+            .filter(|(_, i)| i.segment == Some(seg))
+            .collect()
+    }
+}
+
+fn opts(pipeline: PipelineKind) -> FetchOptions {
+    FetchOptions {
+        pipeline,
+        nonce_seed: 42,
+        ..FetchOptions::default()
+    }
+}
+
+fn all_pipelines() -> [PipelineKind; 4] {
+    [
+        PipelineKind::fixed(1),
+        PipelineKind::fixed(8),
+        PipelineKind::aimd(),
+        PipelineKind::cubic(),
+    ]
+}
+
+#[test]
+fn lossless_fetch_delivers_all_segments_in_order() {
+    for kind in all_pipelines() {
+        let mut sim = Sim::new(serve(publisher(10_000, 100)));
+        let mut f = Fetcher::new(name("/p/obj"), opts(kind));
+        assert_eq!(sim.run(&mut f), None, "{kind:?}");
+        assert_eq!(sim.out, &content(10_000)[..], "{kind:?}");
+        assert_eq!(f.versioned_name(), Some(&versioned()));
+        assert_eq!(f.final_segment(), Some(99));
+        let s = f.stats();
+        assert_eq!(
+            (s.retransmissions, s.timeouts, s.nacks),
+            (0, 0, 0),
+            "{kind:?}"
+        );
+        assert_eq!(s.interests_sent, 101, "metadata + 100 segments ({kind:?})");
+        assert_eq!((s.segments, s.bytes), (100, 10_000));
+        assert_eq!(s.rtt_min, Some(ms(20)));
+        assert_eq!(s.rtt_max, Some(ms(20)));
+        assert!(f.poll_timeout().is_none());
+    }
+}
+
+#[test]
+fn segment_interests_follow_ndnget() {
+    let mut sim = Sim::new(serve(publisher(300, 100)));
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::aimd()));
+    assert_eq!(sim.run(&mut f), None);
+    let (_, seg1) = sim.sends_of(1)[0];
+    assert_eq!(seg1.name, versioned().append_segment(1));
+    assert!(!seg1.can_be_prefix && !seg1.must_be_fresh);
+    assert_eq!(seg1.lifetime, ms(4000));
+    let nonces: std::collections::BTreeSet<u32> = sim.sent.iter().map(|(_, i)| i.nonce).collect();
+    assert_eq!(nonces.len(), sim.sent.len(), "distinct nonces");
+}
+
+#[test]
+fn five_percent_loss_completes_byte_identical() {
+    for kind in all_pipelines() {
+        let mut sim = Sim::new(serve(publisher(200_000, 1000)));
+        let mut rng = Lcg(7);
+        sim.lose_interest = Box::new(move |_| rng.percent() < 5);
+        let mut rng = Lcg(11);
+        sim.lose_data = Box::new(move |_| rng.percent() < 5);
+        let mut f = Fetcher::new(name("/p/obj"), opts(kind));
+        assert_eq!(sim.run(&mut f), None, "{kind:?}");
+        assert!(sim.out == content(200_000), "{kind:?}");
+        let s = f.stats();
+        assert!(s.retransmissions >= 10, "{kind:?}: {s:?}");
+        assert_eq!(
+            s.retransmissions, s.timeouts,
+            "{kind:?}: every loss is a timeout"
+        );
+        assert_eq!(s.segments, 200);
+    }
+}
+
+#[test]
+fn adaptive_windows_grow_without_loss() {
+    for kind in [PipelineKind::aimd(), PipelineKind::cubic()] {
+        let mut sim = Sim::new(serve(publisher(5_000, 100)));
+        let mut f = Fetcher::new(name("/p/obj"), opts(kind));
+        assert_eq!(sim.run(&mut f), None);
+        // slow start with an infinite threshold: +1 per Data from 2
+        assert_eq!(f.cwnd(), 52.0, "{kind:?}");
+        let mut prev = 0.0;
+        for (_, c) in &sim.cwnd_trace {
+            assert!(*c >= prev, "{kind:?} never shrinks");
+            prev = *c;
+        }
+    }
+}
+
+#[test]
+fn aimd_congestion_avoidance_adds_one_per_window() {
+    let mut o = opts(PipelineKind::aimd());
+    o.init_ssthresh = 10.0;
+    let mut sim = Sim::new(serve(publisher(5_000, 100)));
+    let mut f = Fetcher::new(name("/p/obj"), o);
+    assert_eq!(sim.run(&mut f), None);
+    // 8 Data reach ssthresh 10, the other 42 add 1/floor(cwnd) each: about 3.9 more
+    assert!(f.cwnd() > 13.5 && f.cwnd() < 14.5, "cwnd {}", f.cwnd());
+}
+
+/// Drop the first Interest for segment `seg`.
+fn drop_first_of(seg: u64) -> Box<dyn FnMut(&OutgoingInterest) -> bool> {
+    let mut done = false;
+    Box::new(move |i| {
+        if i.segment == Some(seg) && !done {
+            done = true;
+            return true;
+        }
+        false
+    })
+}
+
+/// The window just before and just after the first decrease.
+fn first_decrease(trace: &[(Duration, f64)]) -> (f64, f64) {
+    trace
+        .windows(2)
+        .find(|w| w[1].1 < w[0].1)
+        .map(|w| (w[0].1, w[1].1))
+        .expect("a decrease")
+}
+
+#[test]
+fn loss_halves_aimd_and_scales_cubic_by_beta_once() {
+    for (kind, factor) in [(PipelineKind::aimd(), 0.5), (PipelineKind::cubic(), 0.7)] {
+        let mut sim = Sim::new(serve(publisher(10_000, 100)));
+        sim.lose_interest = drop_first_of(30);
+        let mut f = Fetcher::new(name("/p/obj"), opts(kind));
+        assert_eq!(sim.run(&mut f), None);
+        let (before, after) = first_decrease(&sim.cwnd_trace);
+        assert!(
+            (after - before * factor).abs() < 1e-9,
+            "{kind:?}: {before} -> {after}"
+        );
+        let s = f.stats();
+        assert_eq!((s.timeouts, s.retransmissions, s.loss_decreases), (1, 1, 1));
+        assert_eq!(sim.sends_of(30).len(), 2);
+        assert!(sim.out == content(10_000));
+    }
+}
+
+fn segment_data(seg: u64, last: u64) -> Data {
+    Data::decode(
+        DataBuilder::new(versioned().append_segment(seg))
+            .final_segment(last)
+            .content(vec![seg as u8; 10])
+            .sign(&DigestSha256)
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+/// Losses of Interests sent before the last window decrease do not shrink it again.
+#[test]
+fn conservative_window_adaptation() {
+    for disable_cwa in [false, true] {
+        let mut o = opts(PipelineKind::aimd());
+        o.init_cwnd = 4.0;
+        o.disable_cwa = disable_cwa;
+        let mut f = Fetcher::new(versioned(), o);
+        let sent: Vec<u64> = std::iter::from_fn(|| f.poll_interest(Duration::ZERO))
+            .map(|i| i.segment.unwrap())
+            .collect();
+        assert_eq!(sent, [0, 1, 2, 3]);
+        f.handle_data(ms(10), &segment_data(0, 100), false).unwrap();
+        let more: Vec<u64> = std::iter::from_fn(|| f.poll_interest(ms(10)))
+            .map(|i| i.segment.unwrap())
+            .collect();
+        assert_eq!(more, [4, 5], "slow start: +1 per Data");
+        assert_eq!(
+            f.rto(),
+            ms(200),
+            "first sample: 10 + 4 * 5 ms, at least 200 ms"
+        );
+        // 4 and 5 time out first (200 ms RTO), then 1..3 (1 s initial RTO)
+        assert_eq!(f.poll_timeout(), Some(ms(210)));
+        f.handle_timeout(ms(210));
+        assert_eq!(f.cwnd(), 2.5);
+        assert_eq!(f.poll_timeout(), Some(ms(1000)));
+        f.handle_timeout(ms(1000));
+        let decreases = f.stats().loss_decreases;
+        if disable_cwa {
+            assert_eq!(decreases, 2);
+            assert_eq!(f.cwnd(), 2.0);
+        } else {
+            assert_eq!(decreases, 1, "segments 1..3 were sent before the reaction");
+            assert_eq!(f.cwnd(), 2.5);
+        }
+        assert_eq!(f.stats().timeouts, 5);
+    }
+}
+
+#[test]
+fn congestion_marks_shrink_the_window_without_retransmission() {
+    for (kind, factor) in [(PipelineKind::aimd(), 0.5), (PipelineKind::cubic(), 0.7)] {
+        let mut sim = Sim::new(serve(publisher(10_000, 100)));
+        sim.mark = Box::new(|d| {
+            let seg = d.name().last().and_then(|c| c.as_segment());
+            seg.is_some_and(|s| (40..44).contains(&s))
+        });
+        let mut f = Fetcher::new(name("/p/obj"), opts(kind));
+        assert_eq!(sim.run(&mut f), None);
+        let (before, after) = first_decrease(&sim.cwnd_trace);
+        assert!(
+            (after - before * factor).abs() < 1e-9,
+            "{kind:?}: {before} -> {after}"
+        );
+        let s = f.stats();
+        assert_eq!(s.congestion_marks, 4);
+        assert_eq!(s.mark_decreases, 1, "{kind:?}: once per RTT");
+        assert_eq!(s.retransmissions, 0);
+        assert!(sim.out == content(10_000));
+    }
+    // --ignore-marks
+    let mut sim = Sim::new(serve(publisher(10_000, 100)));
+    sim.mark = Box::new(|_| true);
+    let mut o = opts(PipelineKind::aimd());
+    o.ignore_congestion_marks = true;
+    let mut f = Fetcher::new(name("/p/obj"), o);
+    assert_eq!(sim.run(&mut f), None);
+    assert_eq!(f.stats().mark_decreases, 0);
+    assert_eq!(f.cwnd(), 102.0);
+}
+
+#[test]
+fn silent_producer_backs_off_the_rto_then_fails() {
+    let mut sim = Sim::new(Box::new(|_| Resp::Drop));
+    let mut o = opts(PipelineKind::aimd());
+    o.max_retries = Some(4);
+    let mut f = Fetcher::new(versioned(), o);
+    let err = sim.run(&mut f).unwrap();
+    assert_eq!(
+        err,
+        FetchError::SegmentFailed {
+            name: versioned(),
+            segment: 0,
+            retries: 4,
+            last: Failure::Timeout
+        }
+    );
+    let times: Vec<Duration> = sim.sends_of(0).iter().map(|(t, _)| *t).collect();
+    // initial RTO 1 s, then doubled on each timeout: 2, 4, then capped by the 4 s lifetime
+    assert_eq!(times, [0, 1, 3, 7, 11].map(Duration::from_secs));
+    assert_eq!(f.stats().loss_decreases, 1, "the window shrinks once");
+    assert!(
+        f.poll_interest(sim.now).is_none(),
+        "nothing after the failure"
+    );
+
+    // with a long lifetime the doubling shows: 2, 4, 8 s
+    let mut sim = Sim::new(Box::new(|_| Resp::Drop));
+    let mut o = opts(PipelineKind::aimd());
+    o.max_retries = Some(4);
+    o.interest_lifetime = Duration::from_secs(100);
+    let mut f = Fetcher::new(versioned(), o);
+    sim.run(&mut f).unwrap();
+    let times: Vec<Duration> = sim.sends_of(0).iter().map(|(t, _)| *t).collect();
+    assert_eq!(times, [0, 1, 3, 7, 15].map(Duration::from_secs));
+}
+
+#[test]
+fn rto_backs_off_on_each_loss_without_cwa() {
+    let mut sim = Sim::new(Box::new(|_| Resp::Drop));
+    let mut o = opts(PipelineKind::cubic());
+    o.max_retries = Some(2);
+    o.disable_cwa = true;
+    let mut f = Fetcher::new(versioned(), o);
+    sim.run(&mut f).unwrap();
+    let times: Vec<Duration> = sim.sends_of(0).iter().map(|(t, _)| *t).collect();
+    assert_eq!(times, [0, 1, 3].map(Duration::from_secs));
+}
+
+#[test]
+fn fixed_pipeline_retries_on_lifetime() {
+    let mut sim = Sim::new(Box::new(|_| Resp::Drop));
+    let mut o = opts(PipelineKind::fixed(1));
+    o.max_retries = Some(2);
+    o.interest_lifetime = ms(500);
+    let mut f = Fetcher::new(versioned(), o);
+    sim.run(&mut f).unwrap();
+    let times: Vec<Duration> = sim.sends_of(0).iter().map(|(t, _)| *t).collect();
+    assert_eq!(times, [0, 500, 1000].map(ms));
+    assert_eq!(sim.sent.len(), 3, "window of one");
+}
+
+#[test]
+fn nack_no_route_fails_after_retries() {
+    let mut sim = Sim::new(Box::new(|_| Resp::Nack(NackReason::NoRoute)));
+    let mut o = opts(PipelineKind::cubic());
+    o.max_retries = Some(3);
+    let mut f = Fetcher::new(versioned(), o);
+    let err = sim.run(&mut f).unwrap();
+    assert_eq!(
+        err,
+        FetchError::SegmentFailed {
+            name: versioned(),
+            segment: 0,
+            retries: 3,
+            last: Failure::Nack(NackReason::NoRoute)
+        }
+    );
+    let sends = sim.sends_of(0);
+    assert_eq!(sends.len(), 4);
+    // each retry waits one RTO (1 s before any RTT sample)
+    assert_eq!(sends[1].0 - sends[0].0, ms(1020));
+    assert_eq!(f.stats().loss_decreases, 0, "NoRoute is not congestion");
+}
+
+#[test]
+fn nack_duplicate_retransmits_at_once_with_a_new_nonce() {
+    let mut p = serve(publisher(2_000, 100));
+    let mut nacked = false;
+    let mut sim = Sim::new(Box::new(move |i| {
+        let seg = i.name().last().and_then(|c| c.as_segment());
+        if seg == Some(5) && !nacked {
+            nacked = true;
+            return Resp::Nack(NackReason::Duplicate);
+        }
+        p(i)
+    }));
+    let mut f = Fetcher::new(versioned(), opts(PipelineKind::aimd()));
+    assert_eq!(sim.run(&mut f), None);
+    let sends = sim.sends_of(5);
+    assert_eq!(sends.len(), 2);
+    assert_eq!(
+        sends[1].0 - sends[0].0,
+        ms(20),
+        "right when the Nack arrives"
+    );
+    assert_ne!(sends[0].1.nonce, sends[1].1.nonce);
+    let s = f.stats();
+    assert_eq!((s.nacks, s.loss_decreases, s.retransmissions), (1, 0, 1));
+    assert!(sim.out == content(2_000));
+}
+
+#[test]
+fn nack_congestion_is_a_loss_in_adaptive_pipelines() {
+    let mut p = serve(publisher(5_000, 100));
+    let mut nacked = false;
+    let mut sim = Sim::new(Box::new(move |i| {
+        let seg = i.name().last().and_then(|c| c.as_segment());
+        if seg == Some(20) && !nacked {
+            nacked = true;
+            return Resp::Nack(NackReason::Congestion);
+        }
+        p(i)
+    }));
+    let mut f = Fetcher::new(versioned(), opts(PipelineKind::aimd()));
+    assert_eq!(sim.run(&mut f), None);
+    let (before, after) = first_decrease(&sim.cwnd_trace);
+    assert_eq!(after, before * 0.5);
+    assert_eq!(f.stats().loss_decreases, 1);
+    assert!(sim.out == content(5_000));
+}
+
+#[test]
+fn nack_congestion_backs_off_in_the_fixed_pipeline() {
+    let mut p = serve(publisher(500, 100));
+    let mut count = 0;
+    let mut sim = Sim::new(Box::new(move |i| {
+        let seg = i.name().last().and_then(|c| c.as_segment());
+        if seg == Some(2) && count < 3 {
+            count += 1;
+            return Resp::Nack(NackReason::Congestion);
+        }
+        p(i)
+    }));
+    let mut f = Fetcher::new(versioned(), opts(PipelineKind::fixed(1)));
+    assert_eq!(sim.run(&mut f), None);
+    let t: Vec<Duration> = sim.sends_of(2).iter().map(|(t, _)| *t).collect();
+    // Nack after 20 ms, then hold-offs of 1, 2, 4 ms
+    assert_eq!(t[1] - t[0], ms(21));
+    assert_eq!(t[2] - t[1], ms(22));
+    assert_eq!(t[3] - t[2], ms(24));
+}
+
+#[test]
+fn stale_nack_is_ignored() {
+    let mut f = Fetcher::new(versioned(), opts(PipelineKind::aimd()));
+    let first = f.poll_interest(Duration::ZERO).unwrap();
+    f.handle_nack(
+        ms(5),
+        &first.name,
+        Some(first.nonce ^ 1),
+        NackReason::NoRoute,
+    );
+    assert_eq!(f.stats().nacks, 0);
+    f.handle_nack(ms(5), &first.name, Some(first.nonce), NackReason::Duplicate);
+    assert_eq!(f.stats().nacks, 1);
+    let again = f.poll_interest(ms(5)).unwrap();
+    assert_eq!(again.segment, Some(0));
+    f.handle_nack(ms(6), &first.name, Some(first.nonce), NackReason::NoRoute);
+    assert_eq!(f.stats().nacks, 1, "Nack of the replaced Interest");
+}
+
+#[test]
+fn discovery_by_metadata() {
+    let mut sim = Sim::new(serve(publisher(1_000, 100)));
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::cubic()));
+    assert_eq!(sim.run(&mut f), None);
+    let (_, first) = &sim.sent[0];
+    assert_eq!(first.name.to_string(), "/p/obj/32=metadata");
+    assert!(first.can_be_prefix && first.must_be_fresh);
+    assert_eq!(sim.sent[1].1.segment, Some(0));
+    assert_eq!(f.versioned_name(), Some(&versioned()));
+}
+
+#[test]
+fn discovery_falls_back_to_can_be_prefix_after_metadata_timeouts() {
+    let mut sim = Sim::new(without_metadata(serve(publisher(1_000, 100))));
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::cubic()));
+    assert_eq!(sim.run(&mut f), None);
+    let names: Vec<String> = sim
+        .sent
+        .iter()
+        .take(4)
+        .map(|(_, i)| i.name.to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "/p/obj/32=metadata".to_owned(),
+            "/p/obj/32=metadata".to_owned(),
+            "/p/obj".to_owned(),
+            versioned().append_segment(1).to_string(),
+        ],
+        "one metadata retry, then the prefix; its reply is segment 0"
+    );
+    assert_eq!(sim.sent[2].0, ms(8000), "two 4 s lifetimes");
+    assert!(sim.sent[2].1.can_be_prefix && sim.sent[2].1.must_be_fresh);
+    assert!(sim.sends_of(0).is_empty());
+    assert!(sim.out == content(1_000));
+    assert_eq!(f.stats().segments, 10);
+}
+
+#[test]
+fn discovery_falls_back_at_once_on_metadata_nack() {
+    let mut inner = serve(publisher(300, 100));
+    let mut sim = Sim::new(Box::new(move |i| {
+        if i.name().last().is_some_and(|c| c.is_keyword()) {
+            Resp::Nack(NackReason::NoRoute)
+        } else {
+            inner(i)
+        }
+    }));
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::aimd()));
+    assert_eq!(sim.run(&mut f), None);
+    assert_eq!(sim.sent[1].0, ms(20));
+    assert_eq!(sim.sent[1].1.name, name("/p/obj"));
+    assert!(sim.out == content(300));
+}
+
+#[test]
+fn discovery_fails_when_nothing_answers() {
+    let mut sim = Sim::new(Box::new(|_| Resp::Nack(NackReason::NoRoute)));
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::aimd()));
+    let err = sim.run(&mut f).unwrap();
+    assert!(
+        matches!(&err, FetchError::NoVersion { name: n, reason } if *n == name("/p/obj") && reason.contains("NoRoute")),
+        "{err}"
+    );
+    assert_eq!(sim.sent.len(), 2);
+}
+
+#[test]
+fn versioned_name_skips_discovery() {
+    let mut sim = Sim::new(serve(publisher(300, 100)));
+    let mut f = Fetcher::new(versioned(), opts(PipelineKind::aimd()));
+    assert_eq!(sim.run(&mut f), None);
+    assert_eq!(sim.sent[0].1.segment, Some(0));
+    assert_eq!(f.stats().interests_sent, 3);
+}
+
+#[test]
+fn validation_failure_ends_the_fetch() {
+    let mut sim = Sim::new(serve(publisher(1_000, 100)));
+    let mut f = Fetcher::new(versioned(), opts(PipelineKind::aimd()));
+    f.set_data_check(|d| {
+        if d.name().last().and_then(|c| c.as_segment()) == Some(3) {
+            Err(ValidationError::Unsigned)
+        } else {
+            Ok(())
+        }
+    });
+    let err = sim.run(&mut f).unwrap();
+    assert_eq!(
+        err,
+        FetchError::Validation {
+            name: versioned().append_segment(3),
+            error: ValidationError::Unsigned
+        }
+    );
+    assert!(sim.segments.len() <= 3, "nothing after the bad segment");
+}
+
+#[test]
+fn unsolicited_and_late_data_are_rejected() {
+    let mut f = Fetcher::new(versioned(), opts(PipelineKind::aimd()));
+    let i = f.poll_interest(Duration::ZERO).unwrap();
+    let other = Data::decode(
+        DataBuilder::new(name("/x/seg=0"))
+            .sign(&DigestSha256)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(matches!(
+        f.handle_data(ms(1), &other, false),
+        Err(DataRejected::Unsolicited(_))
+    ));
+    let d = Data::decode(
+        DataBuilder::new(i.name.clone())
+            .final_segment(0)
+            .content(&b"x"[..])
+            .sign(&DigestSha256)
+            .unwrap(),
+    )
+    .unwrap();
+    f.handle_data(ms(1), &d, false).unwrap();
+    assert!(f.is_complete() && !f.is_done());
+    assert_eq!(f.poll_segment(), Some((0, Bytes::from_static(b"x"))));
+    assert!(f.is_done());
+    assert_eq!(f.handle_data(ms(2), &d, false), Err(DataRejected::Finished));
+}
+
+#[test]
+fn segments_without_final_block_id_end_in_an_error() {
+    // serves seg 0..=4 without FinalBlockId and Nacks anything else
+    let mut sim = Sim::new(Box::new(|i| {
+        match i.name().last().and_then(|c| c.as_segment()) {
+            Some(s) if s < 5 => Resp::Data(
+                DataBuilder::new(i.name().clone())
+                    .content(vec![s as u8; 10])
+                    .sign(&DigestSha256)
+                    .unwrap(),
+            ),
+            _ => Resp::Nack(NackReason::None),
+        }
+    }));
+    let mut o = opts(PipelineKind::aimd());
+    o.max_retries = Some(1);
+    let mut f = Fetcher::new(versioned(), o);
+    let err = sim.run(&mut f).unwrap();
+    assert_eq!(err, FetchError::NoFinalBlock { name: versioned() });
+    assert_eq!(sim.segments, [0, 1, 2, 3, 4]);
+}
+
+#[test]
+fn final_block_id_cancels_segments_beyond_the_end() {
+    let mut sim = Sim::new(serve(publisher(100, 100)));
+    let mut f = Fetcher::new(versioned(), opts(PipelineKind::aimd()));
+    assert_eq!(sim.run(&mut f), None);
+    // cwnd 2: segments 0 and 1 go out together; segment 0 says it is the last
+    assert_eq!(sim.sent.len(), 2);
+    assert_eq!(f.final_segment(), Some(0));
+    assert!(sim.out == content(100));
+}
+
+#[test]
+fn same_seed_same_run() {
+    let run = |seed| {
+        let mut sim = Sim::new(serve(publisher(20_000, 100)));
+        let mut rng = Lcg(3);
+        sim.lose_interest = Box::new(move |_| rng.percent() < 10);
+        let mut o = opts(PipelineKind::cubic());
+        o.nonce_seed = seed;
+        let mut f = Fetcher::new(name("/p/obj"), o);
+        assert_eq!(sim.run(&mut f), None);
+        sim.sent
+            .iter()
+            .map(|(t, i)| (*t, i.nonce, i.segment))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(run(1), run(1));
+    assert_ne!(run(1), run(2));
+}
