@@ -214,8 +214,8 @@ fn ndnperf_client_and_server_exchange() {
     );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(r["exchanges"].as_u64().unwrap() > 100, "{r}");
-    assert_eq!(r["timeouts"], 0);
-    assert_eq!(r["nacks"], 0);
+    assert_eq!(r["timeouts"], 0, "{r}");
+    assert_eq!(r["nacks"], 0, "{r}");
     assert_eq!(
         r["payload_bytes"].as_u64().unwrap(),
         100 * r["exchanges"].as_u64().unwrap()

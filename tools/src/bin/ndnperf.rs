@@ -99,11 +99,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
                 },
                 freshness_ms: freshness,
             };
-            eprintln!("ndnperf server: serving {prefix} with {payload}-byte Data on {uri}");
+            let ready =
+                || eprintln!("ndnperf server: serving {prefix} with {payload}-byte Data on {uri}");
             let stop = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
-            let stats = perf::run_server(link, &opts, stop).await?;
+            let stats = perf::run_server(link, &opts, ready, stop).await?;
             eprintln!("answered {} Interests", stats.answered);
         }
         Command::Client {

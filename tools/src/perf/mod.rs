@@ -64,8 +64,13 @@ fn unix_ms() -> u64 {
         .unwrap_or(0)
 }
 
-/// Send a signed `rib/register` for `prefix` on `link` and wait for its answer.
-pub async fn register(link: &mut Link, prefix: &Name) -> Result<(), PerfError> {
+/// Send a signed `rib/register` for `prefix` on `link` and wait for its answer. Packets that
+/// arrive with the answer (Interests sent as soon as the route exists) are left in `early`.
+pub async fn register(
+    link: &mut Link,
+    prefix: &Name,
+    early: &mut Vec<Bytes>,
+) -> Result<(), PerfError> {
     let mut rng = Xorshift(seed());
     let name = command_name(
         &localhost_nfd(),
@@ -98,18 +103,25 @@ pub async fn register(link: &mut Link, prefix: &Name) -> Result<(), PerfError> {
         tokio::time::timeout(left, link.recv_some(&mut frames))
             .await
             .map_err(|_| fail("no answer from the forwarder".into()))??;
+        let mut answer = None;
         for f in frames.drain(..) {
-            let Ok(lp) = LpPacket::decode(f) else {
+            if answer.is_some() {
+                early.push(f);
+                continue;
+            }
+            let Ok(lp) = LpPacket::decode(f.clone()) else {
                 continue;
             };
             let Some(frag) = lp.fragment else { continue };
-            if lp.nack.is_some() {
-                return Err(fail(format!("Nack {:?}", lp.nack)));
+            let response = Data::decode(frag)
+                .ok()
+                .filter(|d| lp.nack.is_none() && name.is_prefix_of(d.name()));
+            match response {
+                Some(d) => answer = Some(d),
+                None => early.push(f),
             }
-            let Ok(d) = Data::decode(frag) else { continue };
-            if !name.is_prefix_of(d.name()) {
-                continue;
-            }
+        }
+        if let Some(d) = answer {
             let r = ControlResponse::decode(d.content()).map_err(|e| fail(e.to_string()))?;
             return if r.status_code == 200 {
                 Ok(())
@@ -149,13 +161,16 @@ pub struct ServerStats {
     pub answered: u64,
 }
 
-/// Serve until the connection ends or `stop` resolves.
+/// Register the prefix, call `ready`, then serve until the connection ends or `stop` resolves.
 pub async fn run_server(
     mut link: Link,
     opts: &ServerOptions,
+    ready: impl FnOnce(),
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<ServerStats, PerfError> {
-    register(&mut link, &opts.prefix).await?;
+    let mut frames = Vec::with_capacity(256);
+    register(&mut link, &opts.prefix, &mut frames).await?;
+    ready();
     let signer: Box<dyn Signer + Send + Sync> = match opts.sign {
         SignKind::Digest => Box::new(DigestSha256),
         SignKind::Ed25519 => {
@@ -168,16 +183,18 @@ pub async fn run_server(
     };
     let payload = Bytes::from(vec![b'x'; opts.payload]);
     let mut stats = ServerStats::default();
-    let mut frames = Vec::with_capacity(256);
     let mut out = Vec::with_capacity(256);
     let mut scratch = BytesMut::new();
     tokio::pin!(stop);
     loop {
-        tokio::select! {
-            _ = &mut stop => return Ok(stats),
-            r = link.recv_some(&mut frames) => {
-                if r.is_err() {
-                    return Ok(stats);
+        // frames left over from registration are answered first
+        if frames.is_empty() {
+            tokio::select! {
+                _ = &mut stop => return Ok(stats),
+                r = link.recv_some(&mut frames) => {
+                    if r.is_err() {
+                        return Ok(stats);
+                    }
                 }
             }
         }
@@ -239,6 +256,8 @@ pub struct Report {
     pub timeouts: u64,
     /// Nacks received.
     pub nacks: u64,
+    /// Nacks received, by reason.
+    pub nack_reasons: std::collections::BTreeMap<String, u64>,
     /// RTT percentiles and extremes in ms: min, p50, p90, p99, max.
     pub rtt_ms: [f64; 5],
 }
@@ -262,6 +281,7 @@ pub async fn run_client(mut link: Link, opts: &ClientOptions) -> Result<Report, 
     let mut deadlines: VecDeque<(u64, Instant)> = VecDeque::new();
     let mut rtts: Vec<u32> = Vec::with_capacity(1 << 20);
     let (mut exchanges, mut bytes, mut timeouts, mut nacks) = (0u64, 0u64, 0u64, 0u64);
+    let mut nack_reasons = std::collections::BTreeMap::new();
     let mut next_seq = 0u64;
     let mut frames = Vec::with_capacity(256);
     let mut out = Vec::with_capacity(opts.window);
@@ -315,12 +335,13 @@ pub async fn run_client(mut link: Link, opts: &ClientOptions) -> Result<Report, 
             };
             let Some(frag) = lp.fragment else { continue };
             let seq_of = |n: &Name| n.last().and_then(|c| c.as_sequence_num());
-            if lp.nack.is_some() {
+            if let Some(reason) = lp.nack {
                 if let Ok(i) = Interest::decode(frag)
                     && let Some(seq) = seq_of(i.name())
                     && outstanding.remove(&seq).is_some()
                 {
                     nacks += 1;
+                    *nack_reasons.entry(reason.to_string()).or_insert(0) += 1;
                 }
                 continue;
             }
@@ -354,6 +375,7 @@ pub async fn run_client(mut link: Link, opts: &ClientOptions) -> Result<Report, 
         goodput_mbps: bytes as f64 * 8.0 / seconds / 1e6,
         timeouts,
         nacks,
+        nack_reasons,
         rtt_ms: [
             percentile(&rtts, 0.0),
             percentile(&rtts, 0.5),
@@ -376,7 +398,11 @@ impl std::fmt::Display for Report {
             "goodput: {:.1} Mbit/s ({} payload bytes)",
             self.goodput_mbps, self.payload_bytes
         )?;
-        writeln!(f, "timeouts: {}, nacks: {}", self.timeouts, self.nacks)?;
+        write!(f, "timeouts: {}, nacks: {}", self.timeouts, self.nacks)?;
+        for (reason, n) in &self.nack_reasons {
+            write!(f, " ({reason}: {n})")?;
+        }
+        writeln!(f)?;
         let [min, p50, p90, p99, max] = self.rtt_ms;
         write!(
             f,

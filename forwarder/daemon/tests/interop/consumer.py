@@ -2,6 +2,7 @@
 reached through NDN_CLIENT_TRANSPORT and prints one JSON object with the results."""
 import asyncio
 import json
+import socket
 import sys
 
 from ndn.app import NDNApp
@@ -18,7 +19,17 @@ async def fetch(name, **kw):
     return Name.to_str(data_name), bytes(content).decode()
 
 
+def widen_receive_buffer():
+    # 300 replies arrive in one burst; the kernel's default UDP receive buffer (about 200 KB
+    # of socket memory) holds fewer, so make room as any bulk UDP client would
+    transport = getattr(app.face, 'transport', None)
+    sock = transport.get_extra_info('socket') if transport is not None else None
+    if sock is not None:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+
+
 async def checks():
+    widen_receive_buffer()
     try:
         # signed Data through the forwarder (python-ndn checks the DigestSha256 signature)
         results['first'] = await fetch('/interop/a', must_be_fresh=False)
