@@ -105,6 +105,8 @@ impl GetError {
 
 /// Build the fetcher for `name`: with `trust`, every Data (the metadata and each segment) is
 /// validated before it is taken; without, nothing is checked (`--no-verify`).
+/// `opts.nonce_seed` should be random: two runs with one seed send the same Nonces, which
+/// forwarders answer with Nack Duplicate.
 pub fn fetcher(name: Name, opts: FetchOptions, trust: Option<TrustPolicy>) -> Fetcher {
     let mut f = Fetcher::new(name, opts);
     if let Some(policy) = trust {

@@ -10,7 +10,7 @@ use ndn::sign::Signer;
 use ndn::{Data, DataBuilder, Interest, InterestBuilder, Name};
 
 use crate::cli::{CodedError, EXIT_NACK, EXIT_TIMEOUT};
-use crate::dissect::{TreeOptions, tree};
+use crate::dissect::{DissectError, TreeOptions, tree};
 
 /// The Interest `ndnpeek` sends.
 #[derive(Debug, Clone, Default)]
@@ -87,14 +87,22 @@ pub enum PeekOutput {
 }
 
 /// Write `data` to `out` in the chosen form.
+/// A closed pipe (`ndnpeek ... | head`) is not an error.
 pub fn write_data(data: &Data, how: PeekOutput, out: &mut dyn Write) -> anyhow::Result<()> {
-    match how {
-        PeekOutput::Payload => out.write_all(&data.content())?,
-        PeekOutput::Raw => out.write_all(data.wire())?,
-        PeekOutput::Tree => tree::write_tree(out, data.wire(), TreeOptions::default())?,
+    let written = match how {
+        PeekOutput::Payload => out.write_all(&data.content()),
+        PeekOutput::Raw => out.write_all(data.wire()),
+        PeekOutput::Tree => match tree::write_tree(out, data.wire(), TreeOptions::default()) {
+            Ok(()) => Ok(()),
+            Err(DissectError::Io(e)) => Err(e),
+            Err(other) => return Err(other.into()),
+        },
     }
-    out.flush()?;
-    Ok(())
+    .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 /// The Data `ndnpoke` offers.

@@ -133,6 +133,8 @@ fn fetch_options(args: &Args) -> anyhow::Result<FetchOptions> {
         n => Some(u32::try_from(n).map_err(|_| anyhow::anyhow!("--retries must be -1 or more"))?),
     };
     opts.must_be_fresh = args.fresh;
+    // a fixed seed would repeat the Nonces of the previous run, which forwarders take for loops
+    opts.nonce_seed = cli::random_u64()?;
     Ok(opts)
 }
 

@@ -44,6 +44,10 @@ struct Args {
     #[arg(short = 'w', long, value_name = "MS")]
     timeout: Option<u64>,
 
+    /// Say on standard error when the name is registered and when the Data was sent.
+    #[arg(short = 'v', long)]
+    verbose: bool,
+
     /// Keychain directory (default: $NDN_KEYCHAIN_DIR or ~/.ndn/ndn-rs-keychain).
     #[arg(long, value_name = "DIR")]
     keychain: Option<PathBuf>,
@@ -85,6 +89,9 @@ fn run(args: &Args) -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot register {name}"))?
         };
+        if args.verbose {
+            eprintln!("ndnpoke: waiting for an Interest for {name}");
+        }
         let timeout = args.timeout.map(cli::millis);
         let stop = async move {
             match timeout {
@@ -98,6 +105,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
         };
         let _ = reg.unregister().await;
         cli::flush(&face).await;
-        result.map(|_| ())
+        let interest = result?;
+        if args.verbose {
+            eprintln!("ndnpoke: answered {interest}");
+        }
+        Ok(())
     })
 }
