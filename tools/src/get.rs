@@ -93,7 +93,9 @@ impl GetError {
             | GetError::Fetch(FetchError::NoVersion { .. }) => {
                 let text = self.to_string();
                 if text.contains("NoRoute") {
-                    format!("{text} (the forwarder has no route for this name: is a producer running?)")
+                    format!(
+                        "{text} (the forwarder has no route for this name: is a producer running?)"
+                    )
                 } else {
                     text
                 }
@@ -107,6 +109,8 @@ impl GetError {
 /// validated before it is taken; without, nothing is checked (`--no-verify`).
 /// `opts.nonce_seed` should be random: two runs with one seed send the same Nonces, which
 /// forwarders answer with Nack Duplicate.
+// the fetcher's check returns the library's ValidationError, once per fetch at most
+#[allow(clippy::result_large_err)]
 pub fn fetcher(name: Name, opts: FetchOptions, trust: Option<TrustPolicy>) -> Fetcher {
     let mut f = Fetcher::new(name, opts);
     if let Some(policy) = trust {
@@ -151,7 +155,10 @@ pub async fn fetch_to(
 }
 
 fn ms(d: Option<Duration>) -> String {
-    d.map_or_else(|| "-".into(), |d| format!("{:.3}", d.as_secs_f64() * 1000.0))
+    d.map_or_else(
+        || "-".into(),
+        |d| format!("{:.3}", d.as_secs_f64() * 1000.0),
+    )
 }
 
 /// The summary `ndnget` prints on stderr.
@@ -210,7 +217,10 @@ mod tests {
             },
         };
         let s = summary(&t);
-        assert!(s.contains("fetched /a/v=1: 1000000 bytes in 125 segments"), "{s}");
+        assert!(
+            s.contains("fetched /a/v=1: 1000000 bytes in 125 segments"),
+            "{s}"
+        );
         assert!(s.contains("goodput 16.00 Mbit/s"), "{s}");
         assert!(s.contains("retransmissions 3, timeouts 2, Nacks 1"), "{s}");
         assert!(s.contains("RTT min/avg/max = 0.250/1.500/9.000 ms"), "{s}");

@@ -20,7 +20,9 @@ pub fn keychain_dir(dir: Option<&Path>) -> anyhow::Result<PathBuf> {
     match dir {
         Some(d) => Ok(d.to_path_buf()),
         None => default_keychain_dir().ok_or_else(|| {
-            anyhow::anyhow!("no keychain directory: set NDN_KEYCHAIN_DIR or HOME, or pass --keychain")
+            anyhow::anyhow!(
+                "no keychain directory: set NDN_KEYCHAIN_DIR or HOME, or pass --keychain"
+            )
         }),
     }
 }

@@ -39,8 +39,7 @@ pub fn list(kc: &FileKeychain) -> anyhow::Result<String> {
         writeln!(out, "{} {id}", mark(default_id.as_ref() == Some(&id)))?;
         let default_key = kc.default_key(&id)?;
         for key in kc.keys(&id)? {
-            let of_key: Vec<&Certificate> =
-                certs.iter().filter(|c| c.key_name() == key).collect();
+            let of_key: Vec<&Certificate> = certs.iter().filter(|c| c.key_name() == key).collect();
             let alg = of_key
                 .first()
                 .map_or("?", |c| key_type_label(c.public_key().key_type()));
@@ -135,9 +134,9 @@ pub fn sign_certificate(
     })?;
     let issuer_id_name = match issuer {
         Some(n) => n.clone(),
-        None => kc.default_identity()?.ok_or_else(|| {
-            anyhow::anyhow!("no issuer: pass --issuer or set a default identity")
-        })?,
+        None => kc
+            .default_identity()?
+            .ok_or_else(|| anyhow::anyhow!("no issuer: pass --issuer or set a default identity"))?,
     };
     let key = resolve_key(kc, &issuer_id_name)?;
     let signer = kc.signer_for_key(&key)?;
@@ -211,7 +210,10 @@ mod tests {
         let other = FileKeychain::open(other_dir.path()).unwrap();
         assert_eq!(import(&other, &exported).unwrap(), a);
         let text = list(&other).unwrap();
-        assert!(text.contains("certificates of keys not in this keychain"), "{text}");
+        assert!(
+            text.contains("certificates of keys not in this keychain"),
+            "{text}"
+        );
 
         delete(&kc, &b.key_name()).unwrap();
         assert!(kc.keys(&n("/bob")).unwrap().is_empty());
@@ -247,6 +249,9 @@ mod tests {
         wire[last] ^= 1;
         let broken = ndn::keychain::Certificate::decode(wire.into()).unwrap();
         let err = sign_certificate(&kc, &broken.to_base64(), None, 30, "org").unwrap_err();
-        assert!(err.to_string().contains("not correctly self-signed"), "{err}");
+        assert!(
+            err.to_string().contains("not correctly self-signed"),
+            "{err}"
+        );
     }
 }

@@ -62,14 +62,16 @@ pub async fn peek(face: &Face, opts: &PeekOptions) -> anyhow::Result<Data> {
         Ok(d) => Ok(d),
         Err(ExpressError::Timeout) => Err(CodedError::new(
             EXIT_TIMEOUT,
-            format!("timeout: no Data for {} within {} ms", opts.name, wait.as_millis()),
+            format!(
+                "timeout: no Data for {} within {} ms",
+                opts.name,
+                wait.as_millis()
+            ),
         )
         .into()),
-        Err(ExpressError::Nack(reason)) => Err(CodedError::new(
-            EXIT_NACK,
-            format!("Nack ({reason}) for {}", opts.name),
-        )
-        .into()),
+        Err(ExpressError::Nack(reason)) => {
+            Err(CodedError::new(EXIT_NACK, format!("Nack ({reason}) for {}", opts.name)).into())
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -227,7 +229,10 @@ mod tests {
             &d,
             &interest(InterestBuilder::new(n("/a")).can_be_prefix(true))
         ));
-        assert!(satisfies(&d, &interest(InterestBuilder::new(d.full_name()))));
+        assert!(satisfies(
+            &d,
+            &interest(InterestBuilder::new(d.full_name()))
+        ));
         assert!(!satisfies(&d, &interest(InterestBuilder::new(n("/a/b/c")))));
     }
 

@@ -202,7 +202,10 @@ mod tests {
         let mut p = TrustPolicy::new();
         p.add_anchor(cert);
         let e = p.validate_data(&data("/b/x", &stranger), NOW).unwrap_err();
-        assert!(matches!(e, ValidationError::CertificateNotFound { .. }), "{e}");
+        assert!(
+            matches!(e, ValidationError::CertificateNotFound { .. }),
+            "{e}"
+        );
         assert!(hint(&e).is_some());
         let e = p.validate_data(&data("/x", &stranger), NOW).unwrap_err();
         assert!(matches!(e, ValidationError::WrongNamespace { .. }), "{e}");
@@ -221,7 +224,9 @@ mod tests {
         let e = p.validate_data(&tampered, NOW).unwrap_err();
         assert!(matches!(e, ValidationError::BadSignature { .. }), "{e}");
 
-        let e = p.validate_data(&data("/x", &DigestSha256), NOW).unwrap_err();
+        let e = p
+            .validate_data(&data("/x", &DigestSha256), NOW)
+            .unwrap_err();
         assert!(hint(&e).unwrap().contains("--no-verify"));
     }
 

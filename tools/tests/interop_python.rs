@@ -35,7 +35,9 @@ async fn python_ndn_segment_fetcher_retrieves_and_verifies_what_ndnput_published
     let content = random_bytes(21, 1_000_001);
     let input = write_file(dir.path(), "in.bin", &content);
     let producer = env.put("/interop/file", &input, &[]).await;
-    let cert = env.run("ndnkey", &["export", "/localhost/operator"], None).await;
+    let cert = env
+        .run("ndnkey", &["export", "/localhost/operator"], None)
+        .await;
     assert_ok(&cert, "ndnkey export");
     let cert_file = write_file(dir.path(), "producer.cert", &cert.stdout);
 

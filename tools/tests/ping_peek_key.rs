@@ -19,7 +19,11 @@ async fn ping_and_ping_server_round_trip() {
     assert_eq!(server.first_line, "PING SERVER /pingtest");
 
     let ping = env
-        .run("ndnping", &["/pingtest", "-c", "3", "-i", "20", "-n", "100"], None)
+        .run(
+            "ndnping",
+            &["/pingtest", "-c", "3", "-i", "20", "-n", "100"],
+            None,
+        )
         .await;
     assert_ok(&ping, "ndnping");
     let out = text(&ping.stdout);
@@ -27,10 +31,9 @@ async fn ping_and_ping_server_round_trip() {
     assert_eq!(lines[0], "PING /pingtest");
     for seq in 100..103 {
         assert!(
-            lines
-                .iter()
-                .any(|l| l.starts_with(&format!("content from /pingtest: seq={seq} time="))
-                    && l.ends_with(" ms")),
+            lines.iter().any(|l| l
+                .starts_with(&format!("content from /pingtest: seq={seq} time="))
+                && l.ends_with(" ms")),
             "{out}"
         );
     }
@@ -53,16 +56,20 @@ async fn ping_and_ping_server_round_trip() {
 
     // nobody answers this prefix: Nacks, and a non-zero exit status
     let lost = env
-        .run("ndnping", &["/nobody", "-c", "2", "-i", "10", "-n", "5"], None)
+        .run(
+            "ndnping",
+            &["/nobody", "-c", "2", "-i", "10", "-n", "5"],
+            None,
+        )
         .await;
     assert_eq!(lost.status.code(), Some(1));
     let out = text(&lost.stdout);
+    assert!(out.contains("nack from /nobody: seq=5 time="), "{out}");
+    assert!(out.contains("reason=NoRoute"), "{out}");
     assert!(
-        out.contains("nack from /nobody: seq=5 time="),
+        out.contains("2 packets transmitted, 0 received, 2 nacked"),
         "{out}"
     );
-    assert!(out.contains("reason=NoRoute"), "{out}");
-    assert!(out.contains("2 packets transmitted, 0 received, 2 nacked"), "{out}");
     d.stop().await;
 }
 
@@ -149,7 +156,15 @@ async fn peek_and_poke_round_trip() {
     let timeout = env
         .run(
             "ndnpeek",
-            &["/silent/x/other", "--lifetime", "200", "--hop-limit", "4", "--app-params", "0102"],
+            &[
+                "/silent/x/other",
+                "--lifetime",
+                "200",
+                "--hop-limit",
+                "4",
+                "--app-params",
+                "0102",
+            ],
             None,
         )
         .await;
@@ -161,7 +176,9 @@ async fn peek_and_poke_round_trip() {
     assert!(text(&nack.stderr).contains("Nack (NoRoute)"));
 
     // ndnpoke gives up after --timeout
-    let gave_up = env.run("ndnpoke", &["/never/asked", "-w", "100"], None).await;
+    let gave_up = env
+        .run("ndnpoke", &["/never/asked", "-w", "100"], None)
+        .await;
     assert_eq!(gave_up.status.code(), Some(3), "{}", text(&gave_up.stderr));
     d.stop().await;
 }
@@ -180,7 +197,11 @@ async fn ndnkey_generate_list_export_import_sign_and_delete() {
     assert!(cert_name.starts_with("/example/alice/KEY/"), "{cert_name}");
     assert!(cert_name.contains("/self/v="), "{cert_name}");
     let ecdsa = producer
-        .run("ndnkey", &["generate", "/example/bob", "--type", "ecdsa", "-n"], None)
+        .run(
+            "ndnkey",
+            &["generate", "/example/bob", "--type", "ecdsa", "-n"],
+            None,
+        )
         .await;
     assert_ok(&ecdsa, "generate ecdsa");
 
@@ -189,7 +210,10 @@ async fn ndnkey_generate_list_export_import_sign_and_delete() {
     let l = text(&list.stdout);
     assert!(l.contains("* /example/alice\n"), "{l}");
     assert!(l.contains("  /example/bob\n"), "{l}");
-    assert!(l.contains("(Ed25519)") && l.contains("(ECDSA P-256)"), "{l}");
+    assert!(
+        l.contains("(Ed25519)") && l.contains("(ECDSA P-256)"),
+        "{l}"
+    );
     assert!(l.contains(&cert_name), "{l}");
 
     let export = producer
@@ -210,18 +234,30 @@ async fn ndnkey_generate_list_export_import_sign_and_delete() {
         .await;
     assert_ok(&from_stdin, "import -");
     let l = text(&consumer.run("ndnkey", &["list"], None).await.stdout);
-    assert!(l.contains("certificates of keys not in this keychain"), "{l}");
+    assert!(
+        l.contains("certificates of keys not in this keychain"),
+        "{l}"
+    );
     assert!(l.contains(&cert_name), "{l}");
 
     // the consumer's own identity issues a certificate for alice's key
     assert_ok(
-        &consumer.run("ndnkey", &["generate", "/example"], None).await,
+        &consumer
+            .run("ndnkey", &["generate", "/example"], None)
+            .await,
         "generate /example",
     );
     let issued = consumer
         .run(
             "ndnkey",
-            &["sign-cert", file.to_str().unwrap(), "--validity", "10", "--issuer-id", "ca"],
+            &[
+                "sign-cert",
+                file.to_str().unwrap(),
+                "--validity",
+                "10",
+                "--issuer-id",
+                "ca",
+            ],
             None,
         )
         .await;

@@ -51,13 +51,21 @@ async fn standard_input_is_published_and_the_default_identity_is_created_once() 
     let env = Env::new(d.transport(), &dir.path().join("keychain"));
     let content = random_bytes(9, 20_001);
     let producer = env
-        .start_reading_line("ndnput", &["/stdin/x", "--once", "--size", "1000"], Some(&content))
+        .start_reading_line(
+            "ndnput",
+            &["/stdin/x", "--once", "--size", "1000"],
+            Some(&content),
+        )
         .await;
     let out = dir.path().join("out.bin");
     let got = env.get("/stdin/x", &out, &[]).await;
     assert_ok(&got, "ndnget");
     assert!(std::fs::read(&out).unwrap() == content);
-    assert!(text(&got.stderr).contains("in 21 segments"), "{}", text(&got.stderr));
+    assert!(
+        text(&got.stderr).contains("in 21 segments"),
+        "{}",
+        text(&got.stderr)
+    );
     let out = producer.child.wait_with_output().await.unwrap();
     assert!(out.status.success());
     let notice = text(&out.stderr);
@@ -66,9 +74,16 @@ async fn standard_input_is_published_and_the_default_identity_is_created_once() 
     // the second publisher uses the identity the first one created
     let file = write_file(dir.path(), "b.bin", b"b");
     let second = env.put("/stdin/y", &file, &["--once"]).await;
-    assert_ok(&env.get("/stdin/y", &out_path(dir.path()), &[]).await, "second");
+    assert_ok(
+        &env.get("/stdin/y", &out_path(dir.path()), &[]).await,
+        "second",
+    );
     let out = second.child.wait_with_output().await.unwrap();
-    assert!(!text(&out.stderr).contains("created"), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("created"),
+        "{}",
+        text(&out.stderr)
+    );
     d.stop().await;
 }
 
@@ -168,7 +183,9 @@ async fn a_producer_key_the_consumer_does_not_trust_fails_with_a_signature_error
     assert!(std::fs::read(&out).unwrap() == content);
 
     // and without verification too
-    let got = consumer_env.get("/untrusted/file", &out, &["--no-verify"]).await;
+    let got = consumer_env
+        .get("/untrusted/file", &out, &["--no-verify"])
+        .await;
     assert_ok(&got, "ndnget --no-verify");
     producer.kill().await;
     d.stop().await;
@@ -225,7 +242,11 @@ async fn digest_signed_data_needs_no_verify_and_other_pipelines_work() {
     let out = dir.path().join("out.bin");
     let got = env.get("/digest/file", &out, &[]).await;
     assert_eq!(got.status.code(), Some(5));
-    assert!(text(&got.stderr).contains("DigestSha256"), "{}", text(&got.stderr));
+    assert!(
+        text(&got.stderr).contains("DigestSha256"),
+        "{}",
+        text(&got.stderr)
+    );
     for pipeline in ["fixed", "aimd", "cubic"] {
         let got = env
             .get(
@@ -296,7 +317,10 @@ async fn errors_name_the_reason() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_tool_has_help() {
-    let env = Env::new("unix:///nonexistent".into(), std::path::Path::new("/nonexistent"));
+    let env = Env::new(
+        "unix:///nonexistent".into(),
+        std::path::Path::new("/nonexistent"),
+    );
     for tool in [
         "ndnput",
         "ndnget",

@@ -62,7 +62,12 @@ struct Args {
     lifetime: u64,
 
     /// Retransmissions per segment after timeouts or Nacks (-1: no limit).
-    #[arg(long, value_name = "N", default_value_t = 15, allow_negative_numbers = true)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 15,
+        allow_negative_numbers = true
+    )]
     retries: i64,
 
     /// Set MustBeFresh on segment Interests.
@@ -185,7 +190,10 @@ fn run(args: &Args) -> anyhow::Result<()> {
             let f = File::create(p).with_context(|| format!("cannot create {}", p.display()))?;
             (Box::new(BufWriter::with_capacity(1 << 20, f)), Some(p))
         }
-        _ => (Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout().lock())), None),
+        _ => (
+            Box::new(BufWriter::with_capacity(1 << 20, std::io::stdout().lock())),
+            None,
+        ),
     };
     let bar = progress_bar(args);
     let result = cli::runtime()?.block_on(async {

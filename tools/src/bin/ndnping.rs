@@ -98,7 +98,11 @@ fn run(args: &Args) -> anyhow::Result<()> {
     } else {
         Err(cli::CodedError::new(
             cli::EXIT_FAILURE,
-            format!("{} of {} probes got no Data", stats.sent - stats.received, stats.sent),
+            format!(
+                "{} of {} probes got no Data",
+                stats.sent - stats.received,
+                stats.sent
+            ),
         )
         .into())
     }

@@ -131,7 +131,12 @@ impl Env {
     }
 
     /// Start `tool` and return it with the first line it printed on standard output.
-    pub async fn start_reading_line(&self, tool: &str, args: &[&str], stdin: Option<&[u8]>) -> Running {
+    pub async fn start_reading_line(
+        &self,
+        tool: &str,
+        args: &[&str],
+        stdin: Option<&[u8]>,
+    ) -> Running {
         let mut c = self.command(tool, args);
         if stdin.is_some() {
             c.stdin(Stdio::piped());
