@@ -51,7 +51,8 @@ pub fn finish(tool: &str, result: anyhow::Result<()>) -> ExitCode {
 
 /// The tokio runtime the tools run on: one thread, so the face's tasks and the tool's loop
 /// hand packets to each other without crossing threads (the forwarder and the other end of
-/// a transfer get the remaining cores).
+/// a transfer get the remaining cores; a two-worker runtime measured slower for ndnput and
+/// ndnget on the 2-core test machine).
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -54,6 +54,11 @@ struct Args {
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_SEGMENT_SIZE)]
     size: usize,
 
+    /// Answer an Interest with a Congestion Nack when more than N others wait behind it, so
+    /// consumers slow down before queueing delay outgrows their retransmission timer (0: off).
+    #[arg(long, value_name = "N", default_value_t = put::DEFAULT_MAX_BACKLOG)]
+    max_backlog: usize,
+
     /// Do not register the prefix (the forwarder already routes it to this application).
     #[arg(long)]
     no_register: bool,
@@ -119,8 +124,13 @@ fn serve<S: SegmentSource>(
         let mut stdout = std::io::stdout();
         writeln!(stdout, "{}", publisher.versioned_name())?;
         stdout.flush()?;
+        let opts = put::ServeOptions {
+            once: args.once,
+            max_backlog: args.max_backlog,
+        };
+        let mut counters = put::ServeCounters::default();
         let end = tokio::select! {
-            r = put::serve(&face, reg, &mut publisher, signer.signer.as_ref(), args.once) => r?,
+            r = put::serve(&face, reg, &mut publisher, signer.signer.as_ref(), opts, &mut counters) => r?,
             _ = tokio::signal::ctrl_c() => return Ok(()),
         };
         match end {
