@@ -57,6 +57,10 @@ struct Args {
     #[arg(long, value_name = "N")]
     window: Option<usize>,
 
+    /// Largest congestion window of aimd and cubic, in segments (0: no limit).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_WINDOW)]
+    max_window: usize,
+
     /// InterestLifetime in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 4000)]
     lifetime: u64,
@@ -95,6 +99,10 @@ struct Args {
     #[arg(short, long)]
     quiet: bool,
 }
+
+/// Default --max-window: 1024 segments (8 MB in flight at 8000-byte segments), enough for
+/// 650 Mbit/s at 100 ms RTT, and a bound on what waits out of order behind a lost segment.
+const DEFAULT_MAX_WINDOW: usize = 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Pipeline {
@@ -137,6 +145,7 @@ fn fetch_options(args: &Args) -> anyhow::Result<FetchOptions> {
         -1 => None,
         n => Some(u32::try_from(n).map_err(|_| anyhow::anyhow!("--retries must be -1 or more"))?),
     };
+    opts.max_cwnd = (args.max_window > 0).then_some(args.max_window as f64);
     opts.must_be_fresh = args.fresh;
     // a fixed seed would repeat the Nonces of the previous run, which forwarders take for loops
     opts.nonce_seed = cli::random_u64()?;
