@@ -118,8 +118,8 @@ impl SegmentStream {
                 // what has arrived is taken before timers fire
                 biased;
                 ev = self.rx.recv() => {
-                    if let Err(e) = self.handle_event(ev) {
-                        return Some(Err(e));
+                    if !self.handle_event(ev) {
+                        return Some(Err(FetchStreamError::Closed));
                     }
                 }
                 _ = tokio::time::sleep_until(wake), if timer.is_some() => {
@@ -128,8 +128,8 @@ impl SegmentStream {
                     // slow consumer is not mistaken for a lossy network
                     tokio::task::yield_now().await;
                     while let Ok(ev) = self.rx.try_recv() {
-                        if let Err(e) = self.handle_event(Some(ev)) {
-                            return Some(Err(e));
+                        if !self.handle_event(Some(ev)) {
+                            return Some(Err(FetchStreamError::Closed));
                         }
                     }
                     let now = self.now();
@@ -139,7 +139,8 @@ impl SegmentStream {
         }
     }
 
-    fn handle_event(&mut self, ev: Option<Event>) -> Result<(), FetchStreamError> {
+    /// Feed one event to the fetcher; false when the connection closed.
+    fn handle_event(&mut self, ev: Option<Event>) -> bool {
         let now = self.now();
         match ev {
             Some(Event::Data(d, marked)) => {
@@ -151,10 +152,10 @@ impl SegmentStream {
             }
             Some(Event::Closed) | None => {
                 self.finished = true;
-                return Err(FetchStreamError::Closed);
+                return false;
             }
         }
-        Ok(())
+        true
     }
 
     /// Fetch everything into memory.

@@ -291,12 +291,44 @@ pub struct Relay {
     task: tokio::task::JoinHandle<()>,
 }
 
+/// A UDP socket on 127.0.0.1 with 4 MB buffers, as ndnd's, so that the relay itself does not
+/// overflow when a window of Data arrives at once.
+fn udp_socket() -> UdpSocket {
+    let s = socket2::Socket::new(
+        socket2::Domain::IPV4,
+        socket2::Type::DGRAM,
+        Some(socket2::Protocol::UDP),
+    )
+    .unwrap();
+    let _ = s.set_recv_buffer_size(4 << 20);
+    let _ = s.set_send_buffer_size(4 << 20);
+    s.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .unwrap();
+    s.set_nonblocking(true).unwrap();
+    UdpSocket::from_std(s.into()).unwrap()
+}
+
+/// Datagrams the kernel dropped for full UDP receive buffers so far (all sockets; Linux).
+pub fn udp_rcvbuf_errors() -> u64 {
+    let snmp = std::fs::read_to_string("/proc/net/snmp").unwrap_or_default();
+    let mut udp = snmp.lines().filter(|l| l.starts_with("Udp: "));
+    let (Some(names), Some(values)) = (udp.next(), udp.next()) else {
+        return 0;
+    };
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(n, _)| *n == "RcvbufErrors")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+}
+
 pub type Tamper = Box<dyn FnMut(&mut [u8]) -> bool + Send>;
 
 impl Relay {
     pub async fn start(b: SocketAddr, loss: f64, seed: u64, mut tamper: Option<Tamper>) -> Relay {
-        let a_side = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let b_side = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let a_side = udp_socket();
+        let b_side = udp_socket();
         b_side.connect(b).await.unwrap();
         let addr = a_side.local_addr().unwrap();
         let counters = Arc::new(RelayCounters::default());
