@@ -63,6 +63,23 @@ fn aggregated_interests_all_receive_data() {
 }
 
 #[test]
+fn data_goes_once_to_each_downstream_in_face_order() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up, 0);
+    // b asks twice (a CanBePrefix entry and the exact one), a once
+    h.send(b, interest("/x", 2).can_be_prefix(true).encode());
+    h.send(a, interest("/x/1", 1).encode());
+    h.send(b, interest("/x/1", 3).encode());
+    h.transmits();
+    assert_eq!(h.fw.pit().len(), 2);
+    h.send(up, signed(data("/x/1")));
+    assert_eq!(summary(&h.transmits()), vec![(a, "data"), (b, "data")]);
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.counters().n_satisfied_interests, 2);
+}
+
+#[test]
 fn duplicate_nonce_gets_nack_duplicate() {
     let mut h = Harness::new();
     let (a, b, up) = (h.remote(), h.remote(), h.remote());
@@ -247,6 +264,45 @@ fn nack_from_every_upstream_goes_downstream_with_least_severe_reason() {
 }
 
 #[test]
+fn nack_goes_to_each_downstream_with_its_own_interest() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up, 1);
+    h.send(a, interest("/x", 1).encode());
+    h.send(b, interest("/x", 2).encode());
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(up, "interest")]);
+    h.send_nack(up, ts[0].packet.wire().clone(), NackReason::NoRoute);
+    let got: Vec<_> = h
+        .transmits()
+        .iter()
+        .map(|t| (t.face, nack_reason(t), out_interest(t).nonce()))
+        .collect();
+    let no_route = Some(NackReason::NoRoute);
+    assert_eq!(got, vec![(a, no_route, Some(1)), (b, no_route, Some(2))]);
+}
+
+#[test]
+fn asf_retries_a_nacked_interest_on_an_untried_next_hop_with_the_downstream_nonce() {
+    let mut h = Harness::new();
+    let (a, u1, u2, u3) = (h.remote(), h.remote(), h.remote(), h.remote());
+    for (f, c) in [(u1, 1), (u2, 2), (u3, 3)] {
+        h.route("/p", f, c);
+    }
+    h.fw.set_strategy(&name("/p"), ndn_fw::StrategyKind::Asf);
+    h.send(a, interest("/p/1", 7).hop_limit(9).encode());
+    // the best next hop, and a probe to an unmeasured one
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(u1, "interest"), (u2, "interest")]);
+    h.send_nack(u1, ts[0].packet.wire().clone(), NackReason::Congestion);
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(u3, "interest")]);
+    let retried = out_interest(&ts[0]);
+    assert_eq!(retried.nonce(), Some(7));
+    assert_eq!(retried.hop_limit(), Some(8));
+}
+
+#[test]
 fn nack_with_stale_nonce_is_ignored() {
     let mut h = Harness::new();
     let (a, up) = (h.remote(), h.remote());
@@ -363,6 +419,43 @@ fn cache_policy_no_cache_is_honoured() {
     h.send_with(up, signed(data("/x/1")), link);
     assert_eq!(summary(&h.transmits()), vec![(a, "data")]);
     assert_eq!(h.fw.cs().len(), 0);
+}
+
+#[test]
+fn a_satisfied_entry_leaves_no_deadline_behind() {
+    let mut h = Harness::new();
+    let (a, up) = (h.remote(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x/1", 1).encode());
+    h.transmits();
+    assert_eq!(h.fw.poll_timeout(), Some(h.now + Duration::from_secs(4)));
+    h.send(up, signed(data("/x/1")));
+    h.transmits();
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.poll_timeout(), None, "nothing left to wake up for");
+}
+
+#[test]
+fn renewing_an_in_record_moves_the_entry_deadline_both_ways() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up, 0);
+    let t0 = h.now;
+    h.send(a, interest("/x/1", 1).lifetime_ms(1000).encode());
+    h.advance(Duration::from_millis(500));
+    // a second downstream keeps the entry until its own lifetime ends
+    h.send(b, interest("/x/1", 2).lifetime_ms(1000).encode());
+    assert_eq!(h.fw.poll_timeout(), Some(t0 + Duration::from_millis(1500)));
+    h.advance(Duration::from_millis(900));
+    assert_eq!(h.fw.pit().len(), 1);
+    // b comes again with a short lifetime: the deadline moves earlier
+    h.send(b, interest("/x/1", 3).lifetime_ms(50).encode());
+    assert_eq!(h.fw.poll_timeout(), Some(t0 + Duration::from_millis(1450)));
+    h.advance(Duration::from_millis(49));
+    assert_eq!(h.fw.pit().len(), 1);
+    h.advance(Duration::from_millis(2));
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.counters().n_unsatisfied_interests, 1);
 }
 
 #[test]
@@ -532,4 +625,101 @@ fn same_seed_gives_same_behaviour() {
         })
         .collect();
     assert!(nonces.iter().all(Option::is_some));
+}
+
+fn with_token(token: &'static [u8]) -> LinkFields {
+    LinkFields {
+        pit_token: Some(Bytes::from_static(token)),
+        ..Default::default()
+    }
+}
+
+fn token(t: &ndn_fw::Transmit) -> Option<&[u8]> {
+    t.pit_token.as_deref()
+}
+
+#[test]
+fn pit_token_is_echoed_to_each_downstream_and_never_forwarded() {
+    let mut h = Harness::new();
+    let (a, b, c, up) = (h.local(), h.local(), h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send_with(a, interest("/x/1", 1).encode(), with_token(b"tok-a"));
+    h.send_with(b, interest("/x/1", 2).encode(), with_token(b"tok-b"));
+    h.send(c, interest("/x/1", 3).encode());
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(up, "interest")]);
+    // hop by hop: the upstream gets no token
+    assert_eq!(token(&ts[0]), None);
+    // the upstream's own token is not passed down either
+    h.send_with(up, signed(data("/x/1")), with_token(b"tok-up"));
+    let mut ts = h.transmits();
+    ts.sort_by_key(|t| t.face);
+    assert_eq!(summary(&ts), vec![(a, "data"), (b, "data"), (c, "data")]);
+    assert_eq!(token(&ts[0]), Some(&b"tok-a"[..]));
+    assert_eq!(token(&ts[1]), Some(&b"tok-b"[..]));
+    assert_eq!(token(&ts[2]), None);
+}
+
+#[test]
+fn pit_token_is_echoed_on_content_store_hits_and_nacks() {
+    let mut h = Harness::new();
+    let (app, up) = (h.local(), h.remote());
+    h.route("/x", up, 0);
+    h.send(app, interest("/x/1", 1).encode());
+    h.transmits();
+    h.send(up, signed(data("/x/1")));
+    h.transmits();
+    // content store hit
+    h.send_with(app, interest("/x/1", 2).encode(), with_token(b"cs"));
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(app, "data")]);
+    assert_eq!(token(&ts[0]), Some(&b"cs"[..]));
+    // Nack NoRoute
+    h.send_with(
+        app,
+        interest("/nowhere", 3).encode(),
+        with_token(b"noroute"),
+    );
+    let ts = h.transmits();
+    assert_eq!(nack_reason(&ts[0]), Some(NackReason::NoRoute));
+    assert_eq!(token(&ts[0]), Some(&b"noroute"[..]));
+    // Nack Duplicate (a looping Interest) carries the token of the looping Interest
+    h.send(app, interest("/x/2", 9).encode());
+    h.transmits();
+    let other = h.local();
+    h.send_with(other, interest("/x/2", 9).encode(), with_token(b"dup"));
+    let ts = h.transmits();
+    assert_eq!(nack_reason(&ts[0]), Some(NackReason::Duplicate));
+    assert_eq!(token(&ts[0]), Some(&b"dup"[..]));
+    // Nack from the upstream, passed down with the downstream's token
+    h.send_with(app, interest("/x/3", 4).encode(), with_token(b"up-nack"));
+    let sent = h.transmits();
+    assert_eq!(summary(&sent), vec![(up, "interest")]);
+    h.send_nack(up, sent[0].packet.wire().clone(), NackReason::Congestion);
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(app, "nack")]);
+    assert_eq!(token(&ts[0]), Some(&b"up-nack"[..]));
+}
+
+#[test]
+fn pit_token_is_echoed_on_management_responses() {
+    let mut h = Harness::new();
+    let app = h.local();
+    let wire = ndn::mgmt::sign_command_interest(
+        &ndn::InterestBuilder::new(ndn::mgmt::command_name(
+            &ndn::mgmt::localhost_nfd(),
+            "rib",
+            "register",
+            &ndn::mgmt::ControlParameters::with_name(name("/p")),
+        ))
+        .nonce(5),
+        &ndn::sign::DigestSha256,
+        1_700_000_000_000,
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    )
+    .unwrap();
+    h.send_with(app, wire, with_token(b"mgmt"));
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(app, "data")]);
+    assert_eq!(token(&ts[0]), Some(&b"mgmt"[..]));
 }

@@ -117,8 +117,9 @@ impl LinkSender {
         }
     }
 
-    /// The frames for one transmit: the packet with its NDNLPv2 fields (IncomingFaceId when
-    /// `local_fields`, CongestionMark when `congestion_mark`), fragmented to the MTU.
+    /// The frames for one transmit: the packet with its NDNLPv2 fields (the PitToken echoed
+    /// to the downstream, IncomingFaceId when `local_fields`, CongestionMark when
+    /// `congestion_mark`), fragmented to the MTU.
     pub fn encode(
         &mut self,
         t: &Transmit,
@@ -128,6 +129,7 @@ impl LinkSender {
         let incoming =
             (local_fields && t.incoming_face != FaceId::INVALID).then_some(t.incoming_face);
         let mut headers = t.packet.to_lp(incoming);
+        headers.pit_token = t.pit_token.clone();
         if congestion_mark {
             headers.congestion_mark = Some(1);
         }
@@ -178,6 +180,7 @@ mod tests {
             face: FaceId(300),
             packet: OutPacket::Data(packet.clone()),
             incoming_face: FaceId(301),
+            pit_token: Some(Bytes::from_static(b"token")),
         };
         let mut s = LinkSender::new(Some(1400), 1);
         let frames = s.encode(&t, true, false).unwrap();
@@ -189,7 +192,9 @@ mod tests {
                 out = Some(x);
             }
         }
-        let (wire, _) = out.unwrap();
+        let (wire, link) = out.unwrap();
         assert_eq!(wire, packet);
+        // the PitToken travels with the reassembled packet
+        assert_eq!(link.pit_token.as_deref(), Some(&b"token"[..]));
     }
 }

@@ -29,6 +29,10 @@ struct Args {
     /// Print the default configuration, with a comment per field, and exit.
     #[arg(long)]
     print_default_config: bool,
+    /// Worker threads of the async runtime (1 runs everything on one thread, which is fastest
+    /// when the host's cores are busy with applications too).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    threads: usize,
 }
 
 fn init_logging(level: &str, format: &str) {
@@ -77,10 +81,17 @@ fn run(args: Args) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| config.log.format.clone());
     init_logging(&level, &format);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = if args.threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(args.threads)
+            .enable_all()
+            .build()
+    }
+    .context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let daemon = Daemon::start(config).await?;
         for c in &daemon.channels {

@@ -60,6 +60,36 @@ async fn websocket_consumer() {
     d.stop().await;
 }
 
+/// NDNLPv2 PitToken: NDNts (over WebSocket) tags each Interest and matches the answer by it.
+#[tokio::test]
+async fn websocket_consumer_gets_its_pit_tokens_back() {
+    use ndn::lp::LpPacket;
+    let d = TestDaemon::start().await;
+    let mut producer = d.unix().await;
+    producer.register("/ws").await;
+    let _served = serve(producer, b"browser".to_vec());
+    let url = format!("ws://{}/", d.addr("ws"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    // from the producer, again from the content store, and a Nack NoRoute
+    for (uri, token) in [("/ws/page", "t1"), ("/ws/page", "t2"), ("/nowhere", "t3")] {
+        let mut lp = LpPacket::from_fragment(interest(uri));
+        lp.pit_token = Some(bytes::Bytes::from(token));
+        ws.send(Message::Binary(lp.to_link_wire())).await.unwrap();
+        let reply = tokio::time::timeout(TIMEOUT, ws.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        let Message::Binary(b) = reply else {
+            panic!("expected a binary message")
+        };
+        let lp = LpPacket::decode(b).unwrap();
+        assert_eq!(lp.pit_token.as_deref(), Some(token.as_bytes()), "{uri}");
+        assert_eq!(lp.nack.is_some(), uri == "/nowhere");
+    }
+    d.stop().await;
+}
+
 #[tokio::test]
 async fn no_route_gives_a_nack_to_the_consumer() {
     let d = TestDaemon::start().await;

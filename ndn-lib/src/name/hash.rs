@@ -35,13 +35,11 @@ fn tail_word(rest: &[u8]) -> u64 {
 /// Fold one component's TLV into the state; `mul` is `MUL ^ key`.
 #[inline(always)]
 fn mix_component(mut state: u64, tlv: &[u8], mul: u64) -> u64 {
-    let mut chunks = tlv.chunks_exact(8);
-    for c in &mut chunks {
-        if let Some(w) = c.first_chunk::<8>() {
-            state = folded_multiply(state ^ u64::from_le_bytes(*w), mul);
-        }
+    let mut rest = tlv;
+    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+        state = folded_multiply(state ^ u64::from_le_bytes(*word), mul);
+        rest = tail;
     }
-    let rest = chunks.remainder();
     if !rest.is_empty() {
         state = folded_multiply(state ^ tail_word(rest), mul);
     }
@@ -81,16 +79,16 @@ impl EndOffset for u32 {
 pub(super) fn prefix_hashes<E: EndOffset>(value: &[u8], ends: &[E], key: u64, out: &mut Vec<u64>) {
     let mul = MUL ^ key;
     let fin = FINAL ^ key.rotate_left(32);
+    out.reserve(ends.len() + 1);
+    out.push(finish(key, fin, 0));
     let mut state = key;
     let mut start = 0usize;
-    // an exact-size iterator lets `extend` write without a capacity check per element
-    let rest = ends.iter().enumerate().map(|(i, &end)| {
+    for (i, &end) in ends.iter().enumerate() {
         let end = end.index();
         state = mix_component(state, value.get(start..end).unwrap_or_default(), mul);
+        out.push(finish(state, fin, i + 1));
         start = end;
-        finish(state, fin, i + 1)
-    });
-    out.extend(std::iter::once(finish(key, fin, 0)).chain(rest));
+    }
 }
 
 /// The hash of the whole name: the last value [`prefix_hashes`] would give.

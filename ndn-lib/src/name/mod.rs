@@ -64,41 +64,45 @@ impl Name {
 
     /// Decode a Name TLV-VALUE; `base` is its offset in the enclosing packet, for errors.
     pub(crate) fn decode_value(value: Bytes, base: usize) -> Result<Name, DecodeError> {
-        let small = value.len() <= usize::from(u16::MAX);
-        let mut inline = [0u16; INLINE_ENDS];
-        let mut spill: Vec<u32> = Vec::new();
-        let mut n = 0usize;
         let mut r = Reader::new(&value);
+        let mut inline = [0u16; INLINE_ENDS];
+        let mut n = 0usize;
+        // short names (the common case): offsets fit 16 bits and the array
+        if value.len() <= usize::from(u16::MAX) {
+            for slot in inline.iter_mut() {
+                if r.is_empty() {
+                    break;
+                }
+                let e = r.read_element()?;
+                check_component(e.tlv_type, e.value.len(), base + e.offset)?;
+                *slot = e.end as u16;
+                n += 1;
+            }
+            if r.is_empty() {
+                return Ok(Name {
+                    value,
+                    ends: Ends::Inline(inline),
+                    len: n as u32,
+                });
+            }
+        }
+        let mut spill: Vec<u32> = Vec::with_capacity(n + 8);
+        spill.extend(inline.iter().take(n).map(|&e| u32::from(e)));
         while !r.is_empty() {
             let e = r.read_element()?;
             check_component(e.tlv_type, e.value.len(), base + e.offset)?;
-            match inline.get_mut(n) {
-                // `small` means every end offset fits 16 bits
-                Some(slot) if small && spill.is_empty() => *slot = e.end as u16,
-                _ => {
-                    if spill.is_empty() {
-                        spill.reserve(n + 8);
-                        spill.extend(inline.iter().take(n).map(|&e| u32::from(e)));
-                    }
-                    let end = u32::try_from(e.end).map_err(|_| DecodeError::InvalidValue {
-                        element: "Name",
-                        offset: base,
-                        reason: "name longer than 4 GiB",
-                    })?;
-                    spill.push(end);
-                }
-            }
-            n += 1;
+            let end = u32::try_from(e.end).map_err(|_| DecodeError::InvalidValue {
+                element: "Name",
+                offset: base,
+                reason: "name longer than 4 GiB",
+            })?;
+            spill.push(end);
         }
-        let ends = if spill.is_empty() {
-            Ends::Inline(inline)
-        } else {
-            Ends::Shared(Arc::from(spill))
-        };
+        let len = spill.len() as u32;
         Ok(Name {
             value,
-            ends,
-            len: n as u32,
+            ends: Ends::Shared(Arc::from(spill)),
+            len,
         })
     }
 

@@ -382,6 +382,44 @@ mod tests {
     }
 
     #[test]
+    fn certificate_fields_and_control_response_are_opened() {
+        use ndn::packet::{KeyLocator, SignatureInfo, ValidityPeriod};
+        use ndn::sign::HmacSha256;
+        let key = Name::from_uri("/k/KEY/1").unwrap();
+        let signer = HmacSha256::new(b"secret", Some(KeyLocator::Name(key)));
+        // content: a ControlResponse (StatusCode 200, StatusText "OK")
+        let response = hex::decode("65076601C867024F4B").unwrap();
+        let wire = ndn::DataBuilder::new(Name::from_uri("/c/KEY/1/self/v=1").unwrap())
+            .content_type(2)
+            .content(response)
+            .signature_info(SignatureInfo {
+                validity_period: Some(ValidityPeriod {
+                    not_before: 1_700_000_000,
+                    not_after: 1_800_000_000,
+                }),
+                ..Default::default()
+            })
+            .sign(&signer)
+            .unwrap();
+        let text = tree(&wire);
+        for line in [
+            "ContentType (24) [1]: 2 (Key)\n",
+            "Content (21) [9]\n",
+            "ControlResponse (101) [7]\n",
+            "StatusCode (102) [1]: 200\n",
+            "StatusText (103) [2]: \"OK\"\n",
+            "SignatureType (27) [1]: 4 (SignatureHmacWithSha256)\n",
+            "KeyLocator (28) [",
+            "Name (7) [11]: /k/KEY/1\n",
+            "ValidityPeriod (253) [38]\n",
+            "NotBefore (254) [15]: \"20231114T221320\"\n",
+            "NotAfter (255) [15]: \"20270115T080000\"\n",
+        ] {
+            assert!(text.contains(line), "missing {line:?} in\n{text}");
+        }
+    }
+
+    #[test]
     fn long_values_are_cut() {
         let mut wire = vec![0x15, 100];
         wire.extend(std::iter::repeat_n(0u8, 100));

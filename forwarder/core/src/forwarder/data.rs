@@ -1,6 +1,5 @@
 //! Data pipelines: incoming Data, unsolicited Data, outgoing Data.
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -9,13 +8,6 @@ use ndn::Data;
 use super::interest::Trigger;
 use super::{Forwarder, LinkFields, OutPacket, UnsolicitedDataPolicy};
 use crate::face::{FaceId, LinkType};
-use crate::strategy::would_violate_scope;
-
-fn is_localhost(data: &Data) -> bool {
-    data.name()
-        .get(0)
-        .is_some_and(|c| c.value() == b"localhost")
-}
 
 impl Forwarder {
     pub(crate) fn on_incoming_data(
@@ -34,7 +26,8 @@ impl Forwarder {
             None => return,
         };
         // /localhost Data never comes from a non-local face
-        if !local_ingress && is_localhost(&data) {
+        let localhost = Self::is_localhost(data.name());
+        if !local_ingress && localhost {
             self.counters.drops.localhost_violation += 1;
             return;
         }
@@ -42,12 +35,19 @@ impl Forwarder {
         data.name().prefix_hashes_into(self.hash_key, &mut hashes);
         let name_hash = hashes.last().copied().unwrap_or(0);
         let key = self.hash_key;
-        let matches = self.pit.data_matches(&data, &hashes, || {
-            let full = data.full_name();
-            let h = full.hash_with_key(key);
-            (full, h)
-        });
+        let mut matches = std::mem::take(&mut self.matches);
+        self.pit.data_matches_into(
+            &data,
+            &hashes,
+            || {
+                let full = data.full_name();
+                let h = full.hash_with_key(key);
+                (full, h)
+            },
+            &mut matches,
+        );
         if matches.is_empty() {
+            self.matches = matches;
             self.hashes = hashes;
             self.on_data_unsolicited(now, ingress, local_ingress, &data, name_hash, link);
             return;
@@ -57,8 +57,9 @@ impl Forwarder {
             self.cs.insert(now, &data, name_hash);
         }
         let ingress_ad_hoc = self.link_type(ingress) == Some(LinkType::AdHoc);
-        let mut downstreams = BTreeSet::new();
-        for id in matches {
+        let mut downstreams = std::mem::take(&mut self.downstreams);
+        downstreams.clear();
+        for &id in &matches {
             self.run_strategy(now, id, ingress, &hashes, Trigger::BeforeSatisfy(&data));
             let Some(entry) = self.pit.get_mut(id) else {
                 continue;
@@ -66,7 +67,7 @@ impl Forwarder {
             for r in &entry.in_records {
                 // Data goes back on the ingress face only on ad hoc links
                 if r.expiry > now && (r.face != ingress || ingress_ad_hoc) {
-                    downstreams.insert(r.face);
+                    downstreams.push((r.face, r.pit_token.clone()));
                 }
             }
             entry.satisfied = true;
@@ -74,10 +75,23 @@ impl Forwarder {
             self.counters.n_satisfied_interests += 1;
             self.finalize_interest(now, id);
         }
+        self.matches = matches;
         self.hashes = hashes;
-        for face in downstreams {
-            self.on_outgoing_data(now, face, data.wire().clone(), ingress);
+        // each downstream once, in face id order, with the PitToken of its first Interest
+        // (the sort is stable, so the first record of a face stays first)
+        downstreams.sort_by_key(|(face, _)| *face);
+        downstreams.dedup_by_key(|(face, _)| *face);
+        for (face, pit_token) in downstreams.drain(..) {
+            self.on_outgoing_data(
+                now,
+                face,
+                data.wire().clone(),
+                ingress,
+                localhost,
+                pit_token,
+            );
         }
+        self.downstreams = downstreams;
     }
 
     fn on_data_unsolicited(
@@ -103,31 +117,31 @@ impl Forwarder {
         }
     }
 
-    /// Outgoing Data: scope check, count, send.
+    /// Outgoing Data: scope check, count, send (with the downstream's PitToken). `localhost`
+    /// tells whether the Data name starts with `/localhost` (the callers know it without
+    /// decoding the wire again).
     pub(super) fn on_outgoing_data(
         &mut self,
         _now: Duration,
         egress: FaceId,
         wire: Bytes,
         incoming_face: FaceId,
+        localhost: bool,
+        pit_token: Option<Bytes>,
     ) {
         let Some(face) = self.faces.get_mut(egress) else {
             return;
         };
-        if !face.is_local() {
-            let violates = Data::decode(wire.clone())
-                .map(|d| would_violate_scope(None, face.info.scope, d.name()))
-                .unwrap_or(true);
-            if violates {
-                self.counters.drops.localhost_violation += 1;
-                return;
-            }
+        // /localhost Data never leaves through a non-local face
+        if localhost && !face.is_local() {
+            self.counters.drops.localhost_violation += 1;
+            return;
         }
         face.counters.n_out_data += 1;
         self.counters.n_out_data += 1;
         if egress == FaceId::INTERNAL {
             return;
         }
-        self.push_transmit(egress, OutPacket::Data(wire), incoming_face);
+        self.push_transmit(egress, OutPacket::Data(wire), incoming_face, pit_token);
     }
 }

@@ -7,11 +7,10 @@ use bytes::Bytes;
 use ndn::lp::NackReason;
 use ndn::{Data, Interest, Name};
 
-use super::timers::Timer;
 use super::{Forwarder, LinkFields, OutPacket};
 use crate::face::{FaceId, LinkType};
 use crate::strategy::{Action, StrategyContext, would_violate_scope};
-use crate::table::{NextHop, PitEntryId};
+use crate::table::{Fib, NextHop, PitEntryId};
 
 /// Which strategy trigger to run.
 pub(super) enum Trigger<'a> {
@@ -19,10 +18,6 @@ pub(super) enum Trigger<'a> {
     Nack(NackReason),
     BeforeSatisfy(&'a Data),
     BeforeExpire,
-}
-
-fn is_localhost(name: &Name) -> bool {
-    name.get(0).is_some_and(|c| c.value() == b"localhost")
 }
 
 impl Forwarder {
@@ -42,7 +37,7 @@ impl Forwarder {
             None => return,
         };
         // /localhost Interests never come from a non-local face
-        if !local_ingress && is_localhost(interest.name()) {
+        if !local_ingress && Self::is_localhost(interest.name()) {
             self.counters.drops.localhost_violation += 1;
             return;
         }
@@ -75,7 +70,7 @@ impl Forwarder {
         self.dead_nonces.evict(now);
         if self.dead_nonces.has(name_hash, nonce) {
             self.hashes = hashes;
-            self.on_interest_loop(ingress, &interest);
+            self.on_interest_loop(ingress, &interest, link);
             return;
         }
         match self.pit.find(&interest, name_hash) {
@@ -95,10 +90,10 @@ impl Forwarder {
                 };
                 if dup {
                     self.hashes = hashes;
-                    self.on_interest_loop(ingress, &interest);
+                    self.on_interest_loop(ingress, &interest, link);
                     return;
                 }
-                if !pending && self.try_content_store(now, ingress, &interest, &hashes) {
+                if !pending && self.try_content_store(now, ingress, &interest, &hashes, link) {
                     self.hashes = hashes;
                     return;
                 }
@@ -106,7 +101,7 @@ impl Forwarder {
             }
             None => {
                 // look in the content store before creating a PIT entry
-                if self.try_content_store(now, ingress, &interest, &hashes) {
+                if self.try_content_store(now, ingress, &interest, &hashes, link) {
                     self.hashes = hashes;
                     return;
                 }
@@ -123,7 +118,7 @@ impl Forwarder {
     }
 
     /// A looping Interest: Nack Duplicate on point-to-point faces, silent drop elsewhere.
-    fn on_interest_loop(&mut self, ingress: FaceId, interest: &Interest) {
+    fn on_interest_loop(&mut self, ingress: FaceId, interest: &Interest, link: &LinkFields) {
         self.counters.drops.loop_detected += 1;
         if self.link_type(ingress) != Some(LinkType::PointToPoint) {
             return;
@@ -136,6 +131,7 @@ impl Forwarder {
                 interest: interest.wire().clone(),
             },
             ingress,
+            link.pit_token.clone(),
         );
     }
 
@@ -146,10 +142,16 @@ impl Forwarder {
         ingress: FaceId,
         interest: &Interest,
         hashes: &[u64],
+        link: &LinkFields,
     ) -> bool {
         match self.cs.lookup(now, interest, hashes) {
             Some(hit) => {
-                self.on_content_store_hit(now, ingress, hit.wire);
+                // the cached Data's first name component is the Interest's (the Interest name is
+                // the Data name, a prefix of it, or it plus a digest; an Interest whose only
+                // component is a digest names Data with the empty name: neither is /localhost)
+                let localhost = Self::is_localhost(interest.name());
+                let pit_token = link.pit_token.clone();
+                self.on_content_store_hit(now, ingress, hit.wire, localhost, pit_token);
                 true
             }
             None => false,
@@ -157,10 +159,18 @@ impl Forwarder {
     }
 
     /// Content store hit: the strategy's default `after_content_store_hit` sends the Data back to
-    /// the downstream; no PIT entry is kept.
-    fn on_content_store_hit(&mut self, now: Duration, ingress: FaceId, wire: Bytes) {
+    /// the downstream, with the Interest's PitToken; no PIT entry is kept.
+    fn on_content_store_hit(
+        &mut self,
+        now: Duration,
+        ingress: FaceId,
+        wire: Bytes,
+        localhost: bool,
+        pit_token: Option<Bytes>,
+    ) {
         self.counters.n_satisfied_interests += 1;
-        self.on_outgoing_data(now, ingress, wire, FaceId::CONTENT_STORE);
+        let from = FaceId::CONTENT_STORE;
+        self.on_outgoing_data(now, ingress, wire, from, localhost, pit_token);
     }
 
     fn on_content_store_miss(
@@ -176,12 +186,11 @@ impl Forwarder {
             return;
         };
         // insert in-record and set the expiry timer to the latest in-record expiry
-        entry.insert_or_update_in_record(ingress, interest, now);
+        entry.insert_or_update_in_record(ingress, interest, link.pit_token.clone(), now);
         let expiry = entry.last_in_record_expiry(now);
-        let changed = expiry != entry.expiry;
-        entry.expiry = expiry;
-        if changed {
-            self.arm(expiry, Timer::PitExpiry(id));
+        if expiry != entry.expiry() {
+            self.timer_seq += 1;
+            self.pit.set_expiry(id, expiry, self.timer_seq);
         }
         // a local application chose the next hop itself
         let local_fields = self
@@ -191,38 +200,11 @@ impl Forwarder {
         if let Some(nh) = link.next_hop_face_id.filter(|_| local_fields) {
             let egress = FaceId(nh);
             if self.faces.contains(egress) {
-                self.on_outgoing_interest(now, id, egress, interest.clone());
+                self.on_outgoing_interest(now, id, egress, interest);
             }
             return;
         }
         self.run_strategy(now, id, ingress, hashes, Trigger::Interest(interest));
-    }
-
-    /// Find the next hops for a name: the FIB's longest-prefix match, or, when the name has no
-    /// route, the first forwarding-hint delegation that has one.
-    fn lookup_next_hops(
-        &self,
-        interest_hint: &[Name],
-        name: &Name,
-        hashes: &[u64],
-    ) -> (Vec<NextHop>, Option<(Name, u64)>) {
-        if let Some((prefix, e)) = self.fib.longest_prefix_match(name, hashes)
-            && !e.next_hops().is_empty()
-        {
-            let h = hashes.get(prefix.len()).copied().unwrap_or(0);
-            return (e.next_hops().to_vec(), Some((prefix.clone(), h)));
-        }
-        let mut hint_hashes = Vec::new();
-        for delegation in interest_hint {
-            delegation.prefix_hashes_into(self.hash_key, &mut hint_hashes);
-            if let Some((prefix, e)) = self.fib.longest_prefix_match(delegation, &hint_hashes)
-                && !e.next_hops().is_empty()
-            {
-                let h = hint_hashes.get(prefix.len()).copied().unwrap_or(0);
-                return (e.next_hops().to_vec(), Some((prefix.clone(), h)));
-            }
-        }
-        (Vec::new(), None)
     }
 
     /// Run a strategy trigger for a PIT entry, then carry out the actions it took.
@@ -237,33 +219,43 @@ impl Forwarder {
         let Some(entry) = self.pit.get(id) else {
             return;
         };
-        let name = entry.name().clone();
-        let hint: Vec<Name> = entry.interest().forwarding_hint().to_vec();
+        let name = entry.name();
         // the hashes given are those of the packet's name; the entry's name is a prefix of it
         // (or the packet's full name): recompute when they do not fit
-        let own;
+        let mut own = std::mem::take(&mut self.entry_hashes);
         let hashes = if hashes.len() == name.len() + 1 {
             hashes
         } else {
-            let mut v = Vec::new();
-            name.prefix_hashes_into(self.hash_key, &mut v);
-            own = v;
+            name.prefix_hashes_into(self.hash_key, &mut own);
             &own
         };
-        let strategy = self.strategy_choice.find_effective(&name, hashes);
-        let (hops, prefix) = self.lookup_next_hops(&hint, &name, hashes);
+        let strategy = self.strategy_choice.find_effective(name, hashes);
+        // next hops and their prefix are borrowed from the FIB, which the strategy cannot change
+        let (hops, prefix) = lookup_next_hops(
+            &self.fib,
+            self.hash_key,
+            entry.interest().forwarding_hint(),
+            name,
+            hashes,
+        );
+        self.entry_hashes = own;
         let Some(entry) = self.pit.get_mut(id) else {
             return;
+        };
+        let trigger_interest = match trigger {
+            Trigger::Interest(i) => Some(i),
+            _ => None,
         };
         let mut ctx = StrategyContext::new(
             now,
             &self.faces,
-            &hops,
-            prefix.as_ref().map(|(p, h)| (p, *h)),
+            hops,
+            prefix,
             &mut self.measurements,
             &mut self.rng,
             &mut self.actions,
-        );
+        )
+        .with_trigger(trigger_interest);
         match trigger {
             Trigger::Interest(i) => strategy.after_receive_interest(&mut ctx, entry, ingress, i),
             Trigger::Nack(reason) => strategy.after_receive_nack(&mut ctx, entry, ingress, reason),
@@ -275,18 +267,37 @@ impl Forwarder {
         if !self.measurements.is_empty() {
             self.arm_maintenance(now);
         }
-        self.apply_actions(now, id, ingress);
+        self.apply_actions(now, id, ingress, trigger_interest);
     }
 
-    fn apply_actions(&mut self, now: Duration, id: PitEntryId, ingress: FaceId) {
+    /// Carry out the strategy's actions; `trigger` is the Interest the strategy was given,
+    /// which a [`Action::SendInterest`] without an Interest of its own sends.
+    fn apply_actions(
+        &mut self,
+        now: Duration,
+        id: PitEntryId,
+        ingress: FaceId,
+        trigger: Option<&Interest>,
+    ) {
         let mut actions = std::mem::take(&mut self.actions);
         let mut reject = false;
         for a in actions.drain(..) {
             match a {
-                Action::SendInterest { face, interest } => {
-                    self.on_outgoing_interest(now, id, face, interest)
+                Action::SendInterest { face, interest } => match (&interest, trigger) {
+                    (Some(i), _) | (None, Some(i)) => self.on_outgoing_interest(now, id, face, i),
+                    (None, None) => {}
+                },
+                Action::SendData { face, wire } => {
+                    let localhost = Data::decode(wire.clone())
+                        .map(|d| Self::is_localhost(d.name()))
+                        .unwrap_or(true);
+                    let token = self
+                        .pit
+                        .get(id)
+                        .and_then(|e| e.in_record(face))
+                        .and_then(|r| r.pit_token.clone());
+                    self.on_outgoing_data(now, face, wire, ingress, localhost, token)
                 }
-                Action::SendData { face, wire } => self.on_outgoing_data(now, face, wire, ingress),
                 Action::SendNack { face, reason } => self.on_outgoing_nack(now, id, face, reason),
                 Action::RejectPendingInterest => reject = true,
             }
@@ -303,7 +314,7 @@ impl Forwarder {
         now: Duration,
         id: PitEntryId,
         egress: FaceId,
-        interest: Interest,
+        interest: &Interest,
     ) {
         let Some(face) = self.faces.get(egress) else {
             return;
@@ -337,12 +348,13 @@ impl Forwarder {
             f.counters.n_out_interests += 1;
         }
         if egress == FaceId::INTERNAL {
-            self.internal.push_back((interest, downstream));
+            self.internal.push_back((interest.clone(), downstream));
         } else {
             self.push_transmit(
                 egress,
                 OutPacket::Interest(interest.wire().clone()),
                 downstream,
+                None,
             );
         }
     }
@@ -357,7 +369,7 @@ impl Forwarder {
     /// still loop back (all, for an unsatisfied entry; for a satisfied MustBeFresh entry whose
     /// Data stays fresh shorter than a Dead Nonce List entry lives, too).
     pub(super) fn finalize_interest(&mut self, now: Duration, id: PitEntryId) {
-        let Some(entry) = self.pit.erase(id) else {
+        let Some(entry) = self.pit.get(id) else {
             return;
         };
         if !entry.satisfied {
@@ -367,10 +379,14 @@ impl Forwarder {
             || (entry.must_be_fresh()
                 && entry.data_freshness.unwrap_or(Duration::ZERO)
                     < self.config.dead_nonce_lifetime);
-        if needs_dead_nonce && !entry.out_records.is_empty() {
+        let record_nonces = needs_dead_nonce && !entry.out_records.is_empty();
+        if record_nonces {
             for r in &entry.out_records {
                 self.dead_nonces.add(now, entry.name_hash(), r.nonce);
             }
+        }
+        self.pit.remove(id);
+        if record_nonces {
             self.arm_maintenance(now);
         }
     }
@@ -382,4 +398,33 @@ impl Forwarder {
             f.counters.n_out_nacks += 1;
         }
     }
+}
+
+/// Find the next hops for a name: the FIB's longest-prefix match, or, when the name has no
+/// route, the first forwarding-hint delegation that has one. Returns the next hops and the FIB
+/// prefix they belong to, with its hash.
+fn lookup_next_hops<'f>(
+    fib: &'f Fib,
+    hash_key: u64,
+    interest_hint: &[Name],
+    name: &Name,
+    hashes: &[u64],
+) -> (&'f [NextHop], Option<(&'f Name, u64)>) {
+    if let Some((prefix, e)) = fib.longest_prefix_match(name, hashes)
+        && !e.next_hops().is_empty()
+    {
+        let h = hashes.get(prefix.len()).copied().unwrap_or(0);
+        return (e.next_hops(), Some((prefix, h)));
+    }
+    let mut hint_hashes = Vec::new();
+    for delegation in interest_hint {
+        delegation.prefix_hashes_into(hash_key, &mut hint_hashes);
+        if let Some((prefix, e)) = fib.longest_prefix_match(delegation, &hint_hashes)
+            && !e.next_hops().is_empty()
+        {
+            let h = hint_hashes.get(prefix.len()).copied().unwrap_or(0);
+            return (e.next_hops(), Some((prefix, h)));
+        }
+    }
+    (&[], None)
 }

@@ -26,7 +26,7 @@ use crate::mgmt::{FaceCreateRequest, Management};
 use crate::rng::Rng;
 use crate::strategy::{Action, StrategyKind};
 use crate::table::dead_nonce_list::{self, DeadNonceList};
-use crate::table::{Cs, Fib, Measurements, NextHop, Pit, StrategyChoice};
+use crate::table::{Cs, Fib, Measurements, NextHop, Pit, PitEntryId, StrategyChoice};
 use timers::Timer;
 
 /// What to do with Data that matches no PIT entry (NFD's unsolicited Data policy).
@@ -90,6 +90,9 @@ pub struct LinkFields {
     pub no_cache: bool,
     /// CongestionMark (0 when absent).
     pub congestion_mark: u64,
+    /// PitToken (NDNLPv2, hop-by-hop): opaque bytes a downstream attaches to an Interest and
+    /// expects back on the Data or Nack that answers it. Never forwarded upstream.
+    pub pit_token: Option<Bytes>,
 }
 
 impl LinkFields {
@@ -100,6 +103,7 @@ impl LinkFields {
             next_hop_face_id: lp.next_hop_face_id,
             no_cache: lp.cache_policy == Some(ndn::lp::CACHE_POLICY_NO_CACHE),
             congestion_mark: lp.congestion_mark.unwrap_or(0),
+            pit_token: lp.pit_token.clone(),
         }
     }
 }
@@ -150,6 +154,9 @@ pub struct Transmit {
     /// The face the packet came from, for the IncomingFaceId field on local faces that enabled
     /// local fields.
     pub incoming_face: FaceId,
+    /// PitToken (NDNLPv2) to attach: the token of the Interest this Data or Nack answers, as
+    /// the egress face sent it. Always `None` for Interests.
+    pub pit_token: Option<Bytes>,
 }
 
 /// Something the driver should know or do besides sending packets.
@@ -185,9 +192,14 @@ pub struct Forwarder {
     /// current input.
     pub(crate) internal: VecDeque<(Interest, FaceId)>,
     pub(crate) mgmt: Management,
-    /// Scratch buffers reused per packet.
+    /// Scratch buffers reused per packet, so the forwarding path does not allocate: prefix
+    /// hashes of the packet's name, of a PIT entry's name when it differs, strategy actions,
+    /// PIT entries a Data satisfies, and the downstreams it goes to.
     pub(crate) hashes: Vec<u64>,
+    pub(crate) entry_hashes: Vec<u64>,
     pub(crate) actions: Vec<Action>,
+    pub(crate) matches: Vec<PitEntryId>,
+    pub(crate) downstreams: Vec<(FaceId, Option<Bytes>)>,
 }
 
 impl Forwarder {
@@ -228,7 +240,10 @@ impl Forwarder {
             internal: VecDeque::new(),
             mgmt: Management::new(),
             hashes: Vec::with_capacity(16),
+            entry_hashes: Vec::with_capacity(16),
             actions: Vec::with_capacity(4),
+            matches: Vec::with_capacity(4),
+            downstreams: Vec::with_capacity(4),
             faces,
             config,
         }
@@ -292,13 +307,7 @@ impl Forwarder {
 
     /// Advance time: expire PIT entries and age the other tables.
     pub fn handle_timeout(&mut self, now: Duration) {
-        while let Some(Reverse((at, _, timer))) = self.timers.peek().cloned() {
-            if at > now {
-                break;
-            }
-            self.timers.pop();
-            self.fire(now, timer);
-        }
+        self.run_due(now);
         self.drain_internal(now);
     }
 
@@ -311,7 +320,7 @@ impl Forwarder {
 
     /// When [`handle_timeout`](Self::handle_timeout) should next be called.
     pub fn poll_timeout(&self) -> Option<Duration> {
-        self.timers.peek().map(|Reverse((at, _, _))| *at)
+        self.next_deadline().map(|(at, _, _)| at)
     }
 
     /// The next event for the driver.
@@ -418,6 +427,11 @@ impl Forwarder {
 
     // ---- helpers shared by the pipelines ----
 
+    /// True when the first component of `name` is `localhost` (the scope rules' test).
+    pub(crate) fn is_localhost(name: &Name) -> bool {
+        name.get(0).is_some_and(|c| c.value() == b"localhost")
+    }
+
     /// Count a frame from `face` that its link service could not decode.
     pub fn report_malformed(&mut self, face: FaceId) {
         self.count_malformed(face);
@@ -434,11 +448,18 @@ impl Forwarder {
         self.faces.get(face).map(|f| f.info.link_type)
     }
 
-    fn push_transmit(&mut self, face: FaceId, packet: OutPacket, incoming_face: FaceId) {
+    fn push_transmit(
+        &mut self,
+        face: FaceId,
+        packet: OutPacket,
+        incoming_face: FaceId,
+        pit_token: Option<Bytes>,
+    ) {
         self.transmits.push_back(Transmit {
             face,
             packet,
             incoming_face,
+            pit_token,
         });
     }
 

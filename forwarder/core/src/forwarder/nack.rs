@@ -48,7 +48,7 @@ impl Forwarder {
     }
 
     /// Outgoing Nack: to a point-to-point downstream that has an in-record, carrying the Interest
-    /// it sent; the in-record goes.
+    /// it sent and its PitToken; the in-record goes.
     pub(super) fn on_outgoing_nack(
         &mut self,
         _now: Duration,
@@ -66,7 +66,8 @@ impl Forwarder {
         let Some(record) = entry.in_record(egress) else {
             return;
         };
-        let wire = record.interest.wire().clone();
+        let wire = record.wire.clone();
+        let pit_token = record.pit_token.clone();
         entry.remove_in_record(egress);
         self.count_out_nack(egress, reason);
         if egress == FaceId::INTERNAL {
@@ -79,6 +80,7 @@ impl Forwarder {
                 interest: wire,
             },
             egress,
+            pit_token,
         );
     }
 }

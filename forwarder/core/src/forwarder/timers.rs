@@ -1,10 +1,11 @@
-//! Timers of the core: one heap of (time, sequence, what), checked lazily against the tables.
+//! Timers of the core: one heap of (time, sequence, what) for table maintenance and RIB
+//! expiry, and the PIT's own expiry queue; both share one sequence, so events at the same time
+//! run in the order they were scheduled.
 
 use std::cmp::Reverse;
 use std::time::Duration;
 
 use super::Forwarder;
-use crate::table::PitEntryId;
 
 /// How often tables without per-entry timers are aged.
 const MAINTENANCE_PERIOD: Duration = Duration::from_secs(1);
@@ -12,8 +13,6 @@ const MAINTENANCE_PERIOD: Duration = Duration::from_secs(1);
 /// What a timer is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Timer {
-    /// A PIT entry may have expired.
-    PitExpiry(PitEntryId),
     /// Age the Dead Nonce List and measurements.
     Maintenance,
     /// A RIB route may have expired.
@@ -33,14 +32,39 @@ impl Forwarder {
         }
     }
 
-    pub(super) fn fire(&mut self, now: Duration, timer: Timer) {
-        match timer {
-            Timer::PitExpiry(id) => {
-                // the entry may be gone, or renewed with a later expiry (and a later timer)
-                if self.pit.get(id).is_some_and(|e| e.expiry <= now) {
-                    self.expire_interest(now, id);
-                }
+    /// The next deadline: (time, sequence, a PIT entry's expiry rather than a timer).
+    pub(super) fn next_deadline(&self) -> Option<(Duration, u64, bool)> {
+        let timer = self
+            .timers
+            .peek()
+            .map(|Reverse((at, seq, _))| (*at, *seq, false));
+        let pit = self.pit.next_expiry().map(|(at, seq, _)| (at, seq, true));
+        match (timer, pit) {
+            (Some(t), Some(p)) => Some(t.min(p)),
+            (t, p) => t.or(p),
+        }
+    }
+
+    /// Run everything due at `now`, in deadline order.
+    pub(super) fn run_due(&mut self, now: Duration) {
+        while let Some((at, _, is_pit)) = self.next_deadline() {
+            if at > now {
+                break;
             }
+            if is_pit {
+                if let Some((_, _, id)) = self.pit.next_expiry() {
+                    // finalizing the entry takes its deadline out of the queue
+                    self.expire_interest(now, id);
+                    debug_assert!(self.pit.get(id).is_none());
+                }
+            } else if let Some(Reverse((_, _, timer))) = self.timers.pop() {
+                self.fire(now, timer);
+            }
+        }
+    }
+
+    fn fire(&mut self, now: Duration, timer: Timer) {
+        match timer {
             Timer::RibExpiry => self.expire_routes(now),
             Timer::Maintenance => {
                 self.maintenance_armed = false;

@@ -155,9 +155,10 @@ pub(super) fn after_receive_nack(
         let hops = eligible_hops(ctx, down, &interest);
         let order = ranked(ctx, &hops);
         if let Some(next) = order.into_iter().find(|f| entry.out_record(*f).is_none()) {
+            // the downstream's own Interest (its Nonce); it decoded once, so it decodes again
             let to_send = entry
                 .in_record(down)
-                .map(|r| r.interest.clone())
+                .and_then(|r| Interest::decode(r.wire.clone()).ok())
                 .unwrap_or(interest);
             ctx.send_interest(next, &to_send);
             entry.strategy_info.chosen_face = Some(next);

@@ -7,7 +7,7 @@ use ndn::Interest;
 use super::retx::{RetxDecision, decide_per_entry};
 use super::{StrategyContext, reject_no_route};
 use crate::face::FaceId;
-use crate::table::PitEntry;
+use crate::table::{NextHop, PitEntry};
 
 pub(super) fn after_receive_interest(
     ctx: &mut StrategyContext<'_>,
@@ -20,30 +20,30 @@ pub(super) fn after_receive_interest(
         return;
     }
     let name = interest.name();
-    let eligible: Vec<_> = ctx
-        .next_hops
-        .iter()
-        .filter(|h| ctx.is_eligible(h.face, ingress, name))
-        .copied()
-        .collect();
+    let hops = ctx.next_hops;
+    let eligible = |h: &&NextHop| ctx.is_eligible(h.face, ingress, name);
     if decision == RetxDecision::New {
-        match eligible.first() {
-            Some(h) => ctx.send_interest(h.face, interest),
+        match hops.iter().find(eligible).map(|h| h.face) {
+            Some(face) => ctx.send_interest(face, interest),
             None => reject_no_route(ctx, entry),
         }
         return;
     }
     // a retransmission: prefer a next hop not tried yet
-    if let Some(h) = eligible.iter().find(|h| entry.out_record(h.face).is_none()) {
-        ctx.send_interest(h.face, interest);
-        return;
-    }
-    // otherwise the one whose last attempt is the oldest
-    if let Some(h) = eligible
+    let untried = hops
         .iter()
-        .filter_map(|h| entry.out_record(h.face).map(|r| (r.last_renewed, h.face)))
-        .min()
-    {
-        ctx.send_interest(h.1, interest);
+        .filter(eligible)
+        .find(|h| entry.out_record(h.face).is_none())
+        .map(|h| h.face);
+    // otherwise the one whose last attempt is the oldest
+    let oldest = || {
+        hops.iter()
+            .filter(eligible)
+            .filter_map(|h| entry.out_record(h.face).map(|r| (r.last_renewed, h.face)))
+            .min()
+            .map(|(_, face)| face)
+    };
+    if let Some(face) = untried.or_else(oldest) {
+        ctx.send_interest(face, interest);
     }
 }

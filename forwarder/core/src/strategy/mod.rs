@@ -20,12 +20,13 @@ use crate::table::{Measurements, NextHop, PitEntry};
 /// Something a strategy asked the forwarder to do.
 #[derive(Debug, Clone)]
 pub enum Action {
-    /// Send `interest` to the upstream `face` (outgoing Interest pipeline).
+    /// Send an Interest to the upstream `face` (outgoing Interest pipeline).
     SendInterest {
         /// The upstream.
         face: FaceId,
-        /// The Interest to send (the Nonce it carries goes in the out-record).
-        interest: Interest,
+        /// The Interest to send (the Nonce it carries goes in the out-record); `None` for the
+        /// Interest that triggered the strategy, which the forwarder still holds.
+        interest: Option<Interest>,
     },
     /// Send Data to a downstream.
     SendData {
@@ -60,6 +61,8 @@ pub struct StrategyContext<'a> {
     /// The forwarder's seeded RNG.
     pub rng: &'a mut Rng,
     actions: &'a mut Vec<Action>,
+    /// The Interest the trigger is about, if any (sent without a copy).
+    trigger: Option<&'a Interest>,
 }
 
 impl<'a> StrategyContext<'a> {
@@ -81,14 +84,23 @@ impl<'a> StrategyContext<'a> {
             measurements,
             rng,
             actions,
+            trigger: None,
         }
+    }
+
+    /// The same context, told which Interest triggered the strategy: sending that one records
+    /// no copy of it.
+    pub fn with_trigger(mut self, trigger: Option<&'a Interest>) -> Self {
+        self.trigger = trigger;
+        self
     }
 
     /// Send an Interest upstream.
     pub fn send_interest(&mut self, face: FaceId, interest: &Interest) {
+        let is_trigger = self.trigger.is_some_and(|t| std::ptr::eq(t, interest));
         self.actions.push(Action::SendInterest {
             face,
-            interest: interest.clone(),
+            interest: (!is_trigger).then(|| interest.clone()),
         });
     }
 

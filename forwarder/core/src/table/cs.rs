@@ -1,31 +1,45 @@
 //! The Content Store: a cache of Data answering Interests, with capacity in packets and bytes,
 //! LRU eviction, exact and prefix lookup, and freshness.
 //!
-//! Exact lookups go through a hash index; CanBePrefix lookups walk a map ordered by name bytes
-//! (canonical order), so the first match is the leftmost Data under the prefix, as in NFD.
+//! Exact lookups go through a hash index; CanBePrefix lookups walk a crit-bit tree ordered by
+//! name bytes (canonical order), so the first match is the leftmost Data under the prefix, as in
+//! NFD. Names are not copied: entries keep where the name lies in the cached wire. The LRU list
+//! links live in their own compact vector, so refreshing an entry's recency touches 8-byte
+//! links rather than the neighbours' entries.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bytes::Bytes;
 use ndn::{Data, Interest};
 
-use super::name_index::HashIndex;
+use super::critbit::CritBit;
+use super::slot_table::SlotTable;
 
 const NONE: u32 = u32::MAX;
 
 #[derive(Debug, Clone)]
 struct Entry {
     wire: Bytes,
-    /// TLV-VALUE of the Data name (a slice of `wire`).
-    name: Bytes,
+    /// Where the TLV-VALUE of the Data name lies in `wire`.
+    name_at: u32,
+    name_len: u32,
     hash: u64,
     fresh_until: Duration,
-    /// Next entry with the same hash.
-    hnext: u32,
+}
+
+/// An entry's neighbours in the LRU list.
+#[derive(Debug, Clone, Copy)]
+struct Links {
+    /// More recently used.
     prev: u32,
+    /// Less recently used.
     next: u32,
 }
+
+const UNLINKED: Links = Links {
+    prev: NONE,
+    next: NONE,
+};
 
 /// Admission and service switches (NFD's `cs config enable-admit/enable-serve`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +70,11 @@ pub struct CsHit {
 #[derive(Debug, Clone)]
 pub struct Cs {
     slots: Vec<Option<Entry>>,
+    /// LRU links, by slot.
+    links: Vec<Links>,
     free: Vec<u32>,
-    heads: HashIndex<u32>,
-    ordered: BTreeMap<Bytes, u32>,
+    by_hash: SlotTable,
+    ordered: CritBit,
     /// Most recently used.
     head: u32,
     /// Least recently used.
@@ -80,9 +96,10 @@ impl Cs {
     pub fn new(capacity_packets: usize, capacity_bytes: usize) -> Cs {
         Cs {
             slots: Vec::new(),
+            links: Vec::new(),
             free: Vec::new(),
-            heads: HashIndex::default(),
-            ordered: BTreeMap::new(),
+            by_hash: SlotTable::default(),
+            ordered: CritBit::default(),
             head: NONE,
             tail: NONE,
             len: 0,
@@ -136,26 +153,28 @@ impl Cs {
     }
 
     fn find_exact(&self, name: &[u8], hash: u64) -> Option<u32> {
-        let mut i = *self.heads.get(&hash)?;
-        while i != NONE {
-            let e = self.entry(i)?;
-            if &e.name[..] == name {
-                return Some(i);
-            }
-            i = e.hnext;
-        }
-        None
+        let slots = &self.slots;
+        self.by_hash.find(hash, |i| {
+            slots
+                .get(i as usize)
+                .and_then(Option::as_ref)
+                .is_some_and(|e| e.name() == name)
+        })
+    }
+
+    fn links_mut(&mut self, i: u32) -> Option<&mut Links> {
+        self.links.get_mut(i as usize)
     }
 
     fn unlink_lru(&mut self, i: u32) {
-        let Some((prev, next)) = self.entry(i).map(|e| (e.prev, e.next)) else {
+        let Some(Links { prev, next }) = self.links.get(i as usize).copied() else {
             return;
         };
-        match self.entry_mut(prev) {
+        match self.links_mut(prev) {
             Some(p) => p.next = next,
             None => self.head = next,
         }
-        match self.entry_mut(next) {
+        match self.links_mut(next) {
             Some(n) => n.prev = prev,
             None => self.tail = prev,
         }
@@ -163,11 +182,13 @@ impl Cs {
 
     fn push_front(&mut self, i: u32) {
         let old = self.head;
-        if let Some(e) = self.entry_mut(i) {
-            e.prev = NONE;
-            e.next = old;
+        if let Some(l) = self.links_mut(i) {
+            *l = Links {
+                prev: NONE,
+                next: old,
+            };
         }
-        match self.entry_mut(old) {
+        match self.links_mut(old) {
             Some(o) => o.prev = i,
             None => self.tail = i,
         }
@@ -183,33 +204,14 @@ impl Cs {
 
     fn remove_slot(&mut self, i: u32) {
         self.unlink_lru(i);
+        if let Some(l) = self.links_mut(i) {
+            *l = UNLINKED;
+        }
         let Some(e) = self.slots.get_mut(i as usize).and_then(Option::take) else {
             return;
         };
-        // unlink from the hash chain
-        match self.heads.get(&e.hash).copied() {
-            Some(h) if h == i => {
-                if e.hnext == NONE {
-                    self.heads.remove(&e.hash);
-                } else {
-                    self.heads.insert(e.hash, e.hnext);
-                }
-            }
-            Some(mut j) => {
-                while j != NONE {
-                    let Some(x) = self.slots.get_mut(j as usize).and_then(Option::as_mut) else {
-                        break;
-                    };
-                    if x.hnext == i {
-                        x.hnext = e.hnext;
-                        break;
-                    }
-                    j = x.hnext;
-                }
-            }
-            None => {}
-        }
-        self.ordered.remove(&e.name);
+        self.by_hash.remove(e.hash, i);
+        self.ordered.remove(e.name(), i);
         self.free.push(i);
         self.len -= 1;
         self.bytes -= e.wire.len();
@@ -228,50 +230,63 @@ impl Cs {
         if !self.policy.admit || self.capacity_packets == 0 {
             return;
         }
-        let wire = data.wire().clone();
+        let wire = data.wire();
         if wire.len() > self.capacity_bytes {
             return;
         }
         let fresh_until = now + Duration::from_millis(data.freshness_period().unwrap_or(0));
-        let name = data.name().value().clone();
-        if let Some(i) = self.find_exact(&name, hash) {
+        let name = data.name().value();
+        // the decoded name is a slice of the wire: remember where
+        let Some((name_at, name_len)) = offset_in(wire, name) else {
+            return;
+        };
+        if let Some(i) = self.find_exact(name, hash) {
             let old_len = self.entry(i).map_or(0, |e| e.wire.len());
             self.bytes = self.bytes - old_len + wire.len();
             if let Some(e) = self.entry_mut(i) {
-                e.wire = wire;
+                e.wire = wire.clone();
+                e.name_at = name_at;
                 e.fresh_until = fresh_until;
             }
             self.touch(i);
             self.evict_to_capacity();
             return;
         }
+        let i = match self.free.last() {
+            Some(&i) => i,
+            None => self.slots.len() as u32,
+        };
+        let slots = &self.slots;
+        if !self.ordered.insert(name, i, |j| Self::name_of(slots, j)) {
+            return;
+        }
+        if self.free.pop().is_none() {
+            self.slots.push(None);
+            self.links.push(UNLINKED);
+        }
         let entry = Entry {
-            wire,
-            name: name.clone(),
+            wire: wire.clone(),
+            name_at,
+            name_len,
             hash,
             fresh_until,
-            hnext: self.heads.get(&hash).copied().unwrap_or(NONE),
-            prev: NONE,
-            next: NONE,
         };
         self.bytes += entry.wire.len();
-        let i = match self.free.pop() {
-            Some(i) => {
-                if let Some(s) = self.slots.get_mut(i as usize) {
-                    *s = Some(entry);
-                }
-                i
-            }
-            None => {
-                self.slots.push(Some(entry));
-                (self.slots.len() - 1) as u32
-            }
-        };
-        self.heads.insert(hash, i);
-        self.ordered.insert(name, i);
+        if let Some(s) = self.slots.get_mut(i as usize) {
+            *s = Some(entry);
+        }
+        self.by_hash.insert(hash, i);
         self.len += 1;
         self.push_front(i);
         self.evict_to_capacity();
+    }
+
+    /// Name bytes of the entry in slot `i` (empty for a free slot).
+    fn name_of(slots: &[Option<Entry>], i: u32) -> &[u8] {
+        slots
+            .get(i as usize)
+            .and_then(Option::as_ref)
+            .map_or(&[], Entry::name)
     }
 
     fn usable(e: &Entry, now: Duration, must_be_fresh: bool) -> bool {
@@ -318,32 +333,165 @@ impl Cs {
             let e = self.entry(i)?;
             return Self::usable(e, now, mbf).then_some(i);
         }
-        let prefix = name.value();
-        self.ordered
-            .range::<[u8], _>((
-                std::ops::Bound::Included(&prefix[..]),
-                std::ops::Bound::Unbounded,
-            ))
-            .take_while(|(k, _)| k.starts_with(prefix))
-            .map(|(_, &i)| i)
-            .find(|&i| self.entry(i).is_some_and(|e| Self::usable(e, now, mbf)))
+        let slots = &self.slots;
+        self.ordered.first_under(
+            name.value(),
+            |j| Self::name_of(slots, j),
+            |i| self.entry(i).is_some_and(|e| Self::usable(e, now, mbf)),
+        )
     }
 
     /// Remove up to `limit` entries under `prefix` (TLV-VALUE of a name); returns how many.
     pub fn erase_prefix(&mut self, prefix: &[u8], limit: usize) -> usize {
-        let victims: Vec<u32> = self
+        let slots = &self.slots;
+        let victims = self
             .ordered
-            .range::<[u8], _>((
-                std::ops::Bound::Included(prefix),
-                std::ops::Bound::Unbounded,
-            ))
-            .take_while(|(k, _)| k.starts_with(prefix))
-            .take(limit)
-            .map(|(_, &i)| i)
-            .collect();
+            .under(prefix, |j| Self::name_of(slots, j), limit);
         for &i in &victims {
             self.remove_slot(i);
         }
         victims.len()
+    }
+}
+
+impl Entry {
+    fn name(&self) -> &[u8] {
+        let start = self.name_at as usize;
+        self.wire
+            .get(start..start + self.name_len as usize)
+            .unwrap_or_default()
+    }
+}
+
+/// Where `part` lies in `whole`, when it is a sub-slice of it.
+fn offset_in(whole: &[u8], part: &[u8]) -> Option<(u32, u32)> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    if end > whole.len() {
+        return None;
+    }
+    Some((u32::try_from(start).ok()?, u32::try_from(part.len()).ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use ndn::sign::DigestSha256;
+    use ndn::{DataBuilder, InterestBuilder, Name};
+
+    use super::*;
+
+    const KEY: u64 = 7;
+
+    fn data(uri: &str, content_len: usize, freshness_ms: u64) -> Data {
+        let wire = DataBuilder::new(Name::from_uri(uri).unwrap())
+            .freshness_period(freshness_ms)
+            .content(vec![1u8; content_len])
+            .sign(&DigestSha256)
+            .unwrap();
+        Data::decode(wire).unwrap()
+    }
+
+    fn insert(cs: &mut Cs, now: Duration, d: &Data) {
+        cs.insert(now, d, d.name().hash_with_key(KEY));
+    }
+
+    fn lookup(cs: &mut Cs, now: Duration, uri: &str, cbp: bool, mbf: bool) -> Option<Bytes> {
+        let wire = InterestBuilder::new(Name::from_uri(uri).unwrap())
+            .can_be_prefix(cbp)
+            .must_be_fresh(mbf)
+            .nonce(1)
+            .encode();
+        let i = Interest::decode(wire).unwrap();
+        let mut h = Vec::new();
+        i.name().prefix_hashes_into(KEY, &mut h);
+        cs.lookup(now, &i, &h).map(|hit| hit.wire)
+    }
+
+    #[test]
+    fn can_be_prefix_takes_the_leftmost_usable_data() {
+        let mut cs = Cs::new(10, usize::MAX);
+        let t0 = Duration::from_secs(10);
+        let stale = data("/a/b/1", 10, 0);
+        let fresh = data("/a/b/2", 10, 60_000);
+        let deeper = data("/a/b/2/x", 10, 60_000);
+        let other = data("/a/c", 10, 60_000);
+        for d in [&other, &deeper, &fresh, &stale] {
+            insert(&mut cs, t0, d);
+        }
+        let later = t0 + Duration::from_secs(1);
+        assert_eq!(
+            lookup(&mut cs, later, "/a/b", true, false),
+            Some(stale.wire().clone())
+        );
+        assert_eq!(
+            lookup(&mut cs, later, "/a/b", true, true),
+            Some(fresh.wire().clone())
+        );
+        assert_eq!(
+            lookup(&mut cs, later, "/a/b/2", true, true),
+            Some(fresh.wire().clone())
+        );
+        assert_eq!(
+            lookup(&mut cs, later, "/a", true, false),
+            Some(stale.wire().clone())
+        );
+        assert_eq!(lookup(&mut cs, later, "/a/d", true, false), None);
+        // without CanBePrefix only the exact name answers
+        assert_eq!(lookup(&mut cs, later, "/a/b", false, false), None);
+        assert_eq!(
+            lookup(&mut cs, later, "/a/c", false, true),
+            Some(other.wire().clone())
+        );
+        assert_eq!((cs.n_hits, cs.n_misses), (5, 2));
+    }
+
+    #[test]
+    fn refreshing_with_a_longer_wire_keeps_the_name_findable() {
+        let mut cs = Cs::new(10, usize::MAX);
+        let now = Duration::from_secs(1);
+        // 300 bytes of content move the name: the Data length needs a 3-byte TLV-LENGTH
+        let small = data("/a/b", 10, 1000);
+        let big = data("/a/b", 300, 1000);
+        insert(&mut cs, now, &small);
+        insert(&mut cs, now, &big);
+        assert_eq!(cs.len(), 1);
+        assert_eq!(cs.bytes(), big.wire().len());
+        assert_eq!(
+            lookup(&mut cs, now, "/a/b", false, false),
+            Some(big.wire().clone())
+        );
+        assert_eq!(
+            lookup(&mut cs, now, "/a", true, false),
+            Some(big.wire().clone())
+        );
+        insert(&mut cs, now, &data("/a/a", 10, 1000));
+        assert_eq!(
+            cs.erase_prefix(Name::from_uri("/a").unwrap().value(), 10),
+            2
+        );
+        assert!(cs.is_empty());
+        assert_eq!(cs.bytes(), 0);
+    }
+
+    #[test]
+    fn eviction_is_least_recently_used_by_packets_and_bytes() {
+        let mut cs = Cs::new(3, usize::MAX);
+        let now = Duration::from_secs(1);
+        let ds: Vec<Data> = (0..4).map(|i| data(&format!("/d/{i}"), 10, 1000)).collect();
+        for d in &ds[..3] {
+            insert(&mut cs, now, d);
+        }
+        // touch /d/0, so /d/1 is the least recently used
+        assert!(lookup(&mut cs, now, "/d/0", false, false).is_some());
+        insert(&mut cs, now, &ds[3]);
+        assert_eq!(cs.len(), 3);
+        assert!(lookup(&mut cs, now, "/d/1", false, false).is_none());
+        assert!(lookup(&mut cs, now, "/d", true, false).is_some());
+        // a byte budget of two packets evicts down to two
+        let one = ds[0].wire().len();
+        cs.set_capacity(10, 2 * one);
+        assert_eq!(cs.len(), 2);
+        assert_eq!(cs.erase_prefix(Name::from_uri("/d").unwrap().value(), 1), 1);
+        assert_eq!(cs.len(), 1);
     }
 }

@@ -3,6 +3,7 @@
 use ndn::Name;
 
 use super::name_index::NameIndex;
+use super::records::Records;
 use crate::face::FaceId;
 
 /// One next hop of a FIB entry.
@@ -14,10 +15,11 @@ pub struct NextHop {
     pub cost: u64,
 }
 
-/// A FIB entry: a prefix and its next hops, sorted by cost then face id.
+/// A FIB entry: a prefix and its next hops, sorted by cost then face id. A single next hop,
+/// the usual case, is stored inline.
 #[derive(Debug, Clone, Default)]
 pub struct FibEntry {
-    next_hops: Vec<NextHop>,
+    next_hops: Records<NextHop>,
 }
 
 impl FibEntry {
@@ -84,13 +86,19 @@ impl Fib {
             self.entries.remove(prefix, hash);
             return;
         }
-        hops.sort_by_key(|n| (n.cost, n.face));
+        // one next hop per face, the cheapest, then cheapest first
+        hops.sort_by_key(|n| (n.face, n.cost));
         hops.dedup_by_key(|n| n.face);
+        hops.sort_by_key(|n| (n.cost, n.face));
+        let mut next_hops = Records::default();
+        for h in hops {
+            next_hops.push(h);
+        }
         match self.entries.get_mut(prefix, hash) {
-            Some(e) => e.next_hops = hops,
+            Some(e) => e.next_hops = next_hops,
             None => {
                 self.entries
-                    .insert(prefix.clone(), hash, FibEntry { next_hops: hops });
+                    .insert(prefix.clone(), hash, FibEntry { next_hops });
             }
         }
     }
@@ -120,5 +128,52 @@ impl Fib {
         let mut v: Vec<_> = self.entries.iter().collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn faces(fib: &Fib, p: &Name) -> Vec<(u64, u64)> {
+        fib.get(p, 1)
+            .map(|e| e.next_hops().iter().map(|h| (h.face.0, h.cost)).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn next_hops_stay_sorted_through_updates() {
+        let mut fib = Fib::default();
+        let p = Name::from_uri("/a").unwrap();
+        fib.add_next_hop(&p, 1, FaceId(300), 10);
+        assert_eq!(faces(&fib, &p), vec![(300, 10)]);
+        fib.add_next_hop(&p, 1, FaceId(301), 5);
+        fib.add_next_hop(&p, 1, FaceId(302), 5);
+        assert_eq!(faces(&fib, &p), vec![(301, 5), (302, 5), (300, 10)]);
+        // a new cost for a face moves it
+        fib.add_next_hop(&p, 1, FaceId(300), 1);
+        assert_eq!(faces(&fib, &p), vec![(300, 1), (301, 5), (302, 5)]);
+        assert!(fib.remove_next_hop(&p, 1, FaceId(301)));
+        assert!(!fib.remove_next_hop(&p, 1, FaceId(301)));
+        fib.remove_face(FaceId(300));
+        assert_eq!(faces(&fib, &p), vec![(302, 5)]);
+        fib.remove_face(FaceId(302));
+        assert!(fib.is_empty());
+    }
+
+    #[test]
+    fn set_next_hops_keeps_the_cheapest_per_face() {
+        let mut fib = Fib::default();
+        let p = Name::from_uri("/a").unwrap();
+        let hop = |f, cost| NextHop {
+            face: FaceId(f),
+            cost,
+        };
+        fib.set_next_hops(&p, 1, vec![hop(300, 10), hop(301, 5), hop(300, 1)]);
+        assert_eq!(faces(&fib, &p), vec![(300, 1), (301, 5)]);
+        fib.set_next_hops(&p, 1, vec![hop(302, 3)]);
+        assert_eq!(faces(&fib, &p), vec![(302, 3)]);
+        fib.set_next_hops(&p, 1, Vec::new());
+        assert!(fib.is_empty());
     }
 }

@@ -3,11 +3,14 @@
 //!
 //! Hash collisions are resolved by comparing name bytes, so results never depend on luck; the
 //! hash key comes from the forwarder's seeded RNG, so results never depend on the run either.
+//! Entries live in a slot vector; a [`SlotTable`] finds slots by hash.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use ndn::Name;
+
+use super::slot_table::SlotTable;
 
 /// Hasher for keys that are already good hashes.
 #[derive(Default, Clone, Copy)]
@@ -33,7 +36,6 @@ impl Hasher for PassThrough {
 /// A `HashMap` keyed by precomputed hashes.
 pub(crate) type HashIndex<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
 
-const NONE: u32 = u32::MAX;
 /// Name lengths tracked individually for longest-prefix match; longer names share the last slot.
 const DEPTHS: usize = 64;
 
@@ -41,15 +43,13 @@ const DEPTHS: usize = 64;
 struct Slot<V> {
     name: Name,
     hash: u64,
-    /// Next slot with the same hash.
-    next: u32,
     value: Option<V>,
 }
 
 /// A name-keyed map with longest-prefix match.
 #[derive(Debug, Clone)]
 pub struct NameIndex<V> {
-    heads: HashIndex<u32>,
+    table: SlotTable,
     slots: Vec<Slot<V>>,
     free: Vec<u32>,
     /// Number of stored names of each length (the last slot counts all longer ones).
@@ -60,7 +60,7 @@ pub struct NameIndex<V> {
 impl<V> Default for NameIndex<V> {
     fn default() -> Self {
         NameIndex {
-            heads: HashIndex::default(),
+            table: SlotTable::default(),
             slots: Vec::new(),
             free: Vec::new(),
             depths: [0; DEPTHS],
@@ -81,15 +81,12 @@ impl<V> NameIndex<V> {
     }
 
     fn find(&self, bytes: &[u8], hash: u64) -> Option<u32> {
-        let mut i = *self.heads.get(&hash)?;
-        while i != NONE {
-            let s = self.slots.get(i as usize)?;
-            if s.value.is_some() && &s.name.value()[..] == bytes {
-                return Some(i);
-            }
-            i = s.next;
-        }
-        None
+        let slots = &self.slots;
+        self.table.find(hash, |i| {
+            slots
+                .get(i as usize)
+                .is_some_and(|s| s.value.is_some() && &s.name.value()[..] == bytes)
+        })
     }
 
     /// The value stored for exactly `name`, whose hash (under the forwarder's key) is `hash`.
@@ -144,32 +141,77 @@ impl<V> NameIndex<V> {
         {
             return s.value.replace(value);
         }
-        let head = self.heads.get(&hash).copied().unwrap_or(NONE);
+        self.insert_new(name, hash, value);
+        None
+    }
+
+    /// The value stored for `name`, inserted with `make` (and a clone of `name`) when absent.
+    /// `None` only if the index is inconsistent, which it never is.
+    pub fn get_or_insert_with(
+        &mut self,
+        name: &Name,
+        hash: u64,
+        make: impl FnOnce() -> V,
+    ) -> Option<&mut V> {
+        let i = match self.find(name.value(), hash) {
+            Some(i) => i,
+            None => self.insert_new(name.clone(), hash, make()),
+        };
+        self.slots.get_mut(i as usize)?.value.as_mut()
+    }
+
+    /// Store a name known to be absent; returns its slot.
+    fn insert_new(&mut self, name: Name, hash: u64, value: V) -> u32 {
         let depth = name.len().min(DEPTHS - 1);
+        let i = match self.free.last() {
+            Some(&i) => i,
+            None => self.slots.len() as u32,
+        };
+        self.table.insert(hash, i);
         let slot = Slot {
             name,
             hash,
-            next: head,
             value: Some(value),
         };
-        let i = match self.free.pop() {
-            Some(i) => {
+        match self.free.pop() {
+            Some(_) => {
                 if let Some(s) = self.slots.get_mut(i as usize) {
                     *s = slot;
                 }
-                i
             }
-            None => {
-                self.slots.push(slot);
-                (self.slots.len() - 1) as u32
-            }
-        };
-        self.heads.insert(hash, i);
+            None => self.slots.push(slot),
+        }
         if let Some(d) = self.depths.get_mut(depth) {
             *d += 1;
         }
         self.len += 1;
-        None
+        i
+    }
+
+    /// Change the value stored for the name whose TLV-VALUE is `bytes`; `update` returns
+    /// whether to keep it, and the entry is removed when it returns false. Returns false when
+    /// the name is absent.
+    pub fn update_bytes(
+        &mut self,
+        bytes: &[u8],
+        hash: u64,
+        update: impl FnOnce(&mut V) -> bool,
+    ) -> bool {
+        let Some(i) = self.find(bytes, hash) else {
+            return false;
+        };
+        let keep = match self
+            .slots
+            .get_mut(i as usize)
+            .and_then(|s| s.value.as_mut())
+        {
+            Some(v) => update(v),
+            None => return false,
+        };
+        if !keep {
+            self.remove_slot(i, hash);
+        }
+        true
     }
 
     /// Remove `name`, returning its value.
@@ -180,31 +222,16 @@ impl<V> NameIndex<V> {
     /// Remove the name whose TLV-VALUE is `bytes`.
     pub fn remove_bytes(&mut self, bytes: &[u8], hash: u64) -> Option<V> {
         let target = self.find(bytes, hash)?;
-        // unlink from the hash chain
-        let head = *self.heads.get(&hash)?;
-        let next = self.slots.get(target as usize)?.next;
-        if head == target {
-            if next == NONE {
-                self.heads.remove(&hash);
-            } else {
-                self.heads.insert(hash, next);
-            }
-        } else {
-            let mut i = head;
-            while i != NONE {
-                let s = self.slots.get_mut(i as usize)?;
-                if s.next == target {
-                    s.next = next;
-                    break;
-                }
-                i = s.next;
-            }
-        }
+        self.remove_slot(target, hash)
+    }
+
+    /// Remove the entry in slot `target`, whose name hashes to `hash`.
+    fn remove_slot(&mut self, target: u32, hash: u64) -> Option<V> {
+        self.table.remove(hash, target);
         let s = self.slots.get_mut(target as usize)?;
         let depth = s.name.len().min(DEPTHS - 1);
         let value = s.value.take();
         s.name = Name::new();
-        s.next = NONE;
         self.free.push(target);
         if let Some(d) = self.depths.get_mut(depth) {
             *d -= 1;
@@ -275,6 +302,35 @@ mod tests {
         assert_eq!(idx.remove(&abc, abc.hash_with_key(99)), Some(3));
         assert_eq!(idx.longest_prefix_match(&q, &hs).map(|(_, v)| *v), Some(1));
         assert_eq!(idx.len(), 2);
+    }
+
+    #[test]
+    fn get_or_insert_and_update_keep_chains_consistent() {
+        let mut idx: NameIndex<u32> = NameIndex::default();
+        let (a, b) = (name("/a"), name("/b"));
+        // both names share hash 9, so they share a chain
+        *idx.get_or_insert_with(&a, 9, || 1).unwrap() += 10;
+        assert_eq!(idx.get(&a, 9), Some(&11));
+        assert_eq!(idx.get_or_insert_with(&a, 9, || 99).copied(), Some(11));
+        idx.get_or_insert_with(&b, 9, || 2);
+        assert_eq!(idx.len(), 2);
+        // keep: the value changes in place
+        assert!(idx.update_bytes(a.value(), 9, |v| {
+            *v = 12;
+            true
+        }));
+        assert_eq!(idx.get(&a, 9), Some(&12));
+        // drop: the name goes, the other one on the chain stays
+        assert!(idx.update_bytes(b.value(), 9, |_| false));
+        assert_eq!(idx.get(&b, 9), None);
+        assert_eq!(idx.get(&a, 9), Some(&12));
+        assert!(!idx.update_bytes(b.value(), 9, |_| true));
+        assert!(idx.update_bytes(a.value(), 9, |_| false));
+        assert!(idx.is_empty());
+        // freed slots are reused
+        idx.get_or_insert_with(&b, 3, || 5);
+        assert_eq!(idx.get(&b, 3), Some(&5));
+        assert_eq!(idx.len(), 1);
     }
 
     #[test]

@@ -3,10 +3,13 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use ndn::lp::NackReason;
 use ndn::{Data, Interest, Name};
 
+use super::expiry_queue::ExpiryQueue;
 use super::name_index::NameIndex;
+use super::records::Records;
 use crate::face::FaceId;
 
 /// Identifies a PIT entry; stale ids (of erased entries) are detected by generation.
@@ -27,8 +30,12 @@ pub struct InRecord {
     pub last_renewed: Duration,
     /// When this record expires (arrival + InterestLifetime).
     pub expiry: Duration,
-    /// The last Interest received from this face (returned in a Nack).
-    pub interest: Interest,
+    /// The wire of the last Interest received from this face, as the forwarder passes it on
+    /// (returned in a Nack). Only the wire is kept: the entry's [`PitEntry::interest`] has the
+    /// decoded name and selectors, which every Interest of the entry shares.
+    pub wire: Bytes,
+    /// The NDNLPv2 PitToken that came with that Interest, echoed on the Data or Nack.
+    pub pit_token: Option<Bytes>,
 }
 
 /// An upstream the entry's Interest was sent to.
@@ -62,16 +69,18 @@ pub struct StrategyInfo {
 pub struct PitEntry {
     interest: Interest,
     name_hash: u64,
+    /// The name ends with an implicit digest.
+    has_digest: bool,
     /// Downstreams.
-    pub in_records: Vec<InRecord>,
+    pub in_records: Records<InRecord>,
     /// Upstreams.
-    pub out_records: Vec<OutRecord>,
+    pub out_records: Records<OutRecord>,
     /// Set once Data satisfied the entry.
     pub satisfied: bool,
     /// FreshnessPeriod of the satisfying Data (for the Dead Nonce List rule).
     pub data_freshness: Option<Duration>,
-    /// When the entry expires (the forwarder arms a timer).
-    pub expiry: Duration,
+    /// When the entry expires (see [`Pit::set_expiry`]).
+    expiry: Duration,
     /// Strategy state.
     pub strategy_info: StrategyInfo,
 }
@@ -97,6 +106,11 @@ impl PitEntry {
         self.interest.must_be_fresh()
     }
 
+    /// When the entry expires ([`Duration::ZERO`] until the forwarder sets it).
+    pub fn expiry(&self) -> Duration {
+        self.expiry
+    }
+
     /// Hash of the entry's name under the forwarder's key.
     pub fn name_hash(&self) -> u64 {
         self.name_hash
@@ -117,8 +131,15 @@ impl PitEntry {
         self.out_records.iter_mut().find(|r| r.face == face)
     }
 
-    /// Insert or refresh the in-record of `face` with `interest` received at `now`.
-    pub fn insert_or_update_in_record(&mut self, face: FaceId, interest: &Interest, now: Duration) {
+    /// Insert or refresh the in-record of `face` with `interest` received at `now`, with the
+    /// PitToken it came with.
+    pub fn insert_or_update_in_record(
+        &mut self,
+        face: FaceId,
+        interest: &Interest,
+        pit_token: Option<Bytes>,
+        now: Duration,
+    ) {
         let expiry = now + Duration::from_millis(interest.lifetime_ms());
         let nonce = interest.nonce().unwrap_or(0);
         match self.in_records.iter_mut().find(|r| r.face == face) {
@@ -126,14 +147,16 @@ impl PitEntry {
                 r.nonce = nonce;
                 r.last_renewed = now;
                 r.expiry = expiry;
-                r.interest = interest.clone();
+                r.wire = interest.wire().clone();
+                r.pit_token = pit_token;
             }
             None => self.in_records.push(InRecord {
                 face,
                 nonce,
                 last_renewed: now,
                 expiry,
-                interest: interest.clone(),
+                wire: interest.wire().clone(),
+                pit_token,
             }),
         }
     }
@@ -245,6 +268,8 @@ pub struct Pit {
     free: Vec<u32>,
     /// Entry slots per name, by (CanBePrefix, MustBeFresh) variant.
     by_name: NameIndex<[u32; 4]>,
+    /// When entries expire, earliest first.
+    expiries: ExpiryQueue,
     len: usize,
     n_can_be_prefix: usize,
     n_digest: usize,
@@ -259,6 +284,7 @@ impl Pit {
             generations: Vec::new(),
             free: Vec::new(),
             by_name: NameIndex::default(),
+            expiries: ExpiryQueue::default(),
             len: 0,
             n_can_be_prefix: 0,
             n_digest: 0,
@@ -307,11 +333,13 @@ impl Pit {
         if self.len >= self.max_entries {
             return Err(PitFull);
         }
+        let has_digest = interest.name().implicit_digest().is_some();
         let entry = PitEntry {
             interest: interest.clone(),
             name_hash: hash,
-            in_records: Vec::with_capacity(1),
-            out_records: Vec::with_capacity(1),
+            has_digest,
+            in_records: Records::default(),
+            out_records: Records::default(),
             satisfied: false,
             data_freshness: None,
             expiry: Duration::ZERO,
@@ -331,25 +359,18 @@ impl Pit {
             }
         };
         let var = variant(interest.can_be_prefix(), interest.must_be_fresh());
-        match self.by_name.get_mut(interest.name(), hash) {
-            Some(v) => {
-                if let Some(s) = v.get_mut(var) {
-                    *s = index;
-                }
-            }
-            None => {
-                let mut v = [NONE; 4];
-                if let Some(s) = v.get_mut(var) {
-                    *s = index;
-                }
-                self.by_name.insert(interest.name().clone(), hash, v);
-            }
+        if let Some(v) = self
+            .by_name
+            .get_or_insert_with(interest.name(), hash, || [NONE; 4])
+            && let Some(s) = v.get_mut(var)
+        {
+            *s = index;
         }
         self.len += 1;
         if interest.can_be_prefix() {
             self.n_can_be_prefix += 1;
         }
-        if interest.name().implicit_digest().is_some() {
+        if has_digest {
             self.n_digest += 1;
         }
         Ok((self.id_of(index), true))
@@ -371,35 +392,72 @@ impl Pit {
         self.slots.get_mut(id.index as usize)?.as_mut()
     }
 
-    /// Remove an entry.
+    /// Set when the entry expires; `seq` orders entries expiring at the same time (the
+    /// forwarder passes its timer sequence number, so expiry follows the order deadlines were set).
+    pub fn set_expiry(&mut self, id: PitEntryId, at: Duration, seq: u64) {
+        if let Some(e) = self.get_mut(id) {
+            e.expiry = at;
+            self.expiries.set(id.index, at, seq);
+        }
+    }
+
+    /// The entry that expires first, with its expiry time and sequence number.
+    pub fn next_expiry(&self) -> Option<(Duration, u64, PitEntryId)> {
+        self.expiries
+            .peek()
+            .map(|(at, seq, index)| (at, seq, self.id_of(index)))
+    }
+
+    /// Remove an entry, returning it.
     pub fn erase(&mut self, id: PitEntryId) -> Option<PitEntry> {
-        if self.generations.get(id.index as usize) != Some(&id.generation) {
+        if !self.unlink(id) {
             return None;
         }
-        let entry = self.slots.get_mut(id.index as usize)?.take()?;
+        self.slots.get_mut(id.index as usize)?.take()
+    }
+
+    /// Remove an entry, dropping it where it lies (no copy out). Returns false when it did not
+    /// exist.
+    pub fn remove(&mut self, id: PitEntryId) -> bool {
+        if !self.unlink(id) {
+            return false;
+        }
+        if let Some(slot) = self.slots.get_mut(id.index as usize) {
+            *slot = None;
+        }
+        true
+    }
+
+    /// Take an entry out of the indexes, counters and expiry queue; its slot still holds it.
+    fn unlink(&mut self, id: PitEntryId) -> bool {
+        if self.generations.get(id.index as usize) != Some(&id.generation) {
+            return false;
+        }
+        let Some(entry) = self.slots.get(id.index as usize).and_then(Option::as_ref) else {
+            return false;
+        };
+        self.expiries.remove(id.index);
         if let Some(g) = self.generations.get_mut(id.index as usize) {
             *g = g.wrapping_add(1);
         }
         self.free.push(id.index);
         let var = variant(entry.can_be_prefix(), entry.must_be_fresh());
-        let mut now_empty = false;
-        if let Some(v) = self.by_name.get_mut(entry.name(), entry.name_hash) {
-            if let Some(s) = v.get_mut(var) {
-                *s = NONE;
-            }
-            now_empty = v.iter().all(|&s| s == NONE);
-        }
-        if now_empty {
-            self.by_name.remove(entry.name(), entry.name_hash);
-        }
+        // clear the variant; the name goes when no variant is left
+        self.by_name
+            .update_bytes(entry.name().value(), entry.name_hash, |v| {
+                if let Some(s) = v.get_mut(var) {
+                    *s = NONE;
+                }
+                v.iter().any(|&s| s != NONE)
+            });
         self.len -= 1;
         if entry.can_be_prefix() {
             self.n_can_be_prefix -= 1;
         }
-        if entry.name().implicit_digest().is_some() {
+        if entry.has_digest {
             self.n_digest -= 1;
         }
-        Some(entry)
+        true
     }
 
     /// Every entry the Data satisfies (PF 3 "matching"): an exact name match, a CanBePrefix
@@ -413,6 +471,19 @@ impl Pit {
         full_name_hash: impl FnOnce() -> (Name, u64),
     ) -> Vec<PitEntryId> {
         let mut out = Vec::new();
+        self.data_matches_into(data, hashes, full_name_hash, &mut out);
+        out
+    }
+
+    /// [`data_matches`](Self::data_matches) into a buffer the caller reuses (cleared first).
+    pub fn data_matches_into(
+        &self,
+        data: &Data,
+        hashes: &[u64],
+        full_name_hash: impl FnOnce() -> (Name, u64),
+        out: &mut Vec<PitEntryId>,
+    ) {
+        out.clear();
         let name = data.name();
         let n = name.len();
         let lowest = if self.n_can_be_prefix > 0 { 0 } else { n };
@@ -434,7 +505,6 @@ impl Pit {
                 out.extend(v.iter().filter(|&&i| i != NONE).map(|&i| self.id_of(i)));
             }
         }
-        out
     }
 
     /// Ids of all entries, in slot order (deterministic).

@@ -11,6 +11,8 @@ use crate::strategy::StrategyKind;
 pub struct StrategyChoice {
     entries: NameIndex<StrategyKind>,
     root_hash: u64,
+    /// The root's choice (also in `entries`).
+    root: StrategyKind,
 }
 
 impl StrategyChoice {
@@ -19,7 +21,11 @@ impl StrategyChoice {
     pub fn new(default: StrategyKind, root_hash: u64) -> Self {
         let mut entries = NameIndex::default();
         entries.insert(Name::new(), root_hash, default);
-        StrategyChoice { entries, root_hash }
+        StrategyChoice {
+            entries,
+            root_hash,
+            root: default,
+        }
     }
 
     /// Number of entries (at least 1).
@@ -34,6 +40,9 @@ impl StrategyChoice {
 
     /// Choose `strategy` for `prefix`.
     pub fn set(&mut self, prefix: &Name, hash: u64, strategy: StrategyKind) {
+        if prefix.is_empty() {
+            self.root = strategy;
+        }
         self.entries.insert(prefix.clone(), hash, strategy);
     }
 
@@ -48,6 +57,10 @@ impl StrategyChoice {
 
     /// The strategy governing `name`, given its prefix hashes.
     pub fn find_effective(&self, name: &Name, hashes: &[u64]) -> StrategyKind {
+        // the usual table: only the root's choice
+        if self.entries.len() == 1 {
+            return self.root;
+        }
         self.entries
             .longest_prefix_match(name, hashes)
             .map(|(_, s)| *s)
@@ -60,5 +73,35 @@ impl StrategyChoice {
         let mut v: Vec<_> = self.entries.iter().map(|(n, s)| (n, *s)).collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn effective(sc: &StrategyChoice, uri: &str) -> StrategyKind {
+        let name = Name::from_uri(uri).unwrap();
+        let mut hashes = Vec::new();
+        name.prefix_hashes_into(5, &mut hashes);
+        sc.find_effective(&name, &hashes)
+    }
+
+    #[test]
+    fn longest_prefix_choice_and_the_root_alone() {
+        let root = Name::new();
+        let mut sc = StrategyChoice::new(StrategyKind::BestRoute, root.hash_with_key(5));
+        assert_eq!(effective(&sc, "/a/b"), StrategyKind::BestRoute);
+        // changing the root's choice shows when the root is the only entry
+        sc.set(&root, root.hash_with_key(5), StrategyKind::Multicast);
+        assert_eq!(sc.len(), 1);
+        assert_eq!(effective(&sc, "/a/b"), StrategyKind::Multicast);
+        let a = Name::from_uri("/a").unwrap();
+        sc.set(&a, a.hash_with_key(5), StrategyKind::Asf);
+        assert_eq!(effective(&sc, "/a/b"), StrategyKind::Asf);
+        assert_eq!(effective(&sc, "/b"), StrategyKind::Multicast);
+        assert!(sc.unset(&a, a.hash_with_key(5)));
+        assert!(!sc.unset(&root, root.hash_with_key(5)));
+        assert_eq!(effective(&sc, "/a/b"), StrategyKind::Multicast);
     }
 }

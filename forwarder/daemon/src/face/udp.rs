@@ -41,6 +41,9 @@ pub struct UdpOptions {
     pub idle_timeout: Duration,
 }
 
+/// Datagrams taken from the socket per wake-up.
+const RECV_BATCH: usize = 64;
+
 struct Peer {
     id: FaceId,
     close: oneshot::Receiver<()>,
@@ -73,9 +76,20 @@ async fn create_peer(
     let sock = socket.clone();
     let wstats = stats.clone();
     tokio::spawn(async move {
-        while let Some(frame) = rx.recv().await {
-            if sock.send_to(&frame, remote).await.is_ok() {
-                wstats.add_out(frame.len());
+        let mut frames = Vec::with_capacity(64);
+        while rx.recv_many(&mut frames, 64).await > 0 {
+            for frame in frames.drain(..) {
+                // send without waking the runtime unless the socket buffer is full
+                let sent = match sock.try_send_to(&frame, remote) {
+                    Ok(_) => true,
+                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                        sock.send_to(&frame, remote).await.is_ok()
+                    }
+                    Err(_) => false,
+                };
+                if sent {
+                    wstats.add_out(frame.len());
+                }
             }
         }
     });
@@ -114,32 +128,53 @@ pub async fn run(
             r = socket.recv_from(&mut buf) => {
                 let Ok((n, from)) = r else { continue };
                 let now = opts.face.clock.now();
-                if peers.get_mut(&from).is_some_and(is_closed) {
-                    peers.remove(&from);
+                // take every datagram already queued, then hand them over per face in batches
+                let mut datagrams = vec![(Bytes::copy_from_slice(buf.get(..n).unwrap_or_default()), from)];
+                while datagrams.len() < RECV_BATCH {
+                    match socket.try_recv_from(&mut buf) {
+                        Ok((n, from)) => {
+                            datagrams.push((Bytes::copy_from_slice(buf.get(..n).unwrap_or_default()), from));
+                        }
+                        Err(_) => break,
+                    }
                 }
-                let peer = match peers.entry(from) {
-                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::hash_map::Entry::Vacant(e) => {
-                        match create_peer(&socket, local, from, FacePersistency::OnDemand, &fw, &opts).await {
-                            Some(p) => e.insert(p),
-                            None => return,
+                let mut batch: Vec<(Bytes, ndn_fw::LinkFields)> = Vec::new();
+                let mut batch_face = None;
+                for (frame, from) in datagrams {
+                    if peers.get_mut(&from).is_some_and(is_closed) {
+                        peers.remove(&from);
+                    }
+                    let peer = match peers.entry(from) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            match create_peer(&socket, local, from, FacePersistency::OnDemand, &fw, &opts).await {
+                                Some(p) => e.insert(p),
+                                None => return,
+                            }
+                        }
+                    };
+                    peer.last_seen = now;
+                    peer.stats.add_in(frame.len());
+                    if let Some(f) = batch_face
+                        && f != peer.id
+                        && !fw.packets(f, std::mem::take(&mut batch)).await
+                    {
+                        return;
+                    }
+                    batch_face = Some(peer.id);
+                    match peer.receiver.receive(now, frame) {
+                        Ok(Some(p)) => batch.push(p),
+                        Ok(None) => {}
+                        Err(_) => {
+                            peer.stats.malformed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            fw.malformed(peer.id).await;
                         }
                     }
-                };
-                peer.last_seen = now;
-                peer.stats.add_in(n);
-                let frame = Bytes::copy_from_slice(buf.get(..n).unwrap_or_default());
-                match peer.receiver.receive(now, frame) {
-                    Ok(Some((wire, link))) => {
-                        if !fw.packet(peer.id, wire, link).await {
-                            return;
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(_) => {
-                        peer.stats.malformed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        fw.malformed(peer.id).await;
-                    }
+                }
+                if let Some(f) = batch_face
+                    && !fw.packets(f, batch).await
+                {
+                    return;
                 }
             }
             Some(cmd) = commands.recv() => match cmd {

@@ -1,0 +1,107 @@
+//! Links in a running network: a broadcast medium, and a link that fails and recovers.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use ndn_sim::app::App;
+use ndn_sim::link::LinkDrop;
+use ndn_sim::scenario::Scenario;
+
+const BROADCAST: &str = r#"
+duration = "5s"
+[topology]
+file = "none.txt"
+"#;
+
+#[test]
+fn a_broadcast_medium_carries_interests_and_data_to_every_member() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("none.txt"),
+        "router\na NA 0 0\nb NA 0 1\nc NA 0 2\nlink\n",
+    )
+    .unwrap();
+    let text = format!(
+        "{BROADCAST}
+[[topology.broadcast]]
+nodes = [\"a\", \"b\", \"c\"]
+bandwidth = \"10Mbps\"
+delay = \"2ms\"
+
+[[app]]
+kind = \"consumer-cbr\"
+nodes = \"a\"
+prefix = \"/m\"
+frequency = 10
+
+[[app]]
+kind = \"producer\"
+nodes = \"c\"
+prefix = \"/m\"
+"
+    );
+    let s = Scenario::parse(&text, dir.path()).unwrap();
+    let mut b = s.build(None).unwrap();
+    b.sim.run_until(b.end, &mut |_| {});
+    let App::Consumer(c) = &b.sim.state.apps[0].app else {
+        panic!()
+    };
+    assert_eq!(c.stats().interests, 50);
+    assert!(c.stats().data >= 49, "{:?}", c.stats());
+    assert_eq!(c.stats().retransmissions, 0);
+    // b overheard every Interest and every Data: the Data were unsolicited there
+    let nb = &b.sim.state.nodes[1];
+    assert!(nb.fw.counters().n_in_interests >= 49);
+    assert!(nb.fw.counters().drops.unsolicited_data >= 49);
+    // one shared channel
+    assert_eq!(b.sim.state.channels.len(), 1);
+}
+
+#[test]
+fn traffic_stops_while_the_only_link_is_down_and_resumes_after() {
+    let text = r#"
+duration = "10s"
+[topology]
+generator = { kind = "line", nodes = 2 }
+links = { bandwidth = "10Mbps", delay = "5ms" }
+
+[[app]]
+kind = "consumer-cbr"
+nodes = "n0"
+prefix = "/p"
+frequency = 20
+lifetime = "500ms"
+
+[[app]]
+kind = "producer"
+nodes = "n1"
+prefix = "/p"
+
+[[event]]
+at = "2s"
+link = ["n0", "n1"]
+state = "down"
+
+[[event]]
+at = "6s"
+link = ["n0", "n1"]
+state = "up"
+
+[trace]
+interval = "1s"
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Scenario::parse(text, Path::new(".")).unwrap();
+    let outcomes =
+        ndn_sim::run::run_all(&s, dir.path(), &Default::default(), &mut |_, _, _| {}).unwrap();
+    let series = &outcomes[0].series;
+    // Data per one-second interval: full before, none while down (after the last in-flight
+    // Data), back after
+    assert_eq!(series[1].consumer_data, 20);
+    assert_eq!(series[3].consumer_data, 0);
+    assert_eq!(series[4].consumer_data, 0);
+    assert!(series[8].consumer_data >= 20);
+    let down: u64 = outcomes[0].summary.link_drops[LinkDrop::Down as usize];
+    assert!(down > 0);
+}

@@ -1,0 +1,253 @@
+//! `ndnctl`: control an NFD-compatible forwarder. See `ndnctl --help`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ndn::Name;
+use ndn::app::Face;
+use ndn_tools::ctl::{self, CtlError};
+
+/// Control an NDN forwarder through the NFD management protocol (like NFD's `nfdc`).
+///
+/// The forwarder is the one NDN_CLIENT_TRANSPORT names (default unix:///run/nfd/nfd.sock).
+/// Works with ndnd and with any NFD-compatible forwarder.
+#[derive(Debug, Parser)]
+#[command(name = "ndnctl", version)]
+struct Args {
+    /// Print JSON instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Forwarder status: version, uptime, table sizes, packet counters.
+    Status,
+    /// Faces.
+    #[command(subcommand)]
+    Face(FaceCmd),
+    /// Routes (the RIB).
+    #[command(subcommand)]
+    Route(RouteCmd),
+    /// The FIB.
+    #[command(subcommand)]
+    Fib(FibCmd),
+    /// Strategy choices.
+    #[command(subcommand)]
+    Strategy(StrategyCmd),
+    /// The content store.
+    #[command(subcommand)]
+    Cs(CsCmd),
+    /// Listening channels.
+    #[command(subcommand)]
+    Channel(ChannelCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum FaceCmd {
+    /// List faces with their counters.
+    List,
+    /// Show one face.
+    Show {
+        /// Face id.
+        id: u64,
+    },
+    /// Create a face to a remote forwarder (udp4://HOST:PORT, tcp4://HOST:PORT, ...).
+    Create {
+        /// Remote face URI.
+        uri: String,
+        /// Persistency.
+        #[arg(long, value_enum, default_value_t = Persistency::Persistent)]
+        persistency: Persistency,
+    },
+    /// Destroy a face.
+    Destroy {
+        /// Face id.
+        id: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Persistency {
+    Persistent,
+    Permanent,
+}
+
+#[derive(Debug, Subcommand)]
+enum RouteCmd {
+    /// List routes.
+    List,
+    /// Add a route.
+    Add {
+        /// Name prefix.
+        prefix: String,
+        /// Next-hop face id.
+        nexthop: u64,
+        /// Cost.
+        #[arg(long, default_value_t = 0)]
+        cost: u64,
+        /// Route origin (255 static, 0 app).
+        #[arg(long, default_value_t = 255)]
+        origin: u64,
+        /// Lifetime in ms (default: never expires).
+        #[arg(long)]
+        expires: Option<u64>,
+    },
+    /// Remove a route.
+    Remove {
+        /// Name prefix.
+        prefix: String,
+        /// Next-hop face id.
+        nexthop: u64,
+        /// Route origin.
+        #[arg(long, default_value_t = 255)]
+        origin: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FibCmd {
+    /// List FIB entries.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum StrategyCmd {
+    /// List strategy choices.
+    List,
+    /// Choose a strategy (best-route, multicast, asf, or a full name) for a prefix.
+    Set {
+        /// Name prefix.
+        prefix: String,
+        /// Strategy.
+        strategy: String,
+    },
+    /// Remove the strategy choice of a prefix.
+    Unset {
+        /// Name prefix.
+        prefix: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CsCmd {
+    /// Content store counters and settings.
+    Info,
+    /// Change capacity, admission and serving.
+    Config {
+        /// Capacity in packets.
+        #[arg(long)]
+        capacity: Option<u64>,
+        /// Admit Data (on/off).
+        #[arg(long, value_parser = on_off)]
+        admit: Option<bool>,
+        /// Serve Data (on/off).
+        #[arg(long, value_parser = on_off)]
+        serve: Option<bool>,
+    },
+    /// Erase cached Data under a prefix.
+    Erase {
+        /// Name prefix.
+        prefix: String,
+        /// At most this many entries.
+        #[arg(long)]
+        count: Option<u64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ChannelCmd {
+    /// List listening channels.
+    List,
+}
+
+fn on_off(s: &str) -> Result<bool, String> {
+    match s {
+        "on" | "true" | "yes" => Ok(true),
+        "off" | "false" | "no" => Ok(false),
+        _ => Err(format!("expected on or off, not {s:?}")),
+    }
+}
+
+fn name(s: &str) -> Result<Name, CtlError> {
+    Name::from_uri(s).map_err(|e| CtlError::Usage(e.to_string()))
+}
+
+async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
+    let face = Face::connect().await?;
+    let f = &face;
+    match &args.command {
+        Command::Status => ctl::status(f).await,
+        Command::Face(FaceCmd::List) => ctl::face_list(f).await,
+        Command::Face(FaceCmd::Show { id }) => ctl::face_show(f, *id).await,
+        Command::Face(FaceCmd::Create { uri, persistency }) => {
+            let p = match persistency {
+                Persistency::Persistent => ndn::mgmt::FacePersistency::Persistent,
+                Persistency::Permanent => ndn::mgmt::FacePersistency::Permanent,
+            };
+            ctl::face_create(f, uri, Some(p)).await
+        }
+        Command::Face(FaceCmd::Destroy { id }) => ctl::face_destroy(f, *id).await,
+        Command::Route(RouteCmd::List) => ctl::route_list(f).await,
+        Command::Route(RouteCmd::Add {
+            prefix,
+            nexthop,
+            cost,
+            origin,
+            expires,
+        }) => ctl::route_add(f, name(prefix)?, *nexthop, *cost, *origin, *expires).await,
+        Command::Route(RouteCmd::Remove {
+            prefix,
+            nexthop,
+            origin,
+        }) => ctl::route_remove(f, name(prefix)?, *nexthop, *origin).await,
+        Command::Fib(FibCmd::List) => ctl::fib_list(f).await,
+        Command::Strategy(StrategyCmd::List) => ctl::strategy_list(f).await,
+        Command::Strategy(StrategyCmd::Set { prefix, strategy }) => {
+            ctl::strategy_set(f, name(prefix)?, ctl::strategy_name(strategy)?).await
+        }
+        Command::Strategy(StrategyCmd::Unset { prefix }) => {
+            ctl::strategy_unset(f, name(prefix)?).await
+        }
+        Command::Cs(CsCmd::Info) => ctl::cs_info(f).await,
+        Command::Cs(CsCmd::Config {
+            capacity,
+            admit,
+            serve,
+        }) => ctl::cs_config(f, *capacity, *admit, *serve).await,
+        Command::Cs(CsCmd::Erase { prefix, count }) => {
+            ctl::cs_erase(f, name(prefix)?, *count).await
+        }
+        Command::Channel(ChannelCmd::List) => ctl::channel_list(f).await,
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ndnctl: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(&args)) {
+        Ok((json, text)) => {
+            if args.json {
+                println!("{json}");
+            } else {
+                print!("{text}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ndnctl: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

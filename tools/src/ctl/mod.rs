@@ -1,0 +1,545 @@
+//! `ndnctl`: control an NFD-compatible forwarder through the NFD management protocol (the
+//! `nfdc` of this project): status, faces, routes, FIB, strategies, content store.
+
+mod table;
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use ndn::app::Face;
+use ndn::mgmt::{
+    ChannelStatus, ControlParameters, ControlResponse, CsInfo, FaceQueryFilter, FaceStatus,
+    FibEntry, GeneralStatus, Record, RibEntry, StrategyChoice, cs_flags, decode_dataset,
+    localhost_nfd, route_flags,
+};
+use ndn::{InterestBuilder, Name};
+use serde_json::{Value, json};
+
+pub use table::Table;
+
+/// Why an ndnctl command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CtlError {
+    /// The forwarder could not be reached.
+    #[error(transparent)]
+    Connect(#[from] ndn::app::ConnectError),
+    /// A dataset could not be fetched.
+    #[error("cannot read {what}: {reason}")]
+    Dataset {
+        /// The dataset.
+        what: String,
+        /// Why.
+        reason: String,
+    },
+    /// A command was refused or failed.
+    #[error("{0}")]
+    Command(String),
+    /// A bad argument.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Fetch a whole status dataset (`/localhost/nfd/<module>/<verb>[/<param>]`): the first segment
+/// with CanBePrefix and MustBeFresh, then the others by name.
+pub async fn dataset(
+    face: &Face,
+    module: &str,
+    verb: &str,
+    param: Option<Bytes>,
+) -> Result<Bytes, CtlError> {
+    let mut base = localhost_nfd().append_generic(module).append_generic(verb);
+    if let Some(p) = param {
+        base = base.append_generic(p);
+    }
+    let what = format!("{module}/{verb}");
+    let fail = |reason: String| CtlError::Dataset {
+        what: what.clone(),
+        reason,
+    };
+    let timeout = Some(Duration::from_secs(4));
+    let first = face
+        .express(
+            InterestBuilder::new(base.clone())
+                .can_be_prefix(true)
+                .must_be_fresh(true)
+                .lifetime_ms(4000),
+            timeout,
+        )
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    let mut out = BytesMut::from(&first.content()[..]);
+    let last = first.final_segment().unwrap_or(0);
+    let versioned = first.name().parent(1);
+    for seg in 1..=last {
+        let d = face
+            .express(
+                InterestBuilder::new(versioned.append_segment(seg)).lifetime_ms(4000),
+                timeout,
+            )
+            .await
+            .map_err(|e| fail(e.to_string()))?;
+        out.extend_from_slice(&d.content());
+    }
+    Ok(out.freeze())
+}
+
+/// Send a command; a non-2xx status is an error naming the status.
+pub async fn command(
+    face: &Face,
+    module: &str,
+    verb: &str,
+    p: &ControlParameters,
+) -> Result<ControlResponse, CtlError> {
+    face.command(module, verb, p)
+        .await
+        .map_err(|e| CtlError::Command(e.to_string()))
+}
+
+fn ms(d: u64) -> String {
+    let s = d / 1000;
+    format!(
+        "{}d{:02}h{:02}m{:02}s",
+        s / 86_400,
+        (s / 3600) % 24,
+        (s / 60) % 60,
+        s % 60
+    )
+}
+
+/// `ndnctl status`.
+pub async fn status(face: &Face) -> Result<(Value, String), CtlError> {
+    let g = GeneralStatus::decode(dataset(face, "status", "general", None).await?)
+        .map_err(|e| CtlError::Command(e.to_string()))?;
+    let uptime = g.current_timestamp_ms.saturating_sub(g.start_timestamp_ms);
+    let j = json!({
+        "version": g.nfd_version, "start_ms": g.start_timestamp_ms, "current_ms": g.current_timestamp_ms,
+        "uptime_ms": uptime, "fib_entries": g.n_fib_entries, "pit_entries": g.n_pit_entries,
+        "measurements_entries": g.n_measurements_entries, "cs_entries": g.n_cs_entries,
+        "in_interests": g.n_in_interests, "in_data": g.n_in_data, "in_nacks": g.n_in_nacks,
+        "out_interests": g.n_out_interests, "out_data": g.n_out_data, "out_nacks": g.n_out_nacks,
+        "satisfied_interests": g.n_satisfied_interests, "unsatisfied_interests": g.n_unsatisfied_interests,
+    });
+    let text = format!(
+        "General forwarder status:\n\
+         \x20              version={}\n\
+         \x20               uptime={}\n\
+         \x20         nFibEntries={}\n\
+         \x20         nPitEntries={}\n\
+         \x20 nMeasurementsEntries={}\n\
+         \x20          nCsEntries={}\n\
+         \x20        nInInterests={}\n\
+         \x20       nOutInterests={}\n\
+         \x20             nInData={}\n\
+         \x20            nOutData={}\n\
+         \x20            nInNacks={}\n\
+         \x20           nOutNacks={}\n\
+         \x20 nSatisfiedInterests={}\n\
+         nUnsatisfiedInterests={}\n",
+        g.nfd_version,
+        ms(uptime),
+        g.n_fib_entries,
+        g.n_pit_entries,
+        g.n_measurements_entries,
+        g.n_cs_entries,
+        g.n_in_interests,
+        g.n_out_interests,
+        g.n_in_data,
+        g.n_out_data,
+        g.n_in_nacks,
+        g.n_out_nacks,
+        g.n_satisfied_interests,
+        g.n_unsatisfied_interests
+    );
+    Ok((j, text))
+}
+
+fn face_json(f: &FaceStatus) -> Value {
+    json!({
+        "id": f.face_id, "remote": f.uri, "local": f.local_uri, "scope": f.face_scope.to_string(),
+        "persistency": f.face_persistency.to_string(), "link_type": f.link_type.to_string(),
+        "mtu": f.mtu, "flags": f.flags,
+        "in": {"interests": f.n_in_interests, "data": f.n_in_data, "nacks": f.n_in_nacks, "bytes": f.n_in_bytes},
+        "out": {"interests": f.n_out_interests, "data": f.n_out_data, "nacks": f.n_out_nacks, "bytes": f.n_out_bytes},
+    })
+}
+
+fn faces_table(faces: &[FaceStatus]) -> String {
+    let mut t = Table::new(&[
+        "faceid",
+        "remote",
+        "local",
+        "scope",
+        "persistency",
+        "in i/d/n",
+        "out i/d/n",
+    ]);
+    for f in faces {
+        t.row(vec![
+            f.face_id.to_string(),
+            f.uri.clone(),
+            f.local_uri.clone(),
+            f.face_scope.to_string(),
+            f.face_persistency.to_string(),
+            format!("{}/{}/{}", f.n_in_interests, f.n_in_data, f.n_in_nacks),
+            format!("{}/{}/{}", f.n_out_interests, f.n_out_data, f.n_out_nacks),
+        ]);
+    }
+    t.render()
+}
+
+/// `ndnctl face list`.
+pub async fn face_list(face: &Face) -> Result<(Value, String), CtlError> {
+    let faces: Vec<FaceStatus> = decode_dataset(dataset(face, "faces", "list", None).await?)
+        .map_err(|e| CtlError::Command(e.to_string()))?;
+    Ok((
+        Value::Array(faces.iter().map(face_json).collect()),
+        faces_table(&faces),
+    ))
+}
+
+/// `ndnctl face show ID`.
+pub async fn face_show(face: &Face, id: u64) -> Result<(Value, String), CtlError> {
+    let filter = FaceQueryFilter {
+        face_id: Some(id),
+        ..Default::default()
+    };
+    let faces: Vec<FaceStatus> =
+        decode_dataset(dataset(face, "faces", "query", Some(filter.encode())).await?)
+            .map_err(|e| CtlError::Command(e.to_string()))?;
+    let f = faces
+        .first()
+        .ok_or_else(|| CtlError::Command(format!("face {id} not found")))?;
+    let text = format!(
+        "    faceid={}\n    remote={}\n     local={}\n     scope={}\npersistency={}\n  linktype={}\n       mtu={}\n  counters={{in={{{}i {}d {}n {}B}} out={{{}i {}d {}n {}B}}}}\n     flags={:#x}\n",
+        f.face_id,
+        f.uri,
+        f.local_uri,
+        f.face_scope,
+        f.face_persistency,
+        f.link_type,
+        f.mtu.map_or("-".into(), |m| m.to_string()),
+        f.n_in_interests,
+        f.n_in_data,
+        f.n_in_nacks,
+        f.n_in_bytes,
+        f.n_out_interests,
+        f.n_out_data,
+        f.n_out_nacks,
+        f.n_out_bytes,
+        f.flags
+    );
+    Ok((face_json(f), text))
+}
+
+/// `ndnctl face create URI`.
+pub async fn face_create(
+    face: &Face,
+    uri: &str,
+    persistency: Option<ndn::mgmt::FacePersistency>,
+) -> Result<(Value, String), CtlError> {
+    let p = ControlParameters {
+        uri: Some(uri.to_owned()),
+        face_persistency: persistency,
+        ..Default::default()
+    };
+    match face.command("faces", "create", &p).await {
+        Ok(r) => {
+            let b = r.body.unwrap_or_default();
+            let id = b.face_id.unwrap_or(0);
+            Ok((
+                json!({"created": true, "id": id, "remote": b.uri, "local": b.local_uri}),
+                format!(
+                    "face-created id={id} remote={} local={}\n",
+                    b.uri.unwrap_or_default(),
+                    b.local_uri.unwrap_or_default()
+                ),
+            ))
+        }
+        Err(ndn::app::ControlError::Refused { code: 409, .. }) => {
+            // the face exists: find its id
+            let filter = FaceQueryFilter {
+                uri: Some(uri.to_owned()),
+                ..Default::default()
+            };
+            let faces: Vec<FaceStatus> =
+                decode_dataset(dataset(face, "faces", "query", Some(filter.encode())).await?)
+                    .map_err(|e| CtlError::Command(e.to_string()))?;
+            let id = faces.first().map_or(0, |f| f.face_id);
+            Ok((
+                json!({"created": false, "id": id}),
+                format!("face-exists id={id}\n"),
+            ))
+        }
+        Err(e) => Err(CtlError::Command(e.to_string())),
+    }
+}
+
+/// `ndnctl face destroy ID`.
+pub async fn face_destroy(face: &Face, id: u64) -> Result<(Value, String), CtlError> {
+    let p = ControlParameters {
+        face_id: Some(id),
+        ..Default::default()
+    };
+    command(face, "faces", "destroy", &p).await?;
+    Ok((
+        json!({"destroyed": id}),
+        format!("face-destroyed id={id}\n"),
+    ))
+}
+
+/// `ndnctl route list`.
+pub async fn route_list(face: &Face) -> Result<(Value, String), CtlError> {
+    let entries: Vec<RibEntry> = decode_dataset(dataset(face, "rib", "list", None).await?)
+        .map_err(|e| CtlError::Command(e.to_string()))?;
+    let mut t = Table::new(&["prefix", "nexthop", "origin", "cost", "flags", "expires"]);
+    let mut j = Vec::new();
+    for e in &entries {
+        for r in &e.routes {
+            let mut flags = Vec::new();
+            if r.flags & route_flags::CHILD_INHERIT != 0 {
+                flags.push("child-inherit");
+            }
+            if r.flags & route_flags::CAPTURE != 0 {
+                flags.push("capture");
+            }
+            let expires = r
+                .expiration_period_ms
+                .map_or("never".to_owned(), |m| format!("{}s", m / 1000));
+            t.row(vec![
+                e.name.to_string(),
+                r.face_id.to_string(),
+                r.origin.to_string(),
+                r.cost.to_string(),
+                flags.join(","),
+                expires,
+            ]);
+            j.push(
+                json!({"prefix": e.name.to_string(), "nexthop": r.face_id, "origin": r.origin,
+                "cost": r.cost, "flags": r.flags, "expires_ms": r.expiration_period_ms}),
+            );
+        }
+    }
+    Ok((Value::Array(j), t.render()))
+}
+
+/// `ndnctl route add PREFIX FACE`.
+pub async fn route_add(
+    face: &Face,
+    prefix: Name,
+    nexthop: u64,
+    cost: u64,
+    origin: u64,
+    expires_ms: Option<u64>,
+) -> Result<(Value, String), CtlError> {
+    let p = ControlParameters {
+        name: Some(prefix.clone()),
+        face_id: Some(nexthop),
+        cost: Some(cost),
+        origin: Some(origin),
+        flags: Some(route_flags::CHILD_INHERIT),
+        expiration_period_ms: expires_ms,
+        ..Default::default()
+    };
+    command(face, "rib", "register", &p).await?;
+    Ok((
+        json!({"added": prefix.to_string(), "nexthop": nexthop, "cost": cost, "origin": origin}),
+        format!(
+            "route-add-accepted prefix={prefix} nexthop={nexthop} origin={origin} cost={cost}\n"
+        ),
+    ))
+}
+
+/// `ndnctl route remove PREFIX FACE`.
+pub async fn route_remove(
+    face: &Face,
+    prefix: Name,
+    nexthop: u64,
+    origin: u64,
+) -> Result<(Value, String), CtlError> {
+    let p = ControlParameters {
+        name: Some(prefix.clone()),
+        face_id: Some(nexthop),
+        origin: Some(origin),
+        ..Default::default()
+    };
+    command(face, "rib", "unregister", &p).await?;
+    Ok((
+        json!({"removed": prefix.to_string(), "nexthop": nexthop, "origin": origin}),
+        format!("route-removed prefix={prefix} nexthop={nexthop} origin={origin}\n"),
+    ))
+}
+
+/// `ndnctl fib list`.
+pub async fn fib_list(face: &Face) -> Result<(Value, String), CtlError> {
+    let entries: Vec<FibEntry> = decode_dataset(dataset(face, "fib", "list", None).await?)
+        .map_err(|e| CtlError::Command(e.to_string()))?;
+    let mut t = Table::new(&["prefix", "nexthops"]);
+    let mut j = Vec::new();
+    for e in &entries {
+        let hops: Vec<String> = e
+            .next_hops
+            .iter()
+            .map(|h| format!("faceid={} (cost={})", h.face_id, h.cost))
+            .collect();
+        t.row(vec![e.name.to_string(), hops.join(", ")]);
+        j.push(json!({"prefix": e.name.to_string(),
+            "nexthops": e.next_hops.iter().map(|h| json!({"face": h.face_id, "cost": h.cost})).collect::<Vec<_>>()}));
+    }
+    Ok((Value::Array(j), t.render()))
+}
+
+/// `ndnctl strategy list`.
+pub async fn strategy_list(face: &Face) -> Result<(Value, String), CtlError> {
+    let entries: Vec<StrategyChoice> =
+        decode_dataset(dataset(face, "strategy-choice", "list", None).await?)
+            .map_err(|e| CtlError::Command(e.to_string()))?;
+    let mut t = Table::new(&["prefix", "strategy"]);
+    for e in &entries {
+        t.row(vec![e.name.to_string(), e.strategy.to_string()]);
+    }
+    let j = entries
+        .iter()
+        .map(|e| json!({"prefix": e.name.to_string(), "strategy": e.strategy.to_string()}))
+        .collect();
+    Ok((Value::Array(j), t.render()))
+}
+
+/// A strategy name from a short name (`best-route`) or a full one.
+pub fn strategy_name(s: &str) -> Result<Name, CtlError> {
+    let full = if s.starts_with('/') {
+        s.to_owned()
+    } else {
+        format!("/localhost/nfd/strategy/{s}")
+    };
+    Name::from_uri(&full).map_err(|e| CtlError::Usage(e.to_string()))
+}
+
+/// `ndnctl strategy set PREFIX STRATEGY`.
+pub async fn strategy_set(
+    face: &Face,
+    prefix: Name,
+    strategy: Name,
+) -> Result<(Value, String), CtlError> {
+    let p = ControlParameters {
+        name: Some(prefix.clone()),
+        strategy: Some(strategy),
+        ..Default::default()
+    };
+    let r = command(face, "strategy-choice", "set", &p).await?;
+    let chosen = r
+        .body
+        .and_then(|b| b.strategy)
+        .map(|s| s.to_string())
+        .unwrap_or_default();
+    Ok((
+        json!({"prefix": prefix.to_string(), "strategy": chosen}),
+        format!("strategy-set prefix={prefix} strategy={chosen}\n"),
+    ))
+}
+
+/// `ndnctl strategy unset PREFIX`.
+pub async fn strategy_unset(face: &Face, prefix: Name) -> Result<(Value, String), CtlError> {
+    let p = ControlParameters {
+        name: Some(prefix.clone()),
+        ..Default::default()
+    };
+    command(face, "strategy-choice", "unset", &p).await?;
+    Ok((
+        json!({"unset": prefix.to_string()}),
+        format!("strategy-unset prefix={prefix}\n"),
+    ))
+}
+
+/// `ndnctl cs info`.
+pub async fn cs_info(face: &Face) -> Result<(Value, String), CtlError> {
+    let i = CsInfo::decode(dataset(face, "cs", "info", None).await?)
+        .map_err(|e| CtlError::Command(e.to_string()))?;
+    let admit = i.flags & cs_flags::ENABLE_ADMIT != 0;
+    let serve = i.flags & cs_flags::ENABLE_SERVE != 0;
+    Ok((
+        json!({"capacity": i.capacity, "admit": admit, "serve": serve, "entries": i.n_entries,
+            "hits": i.n_hits, "misses": i.n_misses}),
+        format!(
+            "CS information:\n  capacity={}\n     admit={}\n     serve={}\n  nEntries={}\n     nHits={}\n   nMisses={}\n",
+            i.capacity,
+            if admit { "on" } else { "off" },
+            if serve { "on" } else { "off" },
+            i.n_entries,
+            i.n_hits,
+            i.n_misses
+        ),
+    ))
+}
+
+/// `ndnctl cs config`.
+pub async fn cs_config(
+    face: &Face,
+    capacity: Option<u64>,
+    admit: Option<bool>,
+    serve: Option<bool>,
+) -> Result<(Value, String), CtlError> {
+    let mut p = ControlParameters {
+        capacity,
+        ..Default::default()
+    };
+    let (mut flags, mut mask) = (0, 0);
+    if let Some(a) = admit {
+        mask |= cs_flags::ENABLE_ADMIT;
+        if a {
+            flags |= cs_flags::ENABLE_ADMIT;
+        }
+    }
+    if let Some(s) = serve {
+        mask |= cs_flags::ENABLE_SERVE;
+        if s {
+            flags |= cs_flags::ENABLE_SERVE;
+        }
+    }
+    if mask != 0 {
+        p.flags = Some(flags);
+        p.mask = Some(mask);
+    }
+    let r = command(face, "cs", "config", &p).await?;
+    let b = r.body.unwrap_or_default();
+    let f = b.flags.unwrap_or(0);
+    let on = |bit| if f & bit != 0 { "on" } else { "off" };
+    Ok((
+        json!({"capacity": b.capacity, "admit": f & cs_flags::ENABLE_ADMIT != 0, "serve": f & cs_flags::ENABLE_SERVE != 0}),
+        format!(
+            "cs-config-updated capacity={} admit={} serve={}\n",
+            b.capacity.unwrap_or(0),
+            on(cs_flags::ENABLE_ADMIT),
+            on(cs_flags::ENABLE_SERVE)
+        ),
+    ))
+}
+
+/// `ndnctl cs erase PREFIX`.
+pub async fn cs_erase(
+    face: &Face,
+    prefix: Name,
+    count: Option<u64>,
+) -> Result<(Value, String), CtlError> {
+    let p = ControlParameters {
+        name: Some(prefix.clone()),
+        count,
+        ..Default::default()
+    };
+    let r = command(face, "cs", "erase", &p).await?;
+    let n = r.body.and_then(|b| b.count).unwrap_or(0);
+    Ok((
+        json!({"prefix": prefix.to_string(), "erased": n}),
+        format!("cs-erased prefix={prefix} count={n}\n"),
+    ))
+}
+
+/// `ndnctl channel list`.
+pub async fn channel_list(face: &Face) -> Result<(Value, String), CtlError> {
+    let ch: Vec<ChannelStatus> = decode_dataset(dataset(face, "faces", "channels", None).await?)
+        .map_err(|e| CtlError::Command(e.to_string()))?;
+    let text: String = ch.iter().map(|c| format!("{}\n", c.local_uri)).collect();
+    Ok((
+        Value::Array(ch.iter().map(|c| json!(c.local_uri)).collect()),
+        text,
+    ))
+}

@@ -1,0 +1,224 @@
+//! `ndnctl` and `ndnperf` against a running `ndnd` (started in the test, on a temporary socket).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output, Stdio};
+
+use ndnd::{Config, Daemon};
+
+struct Running {
+    daemon: Daemon,
+    _dir: tempfile::TempDir,
+    unix: String,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn start() -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("nfd.sock");
+    let mut config = Config {
+        listen: vec![
+            format!("unix://{}", sock.display()),
+            "udp4://127.0.0.1:0".into(),
+        ],
+        ..Config::default()
+    };
+    config.forwarder.seed = 3;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let daemon = runtime.block_on(Daemon::start(config)).unwrap();
+    Running {
+        daemon,
+        unix: format!("unix://{}", sock.display()),
+        _dir: dir,
+        runtime,
+    }
+}
+
+impl Running {
+    fn ctl(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_ndnctl"))
+            .args(args)
+            .env("NDN_CLIENT_TRANSPORT", &self.unix)
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.ctl(args);
+        assert!(
+            out.status.success(),
+            "ndnctl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn stop(self) {
+        self.runtime.block_on(self.daemon.stop());
+    }
+}
+
+#[test]
+fn route_add_list_fib_remove() {
+    let d = start();
+    let udp = d.daemon.channel("udp4").unwrap().to_owned();
+    // a face to ourselves over UDP serves as a next hop
+    let created = d.ok(&["face", "create", &udp]);
+    let id: u64 = created
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("id="))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let added = d.ok(&[
+        "route",
+        "add",
+        "/example/route",
+        &id.to_string(),
+        "--cost",
+        "7",
+    ]);
+    assert!(
+        added.contains("route-add-accepted prefix=/example/route"),
+        "{added}"
+    );
+    let routes = d.ok(&["route", "list"]);
+    let line = routes
+        .lines()
+        .find(|l| l.starts_with("/example/route"))
+        .unwrap();
+    assert!(
+        line.contains(&id.to_string()) && line.contains(" 7 "),
+        "{routes}"
+    );
+    let fib = d.ok(&["fib", "list"]);
+    assert!(
+        fib.contains(&format!("/example/route  faceid={id} (cost=7)")),
+        "{fib}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&d.ok(&["--json", "fib", "list"])).unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["prefix"] == "/example/route")
+    );
+    d.ok(&["route", "remove", "/example/route", &id.to_string()]);
+    assert!(!d.ok(&["fib", "list"]).contains("/example/route"));
+    assert!(!d.ok(&["route", "list"]).contains("/example/route"));
+    // faces
+    let show = d.ok(&["face", "show", &id.to_string()]);
+    assert!(show.contains(&format!("remote={udp}")), "{show}");
+    assert!(
+        d.ok(&["face", "create", &udp])
+            .contains(&format!("face-exists id={id}"))
+    );
+    assert!(d.ok(&["face", "list"]).contains(&udp));
+    d.ok(&["face", "destroy", &id.to_string()]);
+    assert!(!d.ok(&["face", "list"]).contains(&udp));
+    d.stop();
+}
+
+#[test]
+fn strategy_cs_status_channels() {
+    let d = start();
+    assert!(
+        d.ok(&["strategy", "set", "/s", "multicast"])
+            .contains("/localhost/nfd/strategy/multicast/v=4")
+    );
+    let list = d.ok(&["strategy", "list"]);
+    assert!(list.contains("/s") && list.contains("best-route"), "{list}");
+    d.ok(&["strategy", "unset", "/s"]);
+    let bad = d.ctl(&["strategy", "set", "/s", "no-such-strategy"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("404"));
+    let cfg = d.ok(&["cs", "config", "--capacity", "500", "--serve", "off"]);
+    assert!(
+        cfg.contains("capacity=500") && cfg.contains("serve=off"),
+        "{cfg}"
+    );
+    let info = d.ok(&["cs", "info"]);
+    assert!(
+        info.contains("capacity=500") && info.contains("serve=off"),
+        "{info}"
+    );
+    assert!(d.ok(&["cs", "erase", "/"]).contains("count=0"));
+    let status = d.ok(&["status"]);
+    assert!(status.contains("version=ndn-rs"), "{status}");
+    let json: serde_json::Value = serde_json::from_str(&d.ok(&["--json", "status"])).unwrap();
+    assert!(json["fib_entries"].as_u64().unwrap() >= 1);
+    let channels = d.ok(&["channel", "list"]);
+    assert!(
+        channels.contains("unix://") && channels.contains("udp4://127.0.0.1:"),
+        "{channels}"
+    );
+    d.stop();
+}
+
+#[test]
+fn no_forwarder_is_one_clear_line() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ndnctl"))
+        .arg("status")
+        .env("NDN_CLIENT_TRANSPORT", "unix:///nonexistent/nfd.sock")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("no forwarder is listening on unix:///nonexistent/nfd.sock"),
+        "{err}"
+    );
+}
+
+#[test]
+fn ndnperf_client_and_server_exchange() {
+    let d = start();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_ndnperf"))
+        .args(["server", "/perf", "--payload", "100"])
+        .env("NDN_CLIENT_TRANSPORT", &d.unix)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // the server prints its banner after registering
+    let mut banner = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stderr.as_mut().unwrap()),
+        &mut banner,
+    )
+    .unwrap();
+    assert!(banner.contains("serving /perf"), "{banner}");
+    let out = Command::new(env!("CARGO_BIN_EXE_ndnperf"))
+        .args([
+            "client",
+            "/perf",
+            "--window",
+            "16",
+            "--duration",
+            "1s",
+            "--json",
+        ])
+        .env("NDN_CLIENT_TRANSPORT", &d.unix)
+        .output()
+        .unwrap();
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r["exchanges"].as_u64().unwrap() > 100, "{r}");
+    assert_eq!(r["timeouts"], 0);
+    assert_eq!(r["nacks"], 0);
+    assert_eq!(
+        r["payload_bytes"].as_u64().unwrap(),
+        100 * r["exchanges"].as_u64().unwrap()
+    );
+    d.stop();
+}
