@@ -115,28 +115,47 @@ impl SegmentStream {
             let timer = self.fetcher.poll_timeout().map(|t| self.start + t);
             let wake = timer.unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
             tokio::select! {
+                // what has arrived is taken before timers fire
+                biased;
                 ev = self.rx.recv() => {
-                    let now = self.now();
-                    match ev {
-                        Some(Event::Data(d, marked)) => {
-                            // unsolicited or duplicate Data is simply not taken
-                            let _ = self.fetcher.handle_data(now, &d, marked);
-                        }
-                        Some(Event::Nack(n, nonce, reason)) => {
-                            self.fetcher.handle_nack(now, &n, nonce, reason);
-                        }
-                        Some(Event::Closed) | None => {
-                            self.finished = true;
-                            return Some(Err(FetchStreamError::Closed));
-                        }
+                    if !self.handle_event(ev) {
+                        return Some(Err(FetchStreamError::Closed));
                     }
                 }
                 _ = tokio::time::sleep_until(wake), if timer.is_some() => {
+                    // Data that arrived before the deadline may still wait in the face's
+                    // queues (a busy consumer reads them late): let it through first, so a
+                    // slow consumer is not mistaken for a lossy network
+                    tokio::task::yield_now().await;
+                    while let Ok(ev) = self.rx.try_recv() {
+                        if !self.handle_event(Some(ev)) {
+                            return Some(Err(FetchStreamError::Closed));
+                        }
+                    }
                     let now = self.now();
                     self.fetcher.handle_timeout(now);
                 }
             }
         }
+    }
+
+    /// Feed one event to the fetcher; false when the connection closed.
+    fn handle_event(&mut self, ev: Option<Event>) -> bool {
+        let now = self.now();
+        match ev {
+            Some(Event::Data(d, marked)) => {
+                // unsolicited or duplicate Data is simply not taken
+                let _ = self.fetcher.handle_data(now, &d, marked);
+            }
+            Some(Event::Nack(n, nonce, reason)) => {
+                self.fetcher.handle_nack(now, &n, nonce, reason);
+            }
+            Some(Event::Closed) | None => {
+                self.finished = true;
+                return false;
+            }
+        }
+        true
     }
 
     /// Fetch everything into memory.

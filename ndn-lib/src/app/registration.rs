@@ -47,6 +47,12 @@ impl Registration {
         self.rx.recv().await
     }
 
+    /// Interests received and waiting to be taken with [`recv`](Self::recv): a producer that
+    /// falls behind sees it grow (and can shed load, e.g. with a Congestion Nack).
+    pub fn backlog(&self) -> usize {
+        self.rx.len()
+    }
+
     /// The prefix.
     pub fn prefix(&self) -> &Name {
         &self.prefix

@@ -377,6 +377,33 @@ async fn put_and_closed_connection() {
     );
 }
 
+#[tokio::test]
+async fn backlog_counts_interests_not_yet_taken() {
+    let (_dir, face, mut fwd) = connected().await;
+    let mut reg = face.listen(name("/b"));
+    assert_eq!(reg.backlog(), 0);
+    let pending = tokio::spawn({
+        let face = face.clone();
+        async move { face.express(InterestBuilder::new(name("/p")), None).await }
+    });
+    let p = fwd.recv_interest().await;
+    for i in 0..3u32 {
+        fwd.send(
+            InterestBuilder::new(name(&format!("/b/{i}")))
+                .nonce(i)
+                .encode(),
+        );
+    }
+    // the dispatcher handles one connection's packets in order: once the Data for /p is
+    // delivered, the three Interests before it are queued
+    fwd.send(data_wire(p.name(), b"x"));
+    pending.await.unwrap().unwrap();
+    assert_eq!(reg.backlog(), 3);
+    let (first, _) = reg.recv().await.unwrap();
+    assert_eq!(first.name(), &name("/b/0"));
+    assert_eq!(reg.backlog(), 2);
+}
+
 /// A fake forwarder that relays every packet between its two connections, dropping consumer Interests that `lose` selects.
 async fn relay(
     dir: &Path,
@@ -459,6 +486,49 @@ async fn fetch_and_serve_end_to_end() {
     drop(consumer);
     // the relay ends with the consumer's connection, which closes the producer's
     assert_eq!(server.await.unwrap(), (ServeEnd::Closed, true));
+}
+
+#[tokio::test(start_paused = true)]
+async fn data_waiting_in_the_face_when_the_timer_fires_is_not_a_timeout() {
+    let (client, mut server) = tokio::io::duplex(1 << 16);
+    let face = Face::from_stream(client, "pipe");
+    let versioned = name("/late/v=1");
+    // CUBIC times a segment out after the RTO (1 s at first), long before the lifetime
+    let opts = FetchOptions {
+        pipeline: PipelineKind::cubic(),
+        init_cwnd: 1.0,
+        interest_lifetime: Duration::from_secs(10),
+        ..FetchOptions::default()
+    };
+    let mut stream = fetch_with(&face, crate::fetch::Fetcher::new(versioned.clone(), opts));
+    // the first poll sends the Interest for segment 0 and waits
+    assert!(
+        tokio::time::timeout(Duration::from_millis(1), stream.next())
+            .await
+            .is_err()
+    );
+    let mut frames = FrameBuffer::new();
+    let interest = loop {
+        server.read_buf(frames.buf_mut()).await.unwrap();
+        if let Ok(Some(f)) = frames.next_frame() {
+            break Interest::decode(f).unwrap();
+        }
+    };
+    let seg0 = versioned.append_segment(0);
+    assert_eq!(interest.name(), &seg0);
+    // the fetch loop next runs after its timer (RTO 1 s) expired, with the Data written to
+    // the connection but not yet read by the face's tasks
+    tokio::time::advance(Duration::from_secs(2)).await;
+    let wire = DataBuilder::new(seg0)
+        .content(&b"late"[..])
+        .final_segment(0)
+        .sign(&DigestSha256)
+        .unwrap();
+    server.write_all(&wire).await.unwrap();
+    let (n, content) = stream.next().await.unwrap().unwrap();
+    assert_eq!((n, &content[..]), (0, &b"late"[..]));
+    assert_eq!(stream.stats().timeouts, 0, "{:?}", stream.stats());
+    assert!(stream.next().await.is_none());
 }
 
 #[tokio::test]

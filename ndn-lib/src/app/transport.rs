@@ -13,8 +13,10 @@ use super::error::ConnectError;
 use super::framing::FrameBuffer;
 use crate::face_uri::{DEFAULT_PORT, DEFAULT_WS_PORT, FaceUri, Scheme};
 
-/// Packets received and not yet taken by the face.
-const INCOMING_QUEUE: usize = 1024;
+/// Packets received and not yet taken by the face. Kept short so that a busy application
+/// leaves the backlog in the forwarder's queue, where it is seen (and marked as congestion),
+/// and so that a fetch can take everything that arrived before declaring a timeout.
+const INCOMING_QUEUE: usize = 128;
 /// Largest datagram read from UDP.
 const MAX_DATAGRAM: usize = 65_536;
 

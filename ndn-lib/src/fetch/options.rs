@@ -36,6 +36,9 @@ pub struct FetchOptions {
     pub init_cwnd: f64,
     /// Initial slow-start threshold (ndnget `--init-ssthresh`, infinity).
     pub init_ssthresh: f64,
+    /// Largest congestion window of AIMD and CUBIC in segments; `None` for no limit (the
+    /// default). Bounds the Interests in flight, and so the segments held out of order.
+    pub max_cwnd: Option<f64>,
     /// Do not shrink the window on congestion marks (ndnget `--ignore-marks`).
     pub ignore_congestion_marks: bool,
     /// Shrink the window on every loss or mark instead of at most once per RTT
@@ -58,6 +61,7 @@ impl Default for FetchOptions {
             discover_version: true,
             init_cwnd: 2.0,
             init_ssthresh: f64::INFINITY,
+            max_cwnd: None,
             ignore_congestion_marks: false,
             disable_cwa: false,
             rtt: RttOptions::default(),

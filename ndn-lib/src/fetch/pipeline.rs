@@ -110,9 +110,13 @@ pub(crate) struct Pipeline {
 
 impl Pipeline {
     pub(crate) fn new(name: Name, opts: &FetchOptions) -> Self {
+        let mut window = Window::new(opts.pipeline, opts.init_cwnd, opts.init_ssthresh);
+        if let (Some(max), true) = (opts.max_cwnd, opts.pipeline.is_adaptive()) {
+            window.set_max(max);
+        }
         Pipeline {
             name,
-            window: Window::new(opts.pipeline, opts.init_cwnd, opts.init_ssthresh),
+            window,
             rtt: RttEstimator::new(opts.rtt),
             lifetime: opts.interest_lifetime,
             must_be_fresh: opts.must_be_fresh,

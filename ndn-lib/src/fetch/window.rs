@@ -88,6 +88,8 @@ pub(crate) struct Window {
     last_wmax: f64,
     /// CUBIC: time of the last decrease (or of the start).
     last_decrease: Duration,
+    /// Upper bound of `cwnd` (AIMD, CUBIC).
+    max_cwnd: f64,
 }
 
 impl Window {
@@ -104,7 +106,14 @@ impl Window {
             wmax: 0.0,
             last_wmax: 0.0,
             last_decrease: Duration::ZERO,
+            max_cwnd: f64::INFINITY,
         }
+    }
+
+    /// Never grow past `max` segments (at least the initial window).
+    pub(crate) fn set_max(&mut self, max: f64) {
+        self.max_cwnd = max.max(self.init_cwnd);
+        self.cwnd = self.cwnd.min(self.max_cwnd);
     }
 
     /// Restart the CUBIC epoch clock (when the pipeline starts).
@@ -131,6 +140,11 @@ impl Window {
 
     /// Grow after a Data without congestion mark.
     pub(crate) fn increase(&mut self, now: Duration, srtt: Option<Duration>) {
+        self.grow(now, srtt);
+        self.cwnd = self.cwnd.min(self.max_cwnd);
+    }
+
+    fn grow(&mut self, now: Duration, srtt: Option<Duration>) {
         match self.kind {
             PipelineKind::Fixed { .. } => {}
             PipelineKind::Aimd { ai_step, .. } => {
@@ -306,6 +320,23 @@ mod tests {
         plain.decrease(NOW);
         plain.decrease(NOW);
         assert!((plain.wmax() - 14.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_window_stops_at_its_maximum() {
+        for kind in [PipelineKind::cubic(), PipelineKind::aimd()] {
+            let mut w = Window::new(kind, 2.0, f64::INFINITY);
+            w.set_max(10.0);
+            for _ in 0..100 {
+                w.increase(NOW, None);
+            }
+            assert_eq!(w.cwnd(), 10.0, "{kind:?}");
+            w.decrease(NOW);
+            assert!(w.cwnd() < 10.0);
+        }
+        let mut w = Window::new(PipelineKind::cubic(), 4.0, f64::INFINITY);
+        w.set_max(1.0);
+        assert_eq!(w.cwnd(), 4.0, "never below the initial window");
     }
 
     #[test]
