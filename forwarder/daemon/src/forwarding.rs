@@ -18,13 +18,41 @@ use crate::metrics::{FaceSnapshot, Snapshot};
 
 /// Messages read from the queue per wake-up.
 const BATCH: usize = 256;
-/// At most one CongestionMark per face per interval.
+/// NFD's base congestion marking interval.
 const MARK_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Congestion marking of one face, after NFD's GenericLinkService (a CoDel-style control law):
+/// while the send queue stays above a threshold, mark a packet, then the next one
+/// `interval / sqrt(n + 1)` later, `n` being the marks so far in this episode; reset once the
+/// queue drains below the threshold.
+#[derive(Debug, Default)]
+struct Marker {
+    next_mark: Option<Duration>,
+    marked: u32,
+}
+
+impl Marker {
+    fn should_mark(&mut self, now: Duration, queued: usize, threshold: usize) -> bool {
+        if queued <= threshold {
+            self.next_mark = None;
+            self.marked = 0;
+            return false;
+        }
+        let due = self.next_mark.is_none_or(|t| now >= t);
+        if due {
+            self.marked += 1;
+            let step = MARK_INTERVAL.div_f64(f64::from(self.marked + 1).sqrt());
+            self.next_mark =
+                Some(self.next_mark.unwrap_or(now).max(now.saturating_sub(step)) + step);
+        }
+        due
+    }
+}
 
 struct FaceState {
     handle: FaceHandle,
     sender: LinkSender,
-    last_mark: Option<Duration>,
+    marker: Marker,
 }
 
 /// The forwarding task.
@@ -114,7 +142,7 @@ impl Forwarding {
                     FaceState {
                         handle,
                         sender: LinkSender::new(mtu, first_seq),
-                        last_mark: None,
+                        marker: Marker::default(),
                     },
                 );
                 if reply.send(id).is_err() {
@@ -176,16 +204,10 @@ impl Forwarding {
                     )
                 })
                 .unwrap_or((false, false));
-            // mark congestion when the queue is over half full, at most once per interval
+            // mark congestion while the send queue stays over an eighth of its capacity
             let tx = &state.handle.tx;
-            let congested = marking && tx.capacity() < tx.max_capacity() / 2;
-            let mark = congested
-                && state
-                    .last_mark
-                    .is_none_or(|t| now.saturating_sub(t) >= MARK_INTERVAL);
-            if mark {
-                state.last_mark = Some(now);
-            }
+            let queued = tx.max_capacity() - tx.capacity();
+            let mark = marking && state.marker.should_mark(now, queued, tx.max_capacity() / 8);
             let frames = match state.sender.encode(&t, local_fields, mark) {
                 Ok(f) => f,
                 Err(e) => {
@@ -274,5 +296,28 @@ impl Forwarding {
             cs_misses: cs.n_misses,
             faces,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_follow_the_control_law_and_reset_when_the_queue_drains() {
+        let mut m = Marker::default();
+        let ms = Duration::from_millis;
+        assert!(!m.should_mark(ms(0), 10, 100), "below the threshold");
+        assert!(m.should_mark(ms(0), 200, 100), "first mark at once");
+        assert!(!m.should_mark(ms(50), 200, 100));
+        // next after 100 / sqrt(2) = 70.7 ms
+        assert!(!m.should_mark(ms(70), 200, 100));
+        assert!(m.should_mark(ms(71), 200, 100));
+        // then 100 / sqrt(3) = 57.7 ms later
+        assert!(!m.should_mark(ms(128), 200, 100));
+        assert!(m.should_mark(ms(129), 200, 100));
+        // drained: reset, and the next episode marks at once
+        assert!(!m.should_mark(ms(130), 5, 100));
+        assert!(m.should_mark(ms(131), 200, 100));
     }
 }
