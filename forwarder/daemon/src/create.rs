@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use ndn::face_uri::{FaceUri, Scheme};
 use ndn::mgmt::status_code;
-use ndn_fw::{FaceId, FaceInfo, FacePersistency, FaceScope};
+use ndn_fw::{FaceId, FacePersistency};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::face::stream::{self, FaceOptions};
@@ -142,17 +142,7 @@ impl FaceCreator {
             let local = stream
                 .local_addr()
                 .map_err(|e| (status_code::INTERNAL_ERROR, e.to_string()))?;
-            let scope = if remote.ip().is_loopback() {
-                FaceScope::Local
-            } else {
-                FaceScope::NonLocal
-            };
-            let info = FaceInfo::new(
-                FaceUri::from_socket_addr("tcp", remote).to_string(),
-                FaceUri::from_socket_addr("tcp", local).to_string(),
-                scope,
-            )
-            .with_persistency(persistency);
+            let info = stream::tcp_face_info(remote, local, persistency);
             let (ready, rx) = oneshot::channel();
             tokio::spawn(stream::run_client(
                 stream,

@@ -254,17 +254,8 @@ impl Daemon {
                                 continue;
                             }
                             let local = conn.local_addr().unwrap_or(bound);
-                            let scope = if remote.ip().is_loopback() {
-                                FaceScope::Local
-                            } else {
-                                FaceScope::NonLocal
-                            };
-                            let info = FaceInfo::new(
-                                FaceUri::from_socket_addr("tcp", remote).to_string(),
-                                FaceUri::from_socket_addr("tcp", local).to_string(),
-                                scope,
-                            )
-                            .with_persistency(FacePersistency::OnDemand);
+                            let info =
+                                stream::tcp_face_info(remote, local, FacePersistency::OnDemand);
                             let (r, w) = conn.into_split();
                             tokio::spawn(stream::run(r, w, info, link.clone(), opts));
                         }

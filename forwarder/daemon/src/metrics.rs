@@ -59,6 +59,25 @@ pub struct Snapshot {
 
 type Labels = Vec<(String, String)>;
 
+/// (direction, type, count) of the six packet counters NFD keeps.
+fn by_direction_and_type(
+    in_i: u64,
+    in_d: u64,
+    in_n: u64,
+    out_i: u64,
+    out_d: u64,
+    out_n: u64,
+) -> [(&'static str, &'static str, u64); 6] {
+    [
+        ("in", "interest", in_i),
+        ("in", "data", in_d),
+        ("in", "nack", in_n),
+        ("out", "interest", out_i),
+        ("out", "data", out_d),
+        ("out", "nack", out_n),
+    ]
+}
+
 fn labels(pairs: &[(&str, &str)]) -> Labels {
     pairs
         .iter()
@@ -95,14 +114,14 @@ pub fn render(s: &Snapshot) -> String {
     for f in &s.faces {
         let id = f.id.to_string();
         let c = &f.counters;
-        for (dir, kind, v) in [
-            ("in", "interest", c.n_in_interests),
-            ("in", "data", c.n_in_data),
-            ("in", "nack", c.n_in_nacks),
-            ("out", "interest", c.n_out_interests),
-            ("out", "data", c.n_out_data),
-            ("out", "nack", c.n_out_nacks),
-        ] {
+        for (dir, kind, v) in by_direction_and_type(
+            c.n_in_interests,
+            c.n_in_data,
+            c.n_in_nacks,
+            c.n_out_interests,
+            c.n_out_data,
+            c.n_out_nacks,
+        ) {
             packets
                 .get_or_create(&labels(&[
                     ("face", &id),
@@ -140,14 +159,14 @@ pub fn render(s: &Snapshot) -> String {
         "packets",
         "Packets through the forwarder, by direction and type",
     );
-    for (dir, kind, v) in [
-        ("in", "interest", c.n_in_interests),
-        ("in", "data", c.n_in_data),
-        ("in", "nack", c.n_in_nacks),
-        ("out", "interest", c.n_out_interests),
-        ("out", "data", c.n_out_data),
-        ("out", "nack", c.n_out_nacks),
-    ] {
+    for (dir, kind, v) in by_direction_and_type(
+        c.n_in_interests,
+        c.n_in_data,
+        c.n_in_nacks,
+        c.n_out_interests,
+        c.n_out_data,
+        c.n_out_nacks,
+    ) {
         fwd.get_or_create(&labels(&[("direction", dir), ("type", kind)]))
             .inc_by(v);
     }

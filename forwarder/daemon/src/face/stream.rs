@@ -22,6 +22,26 @@ pub struct FaceOptions {
     pub clock: Clock,
 }
 
+/// What the core needs to know about a TCP face: NFD URIs, and local scope when the peer is on
+/// this host.
+pub fn tcp_face_info(
+    remote: std::net::SocketAddr,
+    local: std::net::SocketAddr,
+    persistency: ndn_fw::FacePersistency,
+) -> FaceInfo {
+    let scope = if remote.ip().is_loopback() {
+        ndn_fw::FaceScope::Local
+    } else {
+        ndn_fw::FaceScope::NonLocal
+    };
+    FaceInfo::new(
+        ndn::face_uri::FaceUri::from_socket_addr("tcp", remote).to_string(),
+        ndn::face_uri::FaceUri::from_socket_addr("tcp", local).to_string(),
+        scope,
+    )
+    .with_persistency(persistency)
+}
+
 /// Frames written at once by a stream writer.
 const WRITE_BATCH: usize = 64;
 
