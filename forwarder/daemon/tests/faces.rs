@@ -161,3 +161,46 @@ async fn ipv6_loopback_faces_work() {
     assert_eq!(&tcp.recv().await.unwrap().data().content()[..], b"v6");
     d.stop().await;
 }
+
+#[tokio::test]
+async fn local_fields_carry_incoming_face_id_and_next_hop_face_id() {
+    let d = TestDaemon::start().await;
+    let mut producer = d.unix().await;
+    producer.register("/lf").await;
+    let _s = serve(producer, b"local".to_vec());
+    let mut app = d.unix().await;
+    // enable local fields on the app's own face (FaceId 0 = this face)
+    let r = app
+        .command(
+            "faces",
+            "update",
+            &ndn::mgmt::ControlParameters {
+                flags: Some(ndn::mgmt::face_flags::LOCAL_FIELDS_ENABLED),
+                mask: Some(ndn::mgmt::face_flags::LOCAL_FIELDS_ENABLED),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(r.status_code, 200);
+    app.send(&interest("/lf/a")).await;
+    let frame = app.next_frame().await.unwrap();
+    let lp = ndn::lp::LpPacket::decode(frame).unwrap();
+    let producer_face = lp
+        .incoming_face_id
+        .expect("IncomingFaceId on a local face with local fields");
+    assert!(producer_face >= 256);
+    assert!(ndn::Data::decode(lp.fragment.unwrap()).is_ok());
+    // NextHopFaceId from the app chooses the next hop: ask for a name nobody routes, through the
+    // producer's face, and the producer answers it
+    let nh = ndn::lp::LpPacket {
+        next_hop_face_id: Some(producer_face),
+        fragment: Some(interest("/unrouted/b")),
+        ..Default::default()
+    };
+    app.send(&nh.encode()).await;
+    let frame = app.next_frame().await.unwrap();
+    let lp = ndn::lp::LpPacket::decode(frame).unwrap();
+    let data = ndn::Data::decode(lp.fragment.unwrap()).unwrap();
+    assert_eq!(data.name(), &name("/unrouted/b"));
+    d.stop().await;
+}

@@ -211,3 +211,71 @@ async fn idle_on_demand_udp_faces_are_closed() {
     }
     d.stop().await;
 }
+
+#[tokio::test]
+async fn a_persistent_tcp_face_reconnects_to_a_restarted_peer() {
+    let peer = TestDaemon::start().await;
+    let tcp = peer.daemon.channel("tcp4").unwrap().to_owned();
+    let d = TestDaemon::start().await;
+    let mut admin = d.unix().await;
+    let r = admin
+        .command(
+            "faces",
+            "create",
+            &ControlParameters {
+                uri: Some(tcp.clone()),
+                face_persistency: Some(ndn::mgmt::FacePersistency::Persistent),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert_eq!(r.status_code, 200, "{r:?}");
+    let id = r.body.unwrap().face_id.unwrap();
+    let route = ControlParameters {
+        name: Some(name("/back")),
+        face_id: Some(id),
+        ..Default::default()
+    };
+    assert_eq!(
+        admin.command("rib", "register", &route).await.status_code,
+        200
+    );
+    // the peer goes away and comes back on the same port
+    peer.stop().await;
+    let peer = TestDaemon::start_with(|c| {
+        c.listen = vec![tcp.clone()];
+    })
+    .await;
+    let mut producer = Client::Tcp(
+        tokio::net::TcpStream::connect(peer.addr("tcp4"))
+            .await
+            .unwrap(),
+        Default::default(),
+    );
+    producer.register("/back").await;
+    let _s = serve(producer, b"again".to_vec());
+    // the face keeps its id and reconnects with back-off (first retry after 1 s)
+    let mut consumer = d.unix().await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        consumer.send(&interest("/back/x")).await;
+        match consumer
+            .recv_within(std::time::Duration::from_millis(500))
+            .await
+        {
+            Some(Received::Data(data)) => {
+                assert_eq!(&data.content()[..], b"again");
+                break;
+            }
+            _ => assert!(tokio::time::Instant::now() < deadline, "no reconnection"),
+        }
+    }
+    let faces: Vec<FaceStatus> =
+        decode_dataset(dataset(&mut admin, "faces", "list").await).unwrap();
+    assert!(
+        faces.iter().any(|f| f.face_id == id),
+        "same face id after reconnecting"
+    );
+    d.stop().await;
+    peer.stop().await;
+}

@@ -142,7 +142,7 @@ impl Client {
         }
     }
 
-    async fn next_frame(&mut self) -> Option<Bytes> {
+    pub async fn next_frame(&mut self) -> Option<Bytes> {
         match self {
             Client::Udp(s, receiver) => loop {
                 // reassemble NDNLPv2 fragments, as a link service would
