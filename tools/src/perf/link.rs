@@ -87,6 +87,11 @@ impl Link {
         }
     }
 
+    /// Whether packets travel as datagrams (UDP): the forwarder sees a non-local face.
+    pub fn is_datagram(&self) -> bool {
+        matches!(self, Link::Udp(..))
+    }
+
     /// Send packets; on streams they go in one write.
     pub async fn send_all(
         &mut self,
