@@ -59,7 +59,7 @@ cpu() { awk '{print $14, $15}' "/proc/${1:-$ndnd}/stat"; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$ndnd/status"; }
 if [ -n "${PERF_OUT:-}" ]; then
     # profile the daemon during the client run
-    perf record -q -F 999 -g -p "$ndnd" -o "$PERF_OUT" 2>/dev/null &
+    perf record -q -F 999 ${PERF_CALLGRAPH:--g} -p "$ndnd" -o "$PERF_OUT" 2>/dev/null &
     pids+=("$!")
 fi
 if [ -n "${STAT_OUT:-}" ]; then

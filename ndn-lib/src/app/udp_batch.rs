@@ -77,6 +77,15 @@ impl BatchSocket {
         Ok(BatchSocket { socket, state })
     }
 
+    /// Ask for kernel send and receive buffers of `bytes` each (the kernel may cap them at
+    /// `net.core.wmem_max` / `rmem_max`).
+    pub fn set_buffer_sizes(&self, bytes: usize) -> io::Result<()> {
+        self.state
+            .set_send_buffer_size((&self.socket).into(), bytes)?;
+        self.state
+            .set_recv_buffer_size((&self.socket).into(), bytes)
+    }
+
     /// The socket.
     pub fn socket(&self) -> &UdpSocket {
         &self.socket

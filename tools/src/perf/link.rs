@@ -90,6 +90,8 @@ impl Link {
                 let s = UdpSocket::bind(local).await.map_err(|e| io_err(uri, e))?;
                 s.connect(remote).await.map_err(|e| io_err(uri, e))?;
                 let socket = BatchSocket::new(s).map_err(|e| io_err(uri, e))?;
+                // room for a window of large Data arriving at once, as ndnd has
+                let _ = socket.set_buffer_sizes(4 << 20);
                 Ok(Link::Udp(Box::new(UdpLink {
                     socket,
                     remote,
