@@ -204,3 +204,41 @@ async fn local_fields_carry_incoming_face_id_and_next_hop_face_id() {
     assert_eq!(data.name(), &name("/unrouted/b"));
     d.stop().await;
 }
+
+#[tokio::test]
+async fn a_udp_burst_in_gso_runs_is_forwarded_whole_and_answered_in_runs() {
+    use ndn::app::udp_batch::{BatchSocket, RecvBuffers};
+    let d = TestDaemon::start().await;
+    let mut producer = d.unix().await;
+    producer.register("/burst").await;
+    let served = serve(producer, b"x".repeat(100));
+
+    // 300 Interests of one size leave in GSO runs; the daemon reads them coalesced (GRO)
+    let consumer = BatchSocket::new(tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap())
+        .unwrap();
+    let names: Vec<String> = (0..300).map(|i| format!("/burst/{i:03}")).collect();
+    let wires: Vec<_> = names.iter().map(|n| interest(n)).collect();
+    assert!(wires.iter().all(|w| w.len() == wires[0].len()));
+    consumer
+        .send_to(d.addr("udp4"), &wires, &mut Vec::new())
+        .await;
+
+    let mut bufs = RecvBuffers::default();
+    let mut got = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    while seen.len() < names.len() {
+        tokio::time::timeout(TIMEOUT, consumer.recv(&mut bufs, &mut got))
+            .await
+            .expect("every Interest is answered")
+            .unwrap();
+        for (frame, _) in got.drain(..) {
+            let lp = ndn::lp::LpPacket::decode(frame).unwrap();
+            let data = ndn::Data::decode(lp.fragment.unwrap()).unwrap();
+            assert!(seen.insert(data.name().to_string()), "one Data per name");
+        }
+    }
+    let want: std::collections::BTreeSet<_> = names.into_iter().collect();
+    assert_eq!(seen, want);
+    d.stop().await;
+    assert_eq!(served.await.unwrap(), 300);
+}

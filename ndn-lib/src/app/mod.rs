@@ -24,6 +24,7 @@ mod pending;
 mod registration;
 mod serve;
 mod transport;
+pub mod udp_batch;
 
 #[cfg(test)]
 mod tests;

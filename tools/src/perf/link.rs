@@ -3,6 +3,7 @@
 
 use bytes::{Bytes, BytesMut};
 use ndn::app::framing::FrameBuffer;
+use ndn::app::udp_batch::{BatchSocket, RecvBuffers};
 use ndn::face_uri::{FaceUri, Scheme};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket, UnixStream};
@@ -13,8 +14,17 @@ pub enum Link {
     Unix(UnixStream, FrameBuffer),
     /// A TCP connection.
     Tcp(TcpStream, FrameBuffer),
-    /// A connected UDP socket (one packet per datagram).
-    Udp(UdpSocket, Vec<u8>),
+    /// A connected UDP socket (one packet per datagram), read and written in batches.
+    Udp(Box<UdpLink>),
+}
+
+/// The UDP side of a [`Link`].
+pub struct UdpLink {
+    socket: BatchSocket,
+    remote: std::net::SocketAddr,
+    bufs: RecvBuffers,
+    received: Vec<(Bytes, std::net::SocketAddr)>,
+    scratch: Vec<u8>,
 }
 
 /// Why the forwarder could not be reached.
@@ -79,12 +89,26 @@ impl Link {
                 };
                 let s = UdpSocket::bind(local).await.map_err(|e| io_err(uri, e))?;
                 s.connect(remote).await.map_err(|e| io_err(uri, e))?;
-                Ok(Link::Udp(s, vec![0u8; 65_536]))
+                let socket = BatchSocket::new(s).map_err(|e| io_err(uri, e))?;
+                // room for a window of large Data arriving at once, as ndnd has
+                let _ = socket.set_buffer_sizes(4 << 20);
+                Ok(Link::Udp(Box::new(UdpLink {
+                    socket,
+                    remote,
+                    bufs: RecvBuffers::default(),
+                    received: Vec::new(),
+                    scratch: Vec::new(),
+                })))
             }
             _ => Err(LinkError::BadUri(format!(
                 "{uri}: use unix://, tcp4://, tcp6://, udp4:// or udp6://"
             ))),
         }
+    }
+
+    /// Whether packets travel as datagrams (UDP): the forwarder sees a non-local face.
+    pub fn is_datagram(&self) -> bool {
+        matches!(self, Link::Udp(..))
     }
 
     /// Send packets; on streams they go in one write.
@@ -96,10 +120,8 @@ impl Link {
         match self {
             Link::Unix(s, _) => write_batch(s, packets, scratch).await,
             Link::Tcp(s, _) => write_batch(s, packets, scratch).await,
-            Link::Udp(s, _) => {
-                for p in packets {
-                    s.send(p).await?;
-                }
+            Link::Udp(u) => {
+                u.socket.send_to(u.remote, packets, &mut u.scratch).await;
                 Ok(())
             }
         }
@@ -111,13 +133,11 @@ impl Link {
         match self {
             Link::Unix(s, fb) => read_frames(s, fb, out).await,
             Link::Tcp(s, fb) => read_frames(s, fb, out).await,
-            Link::Udp(s, buf) => {
-                let n = s.recv(buf).await?;
-                out.push(Bytes::copy_from_slice(buf.get(..n).unwrap_or_default()));
+            Link::Udp(u) => {
+                u.socket.recv(&mut u.bufs, &mut u.received).await?;
                 // take what else is already queued without waiting
-                while let Ok(n) = s.try_recv(buf) {
-                    out.push(Bytes::copy_from_slice(buf.get(..n).unwrap_or_default()));
-                }
+                while u.socket.try_recv(&mut u.bufs, &mut u.received).is_ok_and(|n| n > 0) {}
+                out.extend(u.received.drain(..).map(|(p, _)| p));
                 Ok(())
             }
         }

@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use ndn::lp::LpPacket;
 use ndn::mgmt::{
-    ControlParameters, ControlResponse, Record, command_name, localhost_nfd, sign_command_interest,
+    ControlParameters, ControlResponse, Record, command_name, localhop_nfd, localhost_nfd,
+    sign_command_interest,
 };
 use ndn::sign::{DigestSha256, Signer};
 use ndn::{Data, DataBuilder, Interest, InterestBuilder, Name};
@@ -66,14 +67,22 @@ fn unix_ms() -> u64 {
 
 /// Send a signed `rib/register` for `prefix` on `link` and wait for its answer. Packets that
 /// arrive with the answer (Interests sent as soon as the route exists) are left in `early`.
+/// Over a Unix or TCP link the command goes to `/localhost/nfd`; over UDP, which a forwarder
+/// treats as a non-local face, to `/localhop/nfd` (the forwarder must accept remote
+/// registration, as `ndnd` does with `localhop_rib_register = true`).
 pub async fn register(
     link: &mut Link,
     prefix: &Name,
     early: &mut Vec<Bytes>,
 ) -> Result<(), PerfError> {
     let mut rng = Xorshift(seed());
+    let mgmt = if link.is_datagram() {
+        localhop_nfd()
+    } else {
+        localhost_nfd()
+    };
     let name = command_name(
-        &localhost_nfd(),
+        &mgmt,
         "rib",
         "register",
         &ControlParameters::with_name(prefix.clone()),

@@ -9,6 +9,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use ndn::face_uri::FaceUri;
 use ndn_fw::{FaceId, FaceInfo, FacePersistency, FaceScope, LinkType};
+use ndn::app::udp_batch::{BatchSocket, RecvBuffers};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
@@ -41,8 +42,10 @@ pub struct UdpOptions {
     pub idle_timeout: Duration,
 }
 
-/// Datagrams taken from the socket per wake-up.
-const RECV_BATCH: usize = 64;
+/// Datagrams taken from the socket per wake-up (several `recvmmsg` calls when needed).
+const RECV_BATCH: usize = 256;
+/// Frames a face's writer takes from its queue at once.
+const SEND_BATCH: usize = 64;
 
 struct Peer {
     id: FaceId,
@@ -54,7 +57,7 @@ struct Peer {
 }
 
 async fn create_peer(
-    socket: &Arc<UdpSocket>,
+    socket: &Arc<BatchSocket>,
     local: SocketAddr,
     remote: SocketAddr,
     persistency: FacePersistency,
@@ -76,21 +79,13 @@ async fn create_peer(
     let sock = socket.clone();
     let wstats = stats.clone();
     tokio::spawn(async move {
-        let mut frames = Vec::with_capacity(64);
-        while rx.recv_many(&mut frames, 64).await > 0 {
-            for frame in frames.drain(..) {
-                // send without waking the runtime unless the socket buffer is full
-                let sent = match sock.try_send_to(&frame, remote) {
-                    Ok(_) => true,
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                        sock.send_to(&frame, remote).await.is_ok()
-                    }
-                    Err(_) => false,
-                };
-                if sent {
-                    wstats.add_out(frame.len());
-                }
-            }
+        let mut frames = Vec::with_capacity(SEND_BATCH);
+        let mut scratch = Vec::new();
+        while rx.recv_many(&mut frames, SEND_BATCH).await > 0 {
+            // runs of equal-sized frames leave in one system call (GSO)
+            let sent = sock.send_to(remote, &frames, &mut scratch).await;
+            wstats.add_out(sent);
+            frames.clear();
         }
     });
     Some(Peer {
@@ -114,33 +109,37 @@ pub async fn run(
     opts: UdpOptions,
     mut commands: mpsc::Receiver<UdpCommand>,
 ) {
-    let socket = Arc::new(socket);
     let Ok(local) = socket.local_addr() else {
         return;
     };
+    let socket = match BatchSocket::new(socket) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            tracing::error!(local = %local, error = %e, "cannot set up the UDP socket");
+            return;
+        }
+    };
     let mut peers: HashMap<SocketAddr, Peer> = HashMap::new();
-    let mut buf = vec![0u8; 65_536];
+    let mut bufs = RecvBuffers::default();
+    let mut datagrams = Vec::with_capacity(RECV_BATCH);
     let sweep_every =
         (opts.idle_timeout / 4).clamp(Duration::from_millis(100), Duration::from_secs(30));
     let mut sweep = tokio::time::interval(sweep_every);
     loop {
         tokio::select! {
-            r = socket.recv_from(&mut buf) => {
-                let Ok((n, from)) = r else { continue };
-                let now = opts.face.clock.now();
-                // take every datagram already queued, then hand them over per face in batches
-                let mut datagrams = vec![(Bytes::copy_from_slice(buf.get(..n).unwrap_or_default()), from)];
-                while datagrams.len() < RECV_BATCH {
-                    match socket.try_recv_from(&mut buf) {
-                        Ok((n, from)) => {
-                            datagrams.push((Bytes::copy_from_slice(buf.get(..n).unwrap_or_default()), from));
-                        }
-                        Err(_) => break,
-                    }
+            r = socket.recv(&mut bufs, &mut datagrams) => {
+                if let Err(e) = r {
+                    tracing::debug!(error = %e, "udp receive failed");
+                    continue;
                 }
+                let now = opts.face.clock.now();
+                // take what else is already queued, then hand it over per face in batches
+                while datagrams.len() < RECV_BATCH
+                    && socket.try_recv(&mut bufs, &mut datagrams).is_ok_and(|n| n > 0)
+                {}
                 let mut batch: Vec<(Bytes, ndn_fw::LinkFields)> = Vec::new();
                 let mut batch_face = None;
-                for (frame, from) in datagrams {
+                for (frame, from) in datagrams.drain(..) {
                     if peers.get_mut(&from).is_some_and(is_closed) {
                         peers.remove(&from);
                     }
