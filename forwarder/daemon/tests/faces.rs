@@ -214,8 +214,8 @@ async fn a_udp_burst_in_gso_runs_is_forwarded_whole_and_answered_in_runs() {
     let served = serve(producer, b"x".repeat(100));
 
     // 300 Interests of one size leave in GSO runs; the daemon reads them coalesced (GRO)
-    let consumer = BatchSocket::new(tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap())
-        .unwrap();
+    let consumer =
+        BatchSocket::new(tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap()).unwrap();
     let names: Vec<String> = (0..300).map(|i| format!("/burst/{i:03}")).collect();
     let wires: Vec<_> = names.iter().map(|n| interest(n)).collect();
     assert!(wires.iter().all(|w| w.len() == wires[0].len()));

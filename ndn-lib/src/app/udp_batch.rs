@@ -136,7 +136,12 @@ impl BatchSocket {
     /// buffer is full. A frame the operating system refuses (too large, unreachable) is
     /// dropped, as the network may drop any datagram. Returns the bytes sent; `scratch` is a
     /// reusable buffer.
-    pub async fn send_to(&self, dest: SocketAddr, frames: &[Bytes], scratch: &mut Vec<u8>) -> usize {
+    pub async fn send_to(
+        &self,
+        dest: SocketAddr,
+        frames: &[Bytes],
+        scratch: &mut Vec<u8>,
+    ) -> usize {
         let mut sent = 0;
         let mut rest = frames;
         while let Some(first) = rest.first() {
@@ -176,16 +181,13 @@ impl BatchSocket {
         };
         let size = first.len();
         let max_segments = self.state.max_gso_segments();
-        if max_segments <= 1
-            || size == 0
-            || !(size <= GSO_ANY_PATH || dest.ip().is_loopback())
-        {
+        if max_segments <= 1 || size == 0 || !(size <= GSO_ANY_PATH || dest.ip().is_loopback()) {
             return 1;
         }
         let max_segments = max_segments.min(MAX_GSO_BYTES / size).max(1);
         let mut n = 1;
         for f in frames.iter().skip(1).take(max_segments - 1) {
-            if f.len() > size || f.len() == 0 {
+            if f.len() > size || f.is_empty() {
                 break;
             }
             n += 1;
@@ -251,7 +253,11 @@ fn restore_ip_fragmentation(socket: &UdpSocket, ipv6: bool) -> io::Result<()> {
         )?;
         set(libc::IPPROTO_IPV6, libc::IPV6_DONTFRAG, 0)
     } else {
-        set(libc::IPPROTO_IP, libc::IP_MTU_DISCOVER, libc::IP_PMTUDISC_WANT)
+        set(
+            libc::IPPROTO_IP,
+            libc::IP_MTU_DISCOVER,
+            libc::IP_PMTUDISC_WANT,
+        )
     }
 }
 
@@ -339,7 +345,10 @@ mod tests {
             // large frames to other hosts rely on IP fragmentation: never batched
             assert_eq!(a.gso_run(remote, &frames(&[8000; 20])), 1);
             assert_eq!(a.gso_run(remote, &frames(&[1000; 20])), 20);
-            assert_eq!(a.gso_run(lo, &frames(&[10; 200])), a.state.max_gso_segments());
+            assert_eq!(
+                a.gso_run(lo, &frames(&[10; 200])),
+                a.state.max_gso_segments()
+            );
         });
     }
 

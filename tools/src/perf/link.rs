@@ -136,7 +136,11 @@ impl Link {
             Link::Udp(u) => {
                 u.socket.recv(&mut u.bufs, &mut u.received).await?;
                 // take what else is already queued without waiting
-                while u.socket.try_recv(&mut u.bufs, &mut u.received).is_ok_and(|n| n > 0) {}
+                while u
+                    .socket
+                    .try_recv(&mut u.bufs, &mut u.received)
+                    .is_ok_and(|n| n > 0)
+                {}
                 out.extend(u.received.drain(..).map(|(p, _)| p));
                 Ok(())
             }

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use ndn::app::udp_batch::{BatchSocket, RecvBuffers};
 use ndn::face_uri::FaceUri;
 use ndn_fw::{FaceId, FaceInfo, FacePersistency, FaceScope, LinkType};
-use ndn::app::udp_batch::{BatchSocket, RecvBuffers};
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot};
 
@@ -146,7 +146,11 @@ pub async fn run(
                     let peer = match peers.entry(from) {
                         std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                         std::collections::hash_map::Entry::Vacant(e) => {
-                            match create_peer(&socket, local, from, FacePersistency::OnDemand, &fw, &opts).await {
+                            let created = create_peer(
+                                &socket, local, from, FacePersistency::OnDemand, &fw, &opts,
+                            )
+                            .await;
+                            match created {
                                 Some(p) => e.insert(p),
                                 None => return,
                             }
@@ -165,7 +169,9 @@ pub async fn run(
                         Ok(Some(p)) => batch.push(p),
                         Ok(None) => {}
                         Err(_) => {
-                            peer.stats.malformed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            peer.stats
+                                .malformed
+                                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             fw.malformed(peer.id).await;
                         }
                     }
