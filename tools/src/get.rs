@@ -176,15 +176,18 @@ pub fn summary(t: &Transfer) -> String {
         .map_or_else(String::new, |n| format!(" {n}"));
     format!(
         "fetched{name}: {} bytes in {} segments, {:.3} s, goodput {goodput:.2} Mbit/s\n\
-         retransmissions {}, timeouts {}, Nacks {}, congestion marks {}\n\
+         retransmissions {}, timeouts {}, fast retransmissions {}, Nacks {}, congestion marks {}, \
+         window decreases {}\n\
          RTT min/avg/max = {}/{}/{} ms",
         t.bytes,
         s.segments,
         secs,
         s.retransmissions,
         s.timeouts,
+        s.fast_retransmissions,
         s.nacks,
         s.congestion_marks,
+        s.loss_decreases + s.mark_decreases,
         ms(s.rtt_min),
         ms(s.rtt_avg),
         ms(s.rtt_max),
@@ -208,8 +211,12 @@ mod tests {
             stats: FetchStats {
                 segments: 125,
                 retransmissions: 3,
-                timeouts: 2,
+                timeouts: 1,
+                fast_retransmissions: 1,
                 nacks: 1,
+                congestion_marks: 4,
+                loss_decreases: 2,
+                mark_decreases: 3,
                 rtt_min: Some(Duration::from_micros(250)),
                 rtt_avg: Some(Duration::from_micros(1500)),
                 rtt_max: Some(Duration::from_millis(9)),
@@ -222,7 +229,13 @@ mod tests {
             "{s}"
         );
         assert!(s.contains("goodput 16.00 Mbit/s"), "{s}");
-        assert!(s.contains("retransmissions 3, timeouts 2, Nacks 1"), "{s}");
+        assert!(
+            s.contains(
+                "retransmissions 3, timeouts 1, fast retransmissions 1, Nacks 1, \
+                 congestion marks 4, window decreases 5\n"
+            ),
+            "{s}"
+        );
         assert!(s.contains("RTT min/avg/max = 0.250/1.500/9.000 ms"), "{s}");
     }
 

@@ -10,7 +10,10 @@
 //! tests, does not spend minutes here).
 //!
 //! `NDN_BENCH_MB` (default 100) sets the object size, `NDN_BENCH_RUNS` (default 3) the
-//! runs per scenario and `NDN_BENCH_LOSS` (default 0.01) the relay's loss rate. Each run starts a new `ndnput` (a new version, so nothing comes from
+//! runs per scenario and `NDN_BENCH_LOSS` (default 0.01) the relay's loss rate;
+//! `NDN_BENCH_ONLY=TEXT` runs only the scenarios whose name contains TEXT (e.g.
+//! `DigestSha256`), and `NDN_BENCH_GET_ARGS` adds options to every `ndnget` (e.g.
+//! `--reorder-threshold 0`). Each run starts a new `ndnput` (a new version, so nothing comes from
 //! the forwarder's cache) and fetches with `ndnget -o FILE`, then checks the file. Scenarios:
 //! one `ndnd` over Unix sockets; and two daemons linked over UDP through a relay in this
 //! process that drops 1% of the datagrams each way (seeded). Each uses Ed25519 signatures
@@ -69,6 +72,9 @@ struct Row {
     retx: u64,
     timeouts: u64,
     nacks: u64,
+    fast: u64,
+    decreases: u64,
+    rtt: String,
     get_cpu: f64,
     put_cpu: f64,
     daemon_cpu: f64,
@@ -112,6 +118,7 @@ async fn run_once(
     let daemon_before = self_cpu();
     let udp_before = udp_rcvbuf_errors();
     let started = Instant::now();
+    let extra = std::env::var("NDN_BENCH_GET_ARGS").unwrap_or_default();
     // /usr/bin/time reports ndnget's CPU time and peak RSS after the summary
     let mut args = vec![
         "-f",
@@ -122,6 +129,7 @@ async fn run_once(
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(get_args);
+    args.extend(extra.split_whitespace());
     let got = tokio::process::Command::new("/usr/bin/time")
         .args(&args)
         .env("NDN_CLIENT_TRANSPORT", &consumer.transport)
@@ -157,6 +165,14 @@ async fn run_once(
         retx: count(&summary, "retransmissions "),
         timeouts: count(&summary, "timeouts "),
         nacks: count(&summary, "Nacks "),
+        fast: count(&summary, "fast retransmissions "),
+        decreases: count(&summary, "window decreases "),
+        rtt: summary
+            .split("RTT min/avg/max = ")
+            .nth(1)
+            .and_then(|s| s.split_whitespace().next())
+            .unwrap_or("-")
+            .to_owned(),
         get_cpu: t.first().copied().unwrap_or(0.0) + t.get(1).copied().unwrap_or(0.0),
         put_cpu,
         daemon_cpu,
@@ -166,20 +182,28 @@ async fn run_once(
     }
 }
 
+/// The scenario is not filtered out by `NDN_BENCH_ONLY`.
+fn selected(scenario: &str) -> bool {
+    std::env::var("NDN_BENCH_ONLY").map_or(true, |only| scenario.contains(&only))
+}
+
 fn print(rows: &[Row]) {
     println!(
-        "| scenario | goodput Mbit/s | time s | retx | timeouts | Nacks | CPU s ndnget / ndnput / daemons | peak RSS MiB ndnget / ndnput | UDP buffer drops |"
+        "| scenario | goodput Mbit/s | time s | retx | fast retx | timeouts | Nacks | window decreases | RTT min/avg/max ms | CPU s ndnget / ndnput / daemons | peak RSS MiB ndnget / ndnput | UDP buffer drops |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in rows {
         println!(
-            "| {} | {:.0} | {:.2} | {} | {} | {} | {:.2} / {:.2} / {:.2} | {:.1} / {:.1} | {} |",
+            "| {} | {:.0} | {:.2} | {} | {} | {} | {} | {} | {} | {:.2} / {:.2} / {:.2} | {:.1} / {:.1} | {} |",
             r.scenario,
             r.goodput,
             r.secs,
             r.retx,
+            r.fast,
             r.timeouts,
             r.nacks,
+            r.decreases,
+            r.rtt,
             r.get_cpu,
             r.put_cpu,
             r.daemon_cpu,
@@ -218,6 +242,9 @@ async fn ndnget_throughput() {
                 &["--no-verify"][..],
             ),
         ] {
+            if !selected(scenario) {
+                continue;
+            }
             let name = format!("/bench/one/{run}/{}", rows.len());
             rows.push(run_once(scenario, &env, &env, &name, &input, &expected, put, get).await);
         }
@@ -242,6 +269,9 @@ async fn ndnget_throughput() {
                 &["--no-verify"][..],
             ),
         ] {
+            if !selected(scenario) {
+                continue;
+            }
             let name = format!("/bench/lossy/{run}/{}", rows.len());
             rows.push(run_once(scenario, &on_b, &on_a, &name, &input, &expected, put, get).await);
         }

@@ -138,6 +138,24 @@ async fn five_percent_loss_on_the_link_is_recovered() {
     assert!(relay.dropped() > 0, "the relay dropped datagrams");
     let summary = text(&got.stderr);
     assert!(!summary.contains("retransmissions 0,"), "{summary}");
+    assert!(!summary.contains("fast retransmissions 0,"), "{summary}");
+    producer.kill().await;
+
+    // without fast retransmit, every loss waits for a timeout (another name: nothing from the
+    // first daemon's cache)
+    let producer = on_b.put("/lossy/again", &input, &[]).await;
+    let got = on_a
+        .get(
+            "/lossy/again",
+            &out,
+            &["--lifetime", "1000", "--reorder-threshold", "0"],
+        )
+        .await;
+    assert_ok(&got, "ndnget --reorder-threshold 0 over the lossy link");
+    assert!(std::fs::read(&out).unwrap() == content);
+    let summary = text(&got.stderr);
+    assert!(summary.contains("fast retransmissions 0,"), "{summary}");
+    assert!(!summary.contains("timeouts 0,"), "{summary}");
     producer.kill().await;
     relay.stop();
     a.stop().await;

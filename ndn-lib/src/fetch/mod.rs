@@ -33,7 +33,10 @@ use std::time::Duration;
 use bytes::Bytes;
 
 pub use error::{DataRejected, Failure, FetchError};
-pub use options::{DEFAULT_MAX_RETRIES, FetchOptions, MAX_CONGESTION_BACKOFF};
+pub use options::{
+    DEFAULT_MAX_REORDER, DEFAULT_MAX_RETRIES, DEFAULT_MIN_RETX_INTERVAL, DEFAULT_REORDER_THRESHOLD,
+    FetchOptions, MAX_CONGESTION_BACKOFF,
+};
 pub use rtt::{RttEstimator, RttOptions};
 pub use stats::FetchStats;
 pub use window::{AIMD_MIN_SSTHRESH, CUBIC_C, PipelineKind};

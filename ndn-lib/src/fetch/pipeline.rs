@@ -8,9 +8,27 @@
 //!   the RTO backs off, at most once per RTT (conservative window adaptation: only losses of
 //!   segments sent after the previous reaction count). A congestion mark shrinks the window
 //!   the same way, without a retransmission. RTT is sampled only from segments never
-//!   retransmitted, weighted by half the Interests in flight.
+//!   retransmitted, weighted by half the Interests in flight (Karn's rule).
+//! - fast retransmit (AIMD, CUBIC; beyond ndnget): an Interest still unanswered once
+//!   [`FetchOptions::reorder_threshold`] segments first requested after it have arrived
+//!   (answers to their first Interest) is taken as lost (RFC 5681 section 3.2, with arrivals
+//!   in place of duplicate ACKs; like RACK, RFC 8985, this also finds lost retransmissions).
+//!   Its segment is retransmitted at once, or when the forwarders' retransmission suppression
+//!   lets it through ([`FetchOptions::min_retx_interval`] after the first Interest, doubling
+//!   with each retransmission) if that is later; while it waits it leaves the window, like a
+//!   segment presumed lost in TCP's pipe (RFC 6675), and its retransmission goes out
+//!   whatever the window. The loss is a loss event for the window under the same
+//!   once-per-RTT rule, but does not back the RTO off (nothing timed out). What no later
+//!   arrival reveals (the last segments) is left to the RTO, the backstop for every segment.
+//!   First Interests go out in segment order, so an Interest sent just before segment `m`
+//!   was first requested is lost once `reorder_threshold` segments numbered `m` or more have
+//!   arrived: keeping the `reorder_threshold` highest arrivals is enough.
 //! - fixed: each of N slots retries its segment on Interest lifetime expiry; a Congestion
 //!   Nack holds it off for 2^n ms (at most 10 s).
+//!
+//! In both, no new segment is requested [`FetchOptions::max_reorder`] or more segments past the
+//! oldest segment not yet received, which bounds what waits out of order behind a lost
+//! segment (and the window, while it is lost).
 //!
 //! Unlike ndnget, a timed-out retransmission always backs the RTO off (RFC 6298 5.5), so a
 //! silent producer is probed at 1, 3, 7, 15, ... s rather than at a fixed interval.
@@ -45,6 +63,9 @@ enum State {
     Queued,
     /// Nacked; retransmitted at `until` (keeps its place in the window).
     HoldOff { until: Duration },
+    /// Taken as lost by fast retransmit; retransmitted at `until`, out of the window until
+    /// then.
+    Lost { until: Duration },
     /// To be retransmitted now (keeps its place in the window).
     Resend,
 }
@@ -52,13 +73,13 @@ enum State {
 impl State {
     /// True when the segment occupies a place in the window.
     fn counted(self) -> bool {
-        !matches!(self, State::Queued)
+        !matches!(self, State::Queued | State::Lost { .. })
     }
 
     fn timer(self) -> Option<Duration> {
         match self {
             State::InFlight { deadline } => Some(deadline),
-            State::HoldOff { until } => Some(until),
+            State::HoldOff { until } | State::Lost { until } => Some(until),
             State::Queued | State::Resend => None,
         }
     }
@@ -73,6 +94,10 @@ struct Segment {
     nonce: u32,
     sent_at: Duration,
     last: Failure,
+    /// Taken as lost by fast retransmit; its next retransmission is a fast one.
+    fast: bool,
+    /// The first segment requested after the current Interest (fast retransmit).
+    mark: u64,
 }
 
 /// Fetches `<versioned>/seg=0..=final`.
@@ -86,6 +111,17 @@ pub(crate) struct Pipeline {
     max_retries: Option<u32>,
     ignore_marks: bool,
     disable_cwa: bool,
+    /// Later arrivals that make a segment lost (0: no fast retransmit).
+    reorder_threshold: usize,
+    min_retx_interval: Duration,
+    max_reorder: Option<u64>,
+    /// The `reorder_threshold` highest segments answered on their first Interest.
+    top_arrivals: BTreeSet<u64>,
+    /// Segments below this have been checked for fast retransmit.
+    loss_checked: u64,
+    /// (mark, segment) of retransmitted segments, for fast retransmit (entries of segments
+    /// received or retransmitted since are skipped).
+    retx_marks: BTreeSet<(u64, u64)>,
     started: bool,
     /// Segments requested and not yet received.
     segs: BTreeMap<u64, Segment>,
@@ -123,6 +159,16 @@ impl Pipeline {
             max_retries: opts.max_retries,
             ignore_marks: opts.ignore_congestion_marks,
             disable_cwa: opts.disable_cwa,
+            reorder_threshold: if opts.pipeline.is_adaptive() {
+                usize::try_from(opts.reorder_threshold).unwrap_or(usize::MAX)
+            } else {
+                0
+            },
+            min_retx_interval: opts.min_retx_interval,
+            max_reorder: opts.max_reorder.map(|n| n.max(1)),
+            top_arrivals: BTreeSet::new(),
+            loss_checked: 0,
+            retx_marks: BTreeSet::new(),
             started: false,
             segs: BTreeMap::new(),
             timers: BTreeSet::new(),
@@ -317,8 +363,9 @@ impl Pipeline {
                 }
                 continue;
             }
-            let may_request =
-                self.failed.is_none() && self.final_seg.is_none_or(|f| self.next_new <= f);
+            let may_request = self.failed.is_none()
+                && self.final_seg.is_none_or(|f| self.next_new <= f)
+                && self.within_reorder_limit();
             if !may_request {
                 return None;
             }
@@ -334,6 +381,8 @@ impl Pipeline {
                     nonce: 0,
                     sent_at: now,
                     last: Failure::Timeout,
+                    fast: false,
+                    mark: seg + 1,
                 },
             );
             self.in_flight += 1;
@@ -357,6 +406,10 @@ impl Pipeline {
             return None;
         }
         stats.retransmissions += 1;
+        if s.fast {
+            s.fast = false;
+            stats.fast_retransmissions += 1;
+        }
         Some(self.send(now, seg, rng, stats))
     }
 
@@ -372,6 +425,10 @@ impl Pipeline {
         if let Some(s) = self.segs.get_mut(&seg) {
             s.nonce = nonce;
             s.sent_at = now;
+            s.mark = self.next_new;
+            if s.retx > 0 && self.reorder_threshold > 0 {
+                self.retx_marks.insert((s.mark, seg));
+            }
         }
         self.set_state(seg, State::InFlight { deadline });
         stats.interests_sent += 1;
@@ -446,13 +503,13 @@ impl Pipeline {
         }
     }
 
-    /// A timeout or Congestion Nack of `seg`: shrink the window and back off the RTO, once
-    /// per RTT unless conservative window adaptation is off.
+    /// A loss of `seg` (a timeout, a Congestion Nack or a fast-retransmit detection): shrink
+    /// the window, once per RTT unless conservative window adaptation is off. True when it
+    /// did.
     fn record_loss(&mut self, now: Duration, seg: u64, stats: &mut FetchStats) -> bool {
         if self.disable_cwa || self.rec_point.is_none_or(|r| seg > r) {
             self.rec_point = Some(self.high_interest);
             self.window.decrease(now);
-            self.rtt.backoff_rto();
             stats.loss_decreases += 1;
             return true;
         }
@@ -491,7 +548,7 @@ impl Pipeline {
                         self.set_state(seg, State::Resend);
                     }
                 }
-                State::HoldOff { .. } => self.set_state(seg, State::Resend),
+                State::HoldOff { .. } | State::Lost { .. } => self.set_state(seg, State::Resend),
                 State::Queued | State::Resend => {
                     self.timers.pop_first();
                 }
@@ -499,9 +556,9 @@ impl Pipeline {
         }
         if let Some(seg) = lost {
             let reacted = self.record_loss(now, seg, stats);
-            // RFC 6298 5.5: a retransmission that times out backs the timer off again, even
-            // when conservative window adaptation holds the window
-            if !reacted && retransmission_lost {
+            // RFC 6298 5.5: a timeout backs the timer off; a retransmission that times out
+            // backs it off again, even when conservative window adaptation holds the window
+            if reacted || retransmission_lost {
                 self.rtt.backoff_rto();
             }
         }
@@ -536,7 +593,9 @@ impl Pipeline {
             NackReason::Duplicate => self.set_state(seg, State::Resend),
             NackReason::Congestion if self.adaptive() => {
                 self.set_state(seg, State::Queued);
-                self.record_loss(now, seg, stats);
+                if self.record_loss(now, seg, stats) {
+                    self.rtt.backoff_rto();
+                }
             }
             NackReason::Congestion => {
                 let backoff = congestion_backoff(congestion_backoffs);
@@ -578,6 +637,9 @@ impl Pipeline {
         if congestion_mark {
             stats.congestion_marks += 1;
         }
+        // answers to first Interests reveal losses before them; a Data that does so does not
+        // grow the window it just shrank
+        let reduced = s.retx == 0 && self.detect_losses(now, seg, stats);
         if self.adaptive() {
             if congestion_mark && !self.ignore_marks {
                 if self.disable_cwa || self.rec_point.is_none_or(|r| self.high_data > r) {
@@ -585,10 +647,11 @@ impl Pipeline {
                     stats.mark_decreases += 1;
                     self.window.decrease(now);
                 }
-            } else {
+            } else if !reduced {
                 self.window.increase(now, self.rtt.smoothed_rtt());
             }
         }
+        // Karn: no sample from a segment whose Interest was retransmitted
         if s.retx == 0 {
             let expected = ((self.in_flight + 1) >> 1).max(1);
             self.rtt
@@ -597,6 +660,88 @@ impl Pipeline {
         self.accept(seg, data, stats);
         self.check_stalled();
         true
+    }
+
+    /// A new segment may be requested: it lies less than `max_reorder` segments past the
+    /// oldest segment not yet received.
+    fn within_reorder_limit(&self) -> bool {
+        let Some(limit) = self.max_reorder else {
+            return true;
+        };
+        let oldest = self
+            .segs
+            .first_key_value()
+            .map_or(self.next_new, |(k, _)| *k);
+        self.next_new < oldest.saturating_add(limit)
+    }
+
+    /// `seg` was answered on its first Interest: every Interest sent before it was requested
+    /// and still unanswered now has one more later arrival; those that reach the threshold
+    /// are lost. True when that shrank the window.
+    fn detect_losses(&mut self, now: Duration, seg: u64, stats: &mut FetchStats) -> bool {
+        let k = self.reorder_threshold;
+        if k == 0 {
+            return false;
+        }
+        self.top_arrivals.insert(seg);
+        if self.top_arrivals.len() > k {
+            self.top_arrivals.pop_first();
+        }
+        // an Interest sent before segment `bound` was first requested has k later arrivals
+        let bound = match self.top_arrivals.first() {
+            Some(&b) if self.top_arrivals.len() == k => b,
+            _ => return false,
+        };
+        let in_flight = |s: &Segment| matches!(s.state, State::InFlight { .. });
+        let mut lost = Vec::new();
+        // first Interests (sent in segment order)
+        if bound > self.loss_checked {
+            lost.extend(
+                self.segs
+                    .range(self.loss_checked..bound)
+                    .filter(|(_, s)| s.retx == 0 && in_flight(s))
+                    .map(|(k, _)| *k),
+            );
+            self.loss_checked = bound;
+        }
+        // retransmissions
+        while let Some(&(mark, l)) = self.retx_marks.first()
+            && mark <= bound
+        {
+            self.retx_marks.pop_first();
+            if self
+                .segs
+                .get(&l)
+                .is_some_and(|s| s.retx > 0 && s.mark == mark && in_flight(s))
+            {
+                lost.push(l);
+            }
+        }
+        let mut reduced = false;
+        for l in lost {
+            reduced |= self.fast_retransmit(now, l, stats);
+        }
+        reduced
+    }
+
+    /// `seg` is lost: retransmit it at once, or once the forwarders' retransmission
+    /// suppression lets it through (out of the window meanwhile), and react to the loss (true
+    /// when the window shrank).
+    fn fast_retransmit(&mut self, now: Duration, seg: u64, stats: &mut FetchStats) -> bool {
+        let Some(s) = self.segs.get_mut(&seg) else {
+            return false;
+        };
+        s.fast = true;
+        // the suppression interval starts at min_retx_interval and doubles with every
+        // retransmission forwarded
+        let until = s.sent_at + self.min_retx_interval * 2u32.saturating_pow(s.retx.min(16));
+        let state = if until > now {
+            State::Lost { until }
+        } else {
+            State::Resend
+        };
+        self.set_state(seg, state);
+        self.record_loss(now, seg, stats)
     }
 
     pub(crate) fn poll_segment(&mut self) -> Option<(u64, Bytes)> {

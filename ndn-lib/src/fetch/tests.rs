@@ -64,6 +64,10 @@ struct Sim {
     lose_data: Box<dyn FnMut(&Data) -> bool>,
     /// Put a congestion mark on a Data.
     mark: Box<dyn FnMut(&Data) -> bool>,
+    /// Extra delay of a Data on the way back (reordering).
+    delay_data: Box<dyn FnMut(&Data) -> Duration>,
+    /// Largest distance from the oldest segment not yet handed out to a segment requested.
+    max_ahead: u64,
     sent: Vec<(Duration, OutgoingInterest)>,
     cwnd_trace: Vec<(Duration, f64)>,
     out: Vec<u8>,
@@ -120,6 +124,8 @@ impl Sim {
             lose_interest: Box::new(|_| false),
             lose_data: Box::new(|_| false),
             mark: Box::new(|_| false),
+            delay_data: Box::new(|_| Duration::ZERO),
+            max_ahead: 0,
             sent: Vec::new(),
             cwnd_trace: Vec::new(),
             out: Vec::new(),
@@ -140,6 +146,7 @@ impl Sim {
                 let d = Data::decode(wire).unwrap();
                 if !(self.lose_data)(&d) {
                     let marked = (self.mark)(&d);
+                    let at = at + (self.delay_data)(&d);
                     self.schedule(at, Event::Data(d, marked));
                 }
             }
@@ -151,23 +158,33 @@ impl Sim {
     /// Drive `f` until it is done or fails; returns its error, if any.
     fn run(&mut self, f: &mut Fetcher) -> Option<FetchError> {
         for _ in 0..1_000_000 {
-            while let Some(i) = f.poll_interest(self.now) {
+            self.drain(f);
+            loop {
+                let before = f.in_flight();
+                let Some(i) = f.poll_interest(self.now) else {
+                    break;
+                };
+                // a retransmission that keeps its place in the window (Duplicate Nack, fast
+                // retransmit) may go out while the window is smaller than what is in flight
                 assert!(
-                    f.in_flight() <= f.cwnd().floor().max(1.0) as usize || f.in_flight() <= 2,
+                    f.in_flight() <= f.cwnd().floor().max(1.0) as usize
+                        || f.in_flight() <= 2
+                        || f.in_flight() <= before,
                     "window overrun: {} in flight, cwnd {}",
                     f.in_flight(),
                     f.cwnd()
                 );
+                if let Some(seg) = i.segment {
+                    self.max_ahead = self
+                        .max_ahead
+                        .max(seg.saturating_sub(self.segments.len() as u64));
+                }
                 self.sent.push((self.now, i.clone()));
                 if !(self.lose_interest)(&i) {
                     self.schedule(self.now + ONE_WAY, Event::AtProducer(i));
                 }
             }
-            while let Some((seg, bytes)) = f.poll_segment() {
-                assert_eq!(seg, self.segments.len() as u64, "segments in order");
-                self.segments.push(seg);
-                self.out.extend_from_slice(&bytes);
-            }
+            self.drain(f);
             if f.is_done() {
                 return None;
             }
@@ -199,6 +216,15 @@ impl Sim {
             self.cwnd_trace.push((self.now, f.cwnd()));
         }
         panic!("did not finish");
+    }
+
+    /// Take the segments ready in order.
+    fn drain(&mut self, f: &mut Fetcher) {
+        while let Some((seg, bytes)) = f.poll_segment() {
+            assert_eq!(seg, self.segments.len() as u64, "segments in order");
+            self.segments.push(seg);
+            self.out.extend_from_slice(&bytes);
+        }
     }
 
     /// Segment Interests sent for segment `seg`.
@@ -277,9 +303,15 @@ fn five_percent_loss_completes_byte_identical() {
         let s = f.stats();
         assert!(s.retransmissions >= 10, "{kind:?}: {s:?}");
         assert_eq!(
-            s.retransmissions, s.timeouts,
-            "{kind:?}: every loss is a timeout"
+            s.retransmissions,
+            s.timeouts + s.fast_retransmissions,
+            "{kind:?}: every loss is a timeout or a fast retransmission"
         );
+        if kind.is_adaptive() {
+            assert!(s.fast_retransmissions > s.timeouts, "{kind:?}: {s:?}");
+        } else {
+            assert_eq!(s.fast_retransmissions, 0, "{kind:?}: no fast retransmit");
+        }
         assert_eq!(s.segments, 200);
     }
 }
@@ -345,10 +377,312 @@ fn loss_halves_aimd_and_scales_cubic_by_beta_once() {
             "{kind:?}: {before} -> {after}"
         );
         let s = f.stats();
-        assert_eq!((s.timeouts, s.retransmissions, s.loss_decreases), (1, 1, 1));
+        // repaired by fast retransmit, not by a timeout
+        assert_eq!(
+            (
+                s.timeouts,
+                s.retransmissions,
+                s.fast_retransmissions,
+                s.loss_decreases
+            ),
+            (0, 1, 1, 1)
+        );
         assert_eq!(sim.sends_of(30).len(), 2);
         assert!(sim.out == content(10_000));
     }
+}
+
+/// Drop the first `n` Interests for segment `seg`.
+fn drop_first_n_of(seg: u64, n: usize) -> Box<dyn FnMut(&OutgoingInterest) -> bool> {
+    let mut dropped = 0;
+    Box::new(move |i| {
+        if i.segment == Some(seg) && dropped < n {
+            dropped += 1;
+            return true;
+        }
+        false
+    })
+}
+
+/// Drop the first Interest of each of `segs`.
+fn drop_first_of_each(segs: &'static [u64]) -> Box<dyn FnMut(&OutgoingInterest) -> bool> {
+    let mut seen = std::collections::BTreeSet::new();
+    Box::new(move |i| {
+        i.segment
+            .is_some_and(|s| segs.contains(&s) && seen.insert(s))
+    })
+}
+
+/// Segments of every Interest `f` sends at `now`.
+fn poll_all(f: &mut Fetcher, now: Duration) -> Vec<u64> {
+    std::iter::from_fn(|| f.poll_interest(now))
+        .map(|i| i.segment.unwrap())
+        .collect()
+}
+
+/// A fetch of a versioned name with eight Interests out at time 0 (segments 0..=7).
+fn eight_in_flight() -> Fetcher {
+    let mut o = opts(PipelineKind::aimd());
+    o.init_cwnd = 8.0;
+    let mut f = Fetcher::new(versioned(), o);
+    assert_eq!(poll_all(&mut f, Duration::ZERO), (0..8).collect::<Vec<_>>());
+    f
+}
+
+#[test]
+fn a_segment_is_lost_once_three_later_ones_arrived() {
+    let mut f = eight_in_flight();
+    f.handle_data(ms(20), &segment_data(0, 100), false).unwrap();
+    assert_eq!(poll_all(&mut f, ms(20)), [8, 9], "slow start");
+    for seg in [2, 3] {
+        f.handle_data(ms(20), &segment_data(seg, 100), false)
+            .unwrap();
+    }
+    assert!(!poll_all(&mut f, ms(20)).contains(&1), "two later arrivals");
+    assert_eq!(f.stats().loss_decreases, 0);
+    let cwnd = f.cwnd();
+    f.handle_data(ms(21), &segment_data(4, 100), false).unwrap();
+    // the third later arrival: segment 1 goes out again at once, ahead of new segments
+    assert_eq!(poll_all(&mut f, ms(21)).first(), Some(&1));
+    let s = f.stats();
+    assert_eq!(
+        (
+            s.fast_retransmissions,
+            s.retransmissions,
+            s.timeouts,
+            s.loss_decreases
+        ),
+        (1, 1, 0, 1)
+    );
+    assert_eq!(f.cwnd(), cwnd * 0.5, "AIMD halves, without growing first");
+    assert_eq!(f.rto(), ms(200), "not backed off: nothing timed out");
+}
+
+#[test]
+fn a_retransmission_is_lost_only_once_later_requested_segments_arrived() {
+    let mut f = eight_in_flight();
+    for seg in [0, 2, 3, 4] {
+        f.handle_data(ms(20), &segment_data(seg, 100), false)
+            .unwrap();
+    }
+    let sent = poll_all(&mut f, ms(20));
+    assert_eq!(sent.first(), Some(&1), "fast retransmission: {sent:?}");
+    let mut after: Vec<u64> = sent[1..].to_vec();
+    // 5, 6 and 7 were requested before the retransmission: they say nothing about it
+    for seg in [5, 6, 7] {
+        f.handle_data(ms(30), &segment_data(seg, 100), false)
+            .unwrap();
+    }
+    let sent = poll_all(&mut f, ms(30));
+    assert!(!sent.contains(&1), "{sent:?}");
+    assert_eq!(f.stats().fast_retransmissions, 1);
+    after.extend(sent);
+    assert!(after.len() >= 3, "{after:?}");
+    // three segments requested after it: lost again, retransmitted once the suppression
+    // interval, doubled to 20 ms, has passed since the retransmission
+    for &seg in &after[..3] {
+        f.handle_data(ms(35), &segment_data(seg, 100), false)
+            .unwrap();
+    }
+    assert!(!poll_all(&mut f, ms(35)).contains(&1));
+    assert_eq!(f.poll_timeout(), Some(ms(40)));
+    f.handle_timeout(ms(40));
+    assert_eq!(poll_all(&mut f, ms(40)).first(), Some(&1));
+    let s = f.stats();
+    assert_eq!((s.fast_retransmissions, s.timeouts), (2, 0));
+}
+
+#[test]
+fn reordering_within_the_threshold_is_not_a_loss() {
+    let mut f = eight_in_flight();
+    for seg in [0, 2, 3, 1, 5, 6, 4, 7] {
+        f.handle_data(ms(20), &segment_data(seg, 7), false).unwrap();
+    }
+    assert!(f.is_complete());
+    let s = f.stats();
+    assert_eq!((s.retransmissions, s.loss_decreases), (0, 0), "{s:?}");
+}
+
+#[test]
+fn fast_retransmission_waits_for_the_suppression_interval() {
+    let mut f = eight_in_flight();
+    for seg in [0, 2, 3, 4] {
+        f.handle_data(ms(4), &segment_data(seg, 100), false)
+            .unwrap();
+    }
+    // while it waits, segment 1 is out of the window: the window, halved from 11 to 5.5,
+    // takes 8 and 9 besides 5, 6 and 7
+    assert_eq!(poll_all(&mut f, ms(4)), [8, 9]);
+    assert_eq!(f.stats().loss_decreases, 1, "the loss counts at once");
+    assert_eq!((f.cwnd(), f.in_flight()), (5.5, 5));
+    // forwarders would suppress a retransmission within 10 ms of the first Interest
+    assert_eq!(f.poll_timeout(), Some(ms(10)));
+    f.handle_timeout(ms(10));
+    assert_eq!(poll_all(&mut f, ms(10)), [1], "whatever the window");
+    assert_eq!(f.in_flight(), 6);
+    assert_eq!(f.stats().fast_retransmissions, 1);
+}
+
+#[test]
+fn fast_retransmit_repairs_a_loss_without_an_rto() {
+    let mut sim = Sim::new(serve(publisher(10_000, 100)));
+    sim.lose_interest = drop_first_of(30);
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::cubic()));
+    assert_eq!(sim.run(&mut f), None);
+    let t: Vec<Duration> = sim.sends_of(30).iter().map(|(t, _)| *t).collect();
+    assert_eq!(t.len(), 2);
+    // the third later segment's Data comes back one RTT after it was sent
+    let third_later = sim.sends_of(33)[0].0 + 2 * ONE_WAY;
+    assert_eq!(t[1], third_later);
+    assert!(
+        t[1] - t[0] < ms(50),
+        "{:?}, not the 200 ms minimum RTO",
+        t[1] - t[0]
+    );
+    let s = f.stats();
+    assert_eq!((s.timeouts, s.fast_retransmissions), (0, 1));
+    assert!(sim.out == content(10_000));
+}
+
+#[test]
+fn fast_retransmit_can_be_turned_off() {
+    let mut sim = Sim::new(serve(publisher(10_000, 100)));
+    sim.lose_interest = drop_first_of(30);
+    let mut o = opts(PipelineKind::cubic());
+    o.reorder_threshold = 0;
+    let mut f = Fetcher::new(name("/p/obj"), o);
+    assert_eq!(sim.run(&mut f), None);
+    let s = f.stats();
+    assert_eq!(
+        (s.timeouts, s.fast_retransmissions, s.retransmissions),
+        (1, 0, 1)
+    );
+    let t: Vec<Duration> = sim.sends_of(30).iter().map(|(t, _)| *t).collect();
+    assert!(t[1] - t[0] >= ms(200), "waits for the RTO");
+}
+
+#[test]
+fn a_lost_fast_retransmission_is_detected_by_later_segments_too() {
+    let mut sim = Sim::new(serve(publisher(10_000, 100)));
+    sim.lose_interest = drop_first_n_of(30, 2);
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::aimd()));
+    assert_eq!(sim.run(&mut f), None);
+    let t: Vec<Duration> = sim.sends_of(30).iter().map(|(t, _)| *t).collect();
+    assert_eq!(t.len(), 3);
+    assert!(t[1] - t[0] < ms(50), "fast retransmission");
+    // three segments first requested after the retransmission arrive one RTT after it; the
+    // forwarders' suppression interval has doubled to 20 ms by then
+    let d = t[2] - t[1];
+    assert!(ms(20) <= d && d < ms(50), "{d:?}, not the 200 ms RTO");
+    let s = f.stats();
+    assert_eq!(
+        (
+            s.fast_retransmissions,
+            s.timeouts,
+            s.retransmissions,
+            s.loss_decreases
+        ),
+        (2, 0, 2, 1),
+        "one loss event: segment 30 was sent before the reaction"
+    );
+    assert!(sim.out == content(10_000));
+}
+
+#[test]
+fn the_rto_repairs_what_no_later_segment_reveals() {
+    let mut sim = Sim::new(serve(publisher(10_000, 100)));
+    // the last segment has no later one; its retransmission after the timeout is lost too,
+    // and only a second timeout repairs it
+    sim.lose_interest = drop_first_n_of(99, 2);
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::cubic()));
+    assert_eq!(sim.run(&mut f), None);
+    let t: Vec<Duration> = sim.sends_of(99).iter().map(|(t, _)| *t).collect();
+    assert_eq!(t.len(), 3);
+    assert_eq!(
+        t[1] - t[0],
+        ms(200),
+        "the minimum RTO at a steady 20 ms RTT"
+    );
+    assert_eq!(t[2] - t[1], ms(400), "backed off by the timeout");
+    let s = f.stats();
+    assert_eq!((s.timeouts, s.fast_retransmissions), (2, 0));
+    assert!(sim.out == content(10_000));
+}
+
+#[test]
+fn no_rtt_sample_from_a_fast_retransmitted_segment() {
+    let mut sim = Sim::new(serve(publisher(10_000, 100)));
+    // the first Data of segment 30 comes 15 ms late: after its fast retransmission went out,
+    // before that one's Data
+    let late = ms(15);
+    let mut delayed = false;
+    sim.delay_data = Box::new(move |d| {
+        if d.name().last().and_then(|c| c.as_segment()) == Some(30) && !delayed {
+            delayed = true;
+            return late;
+        }
+        Duration::ZERO
+    });
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::cubic()));
+    assert_eq!(sim.run(&mut f), None);
+    let t: Vec<Duration> = sim.sends_of(30).iter().map(|(t, _)| *t).collect();
+    let first_data = t[0] + 2 * ONE_WAY + late;
+    assert!(
+        t[1] < first_data && first_data < t[1] + 2 * ONE_WAY,
+        "{t:?}"
+    );
+    let s = f.stats();
+    assert_eq!((s.fast_retransmissions, s.timeouts), (1, 0));
+    // Karn: the late first Data is not measured against the retransmission
+    assert_eq!((s.rtt_min, s.rtt_max), (Some(ms(20)), Some(ms(20))));
+    assert!(sim.out == content(10_000));
+}
+
+#[test]
+fn the_window_reacts_to_fast_retransmits_once_per_rtt() {
+    let mut sim = Sim::new(serve(publisher(30_000, 100)));
+    // three losses within one window, then one much later
+    sim.lose_interest = drop_first_of_each(&[30, 31, 33, 200]);
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::aimd()));
+    assert_eq!(sim.run(&mut f), None);
+    let s = f.stats();
+    assert_eq!((s.fast_retransmissions, s.timeouts), (4, 0), "{s:?}");
+    assert_eq!(s.loss_decreases, 2, "{s:?}");
+    assert!(sim.out == content(30_000));
+
+    // without conservative window adaptation, every loss shrinks the window
+    let mut sim = Sim::new(serve(publisher(30_000, 100)));
+    sim.lose_interest = drop_first_of_each(&[30, 31, 33, 200]);
+    let mut o = opts(PipelineKind::aimd());
+    o.disable_cwa = true;
+    let mut f = Fetcher::new(name("/p/obj"), o);
+    assert_eq!(sim.run(&mut f), None);
+    assert_eq!(f.stats().loss_decreases, 4);
+}
+
+#[test]
+fn the_reorder_buffer_stays_bounded() {
+    let run = |max_reorder, reorder_threshold| {
+        let mut sim = Sim::new(serve(publisher(20_000, 100)));
+        // segment 10 is lost three times
+        sim.lose_interest = drop_first_n_of(10, 3);
+        let mut o = opts(PipelineKind::cubic());
+        o.max_reorder = max_reorder;
+        o.reorder_threshold = reorder_threshold;
+        let mut f = Fetcher::new(name("/p/obj"), o);
+        assert_eq!(sim.run(&mut f), None);
+        assert!(sim.out == content(20_000));
+        assert_eq!(sim.sends_of(10).len(), 4);
+        sim.max_ahead
+    };
+    // repaired by timeouts only (1.4 s): the window runs far ahead unless bounded
+    assert!(run(None, 0) > 100, "unbounded, the window runs ahead");
+    assert_eq!(
+        run(Some(20), 0),
+        19,
+        "at most 19 segments past the missing one"
+    );
+    assert_eq!(run(Some(20), 3), 19, "with fast retransmit too");
 }
 
 fn segment_data(seg: u64, last: u64) -> Data {

@@ -1,6 +1,6 @@
 //! A window consumer: the real sans-IO segment fetcher of `ndnget` ([`ndn::fetch::Fetcher`]:
-//! version discovery, fixed/AIMD/CUBIC windows, RFC 6298 retransmission timer) driven in
-//! virtual time, fetching one object.
+//! version discovery, fixed/AIMD/CUBIC windows, RFC 6298 retransmission timer, fast
+//! retransmit) driven in virtual time, fetching one object.
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -20,8 +20,9 @@ use ndn_tools::trust::TrustPolicy;
 /// NAME is either the name a producer published under (the latest version is discovered
 /// with an RDR metadata Interest, falling back to a CanBePrefix Interest) or a versioned name
 /// such as /example/report/v=1700000000000. Segments are fetched with a congestion window
-/// (CUBIC by default) and retransmitted on timeout or Nack, and written in order as they
-/// arrive, so the object never has to fit in memory.
+/// (CUBIC by default), retransmitted on timeout or Nack, or as soon as later segments show
+/// one lost (fast retransmit), and written in order as they arrive, so the object never has
+/// to fit in memory.
 ///
 /// Every Data is verified unless --no-verify: it must be signed (Ed25519, ECDSA or RSA) by
 /// the key of a trust anchor, or by a key whose certificate chain reaches one under the
@@ -60,6 +61,17 @@ struct Args {
     /// Largest congestion window of aimd and cubic, in segments (0: no limit).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_WINDOW)]
     max_window: usize,
+
+    /// Fast retransmit (aimd and cubic): a segment is taken as lost, and retransmitted
+    /// without waiting for the retransmission timeout, once N segments requested after it
+    /// have arrived (0: only timeouts detect losses, as ndncatchunks does).
+    #[arg(long, value_name = "N", default_value_t = ndn::fetch::DEFAULT_REORDER_THRESHOLD)]
+    reorder_threshold: u32,
+
+    /// Request no segment N or more segments past the oldest one missing, which bounds what
+    /// waits out of order behind a lost segment (0: no limit, as ndncatchunks).
+    #[arg(long, value_name = "N", default_value_t = ndn::fetch::DEFAULT_MAX_REORDER)]
+    max_reorder: u64,
 
     /// InterestLifetime in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 4000)]
@@ -146,6 +158,8 @@ fn fetch_options(args: &Args) -> anyhow::Result<FetchOptions> {
         n => Some(u32::try_from(n).map_err(|_| anyhow::anyhow!("--retries must be -1 or more"))?),
     };
     opts.max_cwnd = (args.max_window > 0).then_some(args.max_window as f64);
+    opts.reorder_threshold = args.reorder_threshold;
+    opts.max_reorder = (args.max_reorder > 0).then_some(args.max_reorder);
     opts.must_be_fresh = args.fresh;
     // a fixed seed would repeat the Nonces of the previous run, which forwarders take for loops
     opts.nonce_seed = cli::random_u64()?;
