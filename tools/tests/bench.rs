@@ -15,8 +15,9 @@
 //! `DigestSha256`), and `NDN_BENCH_GET_ARGS` adds options to every `ndnget` (e.g.
 //! `--reorder-threshold 0`). Each run starts a new `ndnput` (a new version, so nothing comes from
 //! the forwarder's cache) and fetches with `ndnget -o FILE`, then checks the file. Scenarios:
-//! one `ndnd` over Unix sockets; and two daemons linked over UDP through a relay in this
-//! process that drops 1% of the datagrams each way (seeded). Each uses Ed25519 signatures
+//! one `ndnd` over Unix sockets; the same `ndnd` with `ndnget` reaching it over UDP through a
+//! relay in this process that drops 1% of the datagrams each way (seeded); and two daemons
+//! linked over UDP through such a relay. Each uses Ed25519 signatures
 //! verified by `ndnget` (the defaults) and DigestSha256 with `--no-verify`. The daemons run
 //! in this process; `ndnput` and `ndnget` are separate processes whose CPU time and peak
 //! RSS are read from `/proc` and `/usr/bin/time`.
@@ -231,31 +232,52 @@ async fn ndnget_throughput() {
     let keychain = dir.path().join("keychain");
     let mut rows = Vec::new();
 
+    let loss = std::env::var("NDN_BENCH_LOSS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.01);
     let single = TestDaemon::start().await;
     let env = Env::new(single.transport(), &keychain);
+    // ndnget reaches the same daemon over UDP through the lossy relay
+    let lossy_link = Relay::start(single.udp_addr(), loss, 2, None).await;
+    let lossy_env = Env::new(lossy_link.uri(), &keychain);
     for run in 0..runs {
-        for (scenario, put, get) in [
-            ("1 ndnd, Unix, Ed25519 + verify", &[][..], &[][..]),
+        for (scenario, put, get, get_env) in [
+            ("1 ndnd, Unix, Ed25519 + verify", &[][..], &[][..], &env),
             (
                 "1 ndnd, Unix, DigestSha256, --no-verify",
                 &["--sign", "digest"][..],
                 &["--no-verify"][..],
+                &env,
+            ),
+            (
+                "1 ndnd, ndnget on UDP, 1% loss, Ed25519 + verify",
+                &[][..],
+                &[][..],
+                &lossy_env,
+            ),
+            (
+                "1 ndnd, ndnget on UDP, 1% loss, DigestSha256, --no-verify",
+                &["--sign", "digest"][..],
+                &["--no-verify"][..],
+                &lossy_env,
             ),
         ] {
             if !selected(scenario) {
                 continue;
             }
             let name = format!("/bench/one/{run}/{}", rows.len());
-            rows.push(run_once(scenario, &env, &env, &name, &input, &expected, put, get).await);
+            rows.push(run_once(scenario, &env, get_env, &name, &input, &expected, put, get).await);
         }
     }
+    println!(
+        "relay to the single daemon dropped {} datagrams",
+        lossy_link.dropped()
+    );
+    lossy_link.stop();
     single.stop().await;
 
     let b = TestDaemon::start().await;
-    let loss = std::env::var("NDN_BENCH_LOSS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.01);
     let relay = Relay::start(b.udp_addr(), loss, 1, None).await;
     let a = routed("/bench", relay.uri()).await;
     let on_a = Env::new(a.transport(), &keychain);

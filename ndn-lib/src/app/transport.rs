@@ -19,6 +19,8 @@ use crate::face_uri::{DEFAULT_PORT, DEFAULT_WS_PORT, FaceUri, Scheme};
 const INCOMING_QUEUE: usize = 128;
 /// Largest datagram read from UDP.
 const MAX_DATAGRAM: usize = 65_536;
+/// Kernel socket buffers asked for on a UDP link: 4 MB, about 500 Data of 8 KB.
+const UDP_BUFFER_BYTES: usize = 4 << 20;
 
 /// The two ends a face uses.
 pub(crate) struct Link {
@@ -69,6 +71,8 @@ pub(crate) async fn connect(uri: &FaceUri) -> Result<Link, ConnectError> {
             s.connect(addr)
                 .await
                 .map_err(|e| ConnectError::from_io(text, e))?;
+            // a window of large Data arrives at once; best effort, the defaults still work
+            let _ = super::udp_batch::request_buffer_sizes(&s, UDP_BUFFER_BYTES);
             Ok(udp_link(s))
         }
         Scheme::Ws => {

@@ -219,41 +219,67 @@ impl BatchSocket {
     }
 }
 
+/// Ask the kernel for send and receive buffers of `bytes` each on a plain UDP socket (the
+/// kernel caps them at `net.core.wmem_max` / `rmem_max`), so that a burst of large Data (a
+/// window of 8 KB segments) does not overflow the default receive buffer of about 200 KB.
+#[cfg(unix)]
+pub fn request_buffer_sizes(socket: &UdpSocket, bytes: usize) -> io::Result<()> {
+    let value = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+    set_int_option(socket, libc::SOL_SOCKET, libc::SO_SNDBUF, value)?;
+    set_int_option(socket, libc::SOL_SOCKET, libc::SO_RCVBUF, value)
+}
+
+/// Other platforms: the operating system's defaults stay.
+#[cfg(not(unix))]
+pub fn request_buffer_sizes(_socket: &UdpSocket, _bytes: usize) -> io::Result<()> {
+    Ok(())
+}
+
+/// `setsockopt` of an integer option.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn set_int_option(
+    socket: &UdpSocket,
+    level: libc::c_int,
+    name: libc::c_int,
+    value: libc::c_int,
+) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = socket.as_raw_fd();
+    // SAFETY: `fd` is the open socket borrowed from `socket` for the whole call; the option
+    // value points to a live `c_int` on this stack frame and its exact size is passed, so the
+    // kernel reads only that integer.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd,
+            level,
+            name,
+            (&raw const value).cast(),
+            size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// Put the socket back to the kernel's default path MTU discovery ("want": fragment locally
 /// when a datagram exceeds the path MTU) after quinn-udp chose "probe" (never fragment).
 #[cfg(any(target_os = "linux", target_os = "android"))]
-#[allow(unsafe_code)]
 fn restore_ip_fragmentation(socket: &UdpSocket, ipv6: bool) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let fd = socket.as_raw_fd();
-    let set = |level: libc::c_int, name: libc::c_int, value: libc::c_int| -> io::Result<()> {
-        // SAFETY: `fd` is the open socket borrowed from `socket` for the whole call; the
-        // option value points to a live `c_int` on this stack frame and its exact size is
-        // passed, so the kernel reads only that integer.
-        let rc = unsafe {
-            libc::setsockopt(
-                fd,
-                level,
-                name,
-                (&raw const value).cast(),
-                size_of::<libc::c_int>() as libc::socklen_t,
-            )
-        };
-        if rc == 0 {
-            Ok(())
-        } else {
-            Err(io::Error::last_os_error())
-        }
-    };
     if ipv6 {
-        set(
+        set_int_option(
+            socket,
             libc::IPPROTO_IPV6,
             libc::IPV6_MTU_DISCOVER,
             libc::IPV6_PMTUDISC_WANT,
         )?;
-        set(libc::IPPROTO_IPV6, libc::IPV6_DONTFRAG, 0)
+        set_int_option(socket, libc::IPPROTO_IPV6, libc::IPV6_DONTFRAG, 0)
     } else {
-        set(
+        set_int_option(
+            socket,
             libc::IPPROTO_IP,
             libc::IP_MTU_DISCOVER,
             libc::IP_PMTUDISC_WANT,
@@ -292,6 +318,21 @@ mod tests {
             b.recv(&mut bufs, &mut out).await.unwrap();
         }
         out
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn buffer_sizes_are_raised_up_to_the_kernel_limit() {
+        let s = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let before = socket2::SockRef::from(&s).recv_buffer_size().unwrap();
+        let rmem_max: usize = std::fs::read_to_string("/proc/sys/net/core/rmem_max")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        request_buffer_sizes(&s, 1 << 20).unwrap();
+        let after = socket2::SockRef::from(&s).recv_buffer_size().unwrap();
+        // Linux reports twice what was granted: the request capped at rmem_max
+        assert_eq!(after, 2 * rmem_max.min(1 << 20), "before: {before}");
     }
 
     #[tokio::test]
