@@ -8,8 +8,10 @@
 # --payload PAYLOAD` and an `ndnperf client /perf --window WINDOW --duration SECONDS`, both
 # over TRANSPORT (SERVER_TRANSPORT=unix puts the server on the Unix socket instead), then prints one line of JSON: the client's report plus the daemon's CPU
 # time (user, system) during the client run, CPU time per exchange, its resident memory when
-# the client started and when it ended, and the load average. PERF_OUT=FILE records a profile
-# of the daemon with `perf record -g` meanwhile; STAT_OUT=FILE counts its system calls. Build first with
+# the client started, every 10 s and when it ended, and the load average. PERF_OUT=FILE records a profile
+# of the daemon with `perf record -g` meanwhile (PERF_EVENT and PERF_CALLGRAPH change what is
+# sampled, e.g. PERF_EVENT="-e page-faults" PERF_CALLGRAPH="--call-graph dwarf"); STAT_OUT=FILE
+# counts its system calls. Build first with
 # `cargo build --release -p ndnd -p ndn-tools --bin ndnd --bin ndnperf`.
 set -euo pipefail
 
@@ -59,7 +61,7 @@ cpu() { awk '{print $14, $15}' "/proc/${1:-$ndnd}/stat"; }
 rss() { awk '/VmRSS/ {print $2}' "/proc/$ndnd/status"; }
 if [ -n "${PERF_OUT:-}" ]; then
     # profile the daemon during the client run
-    perf record -q -F 999 ${PERF_CALLGRAPH:--g} -p "$ndnd" -o "$PERF_OUT" 2>/dev/null &
+    perf record -q ${PERF_EVENT:--F 999} ${PERF_CALLGRAPH:--g} -p "$ndnd" -o "$PERF_OUT" 2>/dev/null &
     pids+=("$!")
 fi
 if [ -n "${STAT_OUT:-}" ]; then
@@ -68,6 +70,10 @@ if [ -n "${STAT_OUT:-}" ]; then
         -p "$ndnd" -o "$STAT_OUT" &
     stat_pid=$!
 fi
+# the daemon's resident memory every 10 s of the client run (memory must stay flat)
+(while kill -0 "$ndnd" 2>/dev/null; do sleep 10; rss >>"$dir/rss.trace" 2>/dev/null || break; done) &
+sampler=$!
+pids+=("$sampler")
 read -r u0 s0 < <(cpu)
 read -r su0 ss0 < <(cpu "$server")
 rss0=$(rss)
@@ -79,8 +85,10 @@ read -r su1 ss1 < <(cpu "$server")
 client_cpu=$(awk '{print $1 + $2}' "$dir/client.time")
 server_cpu=$(( (su1 + ss1 - su0 - ss0) ))
 rss1=$(rss)
+kill "$sampler" 2>/dev/null || true
+rss_trace=$(paste -sd, "$dir/rss.trace" 2>/dev/null || true)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-python3 - "$report" "$u0" "$s0" "$u1" "$s1" "$ticks" "$rss0" "$rss1" "$load" "$transport/${SERVER_TRANSPORT:-$transport}" "$payload" "$window" "$client_cpu" "$server_cpu" <<'EOF'
+python3 - "$report" "$u0" "$s0" "$u1" "$s1" "$ticks" "$rss0" "$rss1" "$load" "$transport/${SERVER_TRANSPORT:-$transport}" "$payload" "$window" "$client_cpu" "$server_cpu" "$rss_trace" <<'EOF'
 import json, sys
 r = json.loads(sys.argv[1])
 u0, s0, u1, s1, hz = (int(x) for x in sys.argv[2:7])
@@ -96,6 +104,7 @@ out = {
     "ndnd_cpu_us_per_exchange": round((user + system) / n * 1e6, 2),
     "ndnd_rss_kib_start_end": [int(sys.argv[7]), int(sys.argv[8])],
     "client_server_cpu_s": [float(sys.argv[13]), int(sys.argv[14]) / hz],
+    "ndnd_rss_kib_every_10s": [int(x) for x in sys.argv[15].split(",") if x],
     "load": sys.argv[9],
 }
 print(json.dumps(out))
