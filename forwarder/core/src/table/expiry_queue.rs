@@ -4,9 +4,13 @@
 //!
 //! Nearly every deadline is set later than all those before it (arrival time plus a lifetime
 //! that rarely changes), so those go to the back of a queue in order: setting, removing and
-//! taking the earliest are then O(1). A removed deadline stays in the queue as a tombstone until
-//! it reaches the front, or until tombstones outnumber live deadlines and the queue is
-//! compacted, so the queue never holds more than about twice the live deadlines. A deadline set
+//! taking the earliest are then O(1). A removed deadline stays in the queue, stale, until it
+//! reaches the front, or until stale deadlines outnumber live ones and the queue is compacted,
+//! so the queue never holds more than about twice the live deadlines. Removing one does not
+//! touch the queue at all (only the slot's position, which then no longer points at it): an
+//! entry is usually satisfied long after its deadline was queued, when that part of the queue
+//! has left the CPU caches. Where each slot's deadline is lives with the caller (the PIT keeps
+//! it beside the entry, which the forwarder reads anyway), through [`Positions`]. A deadline set
 //! earlier than the last one queued goes into a binary min-heap that knows where each slot
 //! sits (O(log n)); the earliest deadline is the earlier of the two fronts.
 //!
@@ -16,12 +20,38 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-/// No deadline (in `pos`), or a tombstone (as a queued deadline's slot).
+/// Not a slot.
 const NONE: u32 = u32::MAX;
-/// In `pos`: the deadline is in the heap, at the index in the low bits.
+/// A position: the deadline is in the heap, at the index in the low bits.
 const IN_HEAP: u64 = 1 << 63;
-/// In `pos`: no deadline.
-const NO_POS: u64 = u64::MAX;
+/// A position: no deadline.
+pub(crate) const NO_POS: u64 = u64::MAX;
+
+/// Where each slot's deadline is in the queue, kept by the caller: [`NO_POS`] for none
+/// (including slots never seen), otherwise a value the queue chose.
+pub(crate) trait Positions {
+    /// The position of `slot`'s deadline.
+    fn position(&self, slot: u32) -> u64;
+    /// Record the position of `slot`'s deadline.
+    fn set_position(&mut self, slot: u32, p: u64);
+}
+
+/// Positions in a vector indexed by slot.
+impl Positions for Vec<u64> {
+    fn position(&self, slot: u32) -> u64 {
+        self.get(slot as usize).copied().unwrap_or(NO_POS)
+    }
+
+    fn set_position(&mut self, slot: u32, p: u64) {
+        let s = slot as usize;
+        if s >= self.len() {
+            self.resize(s + 1, NO_POS);
+        }
+        if let Some(x) = self.get_mut(s) {
+            *x = p;
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Deadline {
@@ -30,21 +60,21 @@ struct Deadline {
     slot: u32,
 }
 
-/// Deadlines of slots, earliest first.
+/// Deadlines of slots, earliest first. Every call that changes it takes the caller's
+/// [`Positions`], always the same one.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ExpiryQueue {
-    /// Deadlines in the order set, each no earlier than the one before; removed ones are
-    /// tombstones (slot `NONE`). The front is never a tombstone.
+    /// Deadlines in the order set, each no earlier than the one before. The one at absolute
+    /// position `p` is live when its slot's position is `p`, stale otherwise (removed or
+    /// moved). The front is always live.
     queue: VecDeque<Deadline>,
-    /// Position of `queue[0]` counted since the queue was created (positions in `pos` are
-    /// these absolute numbers, so popping the front moves nothing).
+    /// Position of `queue[0]` counted since the queue was created (positions are these
+    /// absolute numbers, so popping the front moves nothing).
     base: u64,
     /// Live deadlines in `queue`.
     queued: usize,
     /// Deadlines set earlier than the back of `queue`, as a binary min-heap.
     heap: Vec<Deadline>,
-    /// Where each slot's deadline is: `NO_POS`, an absolute queue position, or `IN_HEAP | i`.
-    pos: Vec<u64>,
 }
 
 impl ExpiryQueue {
@@ -64,113 +94,107 @@ impl ExpiryQueue {
     }
 
     /// Set (or move) the deadline of `slot`.
-    pub(crate) fn set(&mut self, slot: u32, at: Duration, seq: u64) {
+    pub(crate) fn set(&mut self, pos: &mut impl Positions, slot: u32, at: Duration, seq: u64) {
         if slot == NONE {
             return;
         }
-        self.remove(slot);
+        self.remove(pos, slot);
         let d = Deadline { at, seq, slot };
         if self.queue.back().is_none_or(|b| *b <= d) {
             let p = self.base + self.queue.len() as u64;
             self.queue.push_back(d);
             self.queued += 1;
-            self.set_pos(slot, p);
+            pos.set_position(slot, p);
         } else {
             let i = self.heap.len();
             self.heap.push(d);
-            self.set_pos(slot, IN_HEAP | i as u64);
-            self.sift_up(i);
+            pos.set_position(slot, IN_HEAP | i as u64);
+            self.sift_up(pos, i);
         }
     }
 
     /// Remove the deadline of `slot`, if it has one.
-    pub(crate) fn remove(&mut self, slot: u32) {
-        let Some(&p) = self.pos.get(slot as usize) else {
-            return;
-        };
+    pub(crate) fn remove(&mut self, pos: &mut impl Positions, slot: u32) {
+        let p = pos.position(slot);
         if p == NO_POS {
             return;
         }
-        self.set_pos(slot, NO_POS);
+        pos.set_position(slot, NO_POS);
         if p & IN_HEAP != 0 {
-            self.remove_from_heap((p & !IN_HEAP) as usize);
+            self.remove_from_heap(pos, (p & !IN_HEAP) as usize);
         } else {
-            self.remove_from_queue(p);
-        }
-    }
-
-    fn remove_from_queue(&mut self, p: u64) {
-        let Some(d) = usize::try_from(p - self.base)
-            .ok()
-            .and_then(|i| self.queue.get_mut(i))
-        else {
-            return;
-        };
-        d.slot = NONE;
-        self.queued -= 1;
-        while self.queue.front().is_some_and(|d| d.slot == NONE) {
-            self.queue.pop_front();
-            self.base += 1;
-        }
-        if self.queue.len() > 2 * self.queued + 32 {
-            self.compact();
-        }
-    }
-
-    /// Drop the tombstones; live deadlines keep their order and get new positions.
-    fn compact(&mut self) {
-        self.queue.retain(|d| d.slot != NONE);
-        for i in 0..self.queue.len() {
-            if let Some(slot) = self.queue.get(i).map(|d| d.slot) {
-                self.set_pos(slot, self.base + i as u64);
+            self.queued -= 1;
+            if p == self.base {
+                self.pop_stale_front(pos);
+            }
+            if self.queue.len() > 2 * self.queued + 32 {
+                self.compact(pos);
             }
         }
     }
 
-    fn remove_from_heap(&mut self, i: usize) {
+    /// True when the deadline at absolute queue position `p` is live.
+    fn live(pos: &impl Positions, p: u64, d: &Deadline) -> bool {
+        pos.position(d.slot) == p
+    }
+
+    fn pop_stale_front(&mut self, pos: &impl Positions) {
+        while let Some(d) = self.queue.front() {
+            if Self::live(pos, self.base, d) {
+                break;
+            }
+            self.queue.pop_front();
+            self.base += 1;
+        }
+    }
+
+    /// Drop the stale deadlines; live ones keep their order and get new positions.
+    fn compact(&mut self, pos: &mut impl Positions) {
+        let mut p = self.base;
+        self.queue.retain(|d| {
+            let keep = Self::live(pos, p, d);
+            p += 1;
+            keep
+        });
+        for (i, d) in self.queue.iter().enumerate() {
+            pos.set_position(d.slot, self.base + i as u64);
+        }
+    }
+
+    fn remove_from_heap(&mut self, pos: &mut impl Positions, i: usize) {
         let last = self.heap.len() - 1;
         self.heap.swap(i, last);
         self.heap.pop();
         if i < last {
             if let Some(moved) = self.heap.get(i).map(|d| d.slot) {
-                self.set_pos(moved, IN_HEAP | i as u64);
+                pos.set_position(moved, IN_HEAP | i as u64);
             }
-            self.sift_up(i);
-            self.sift_down(i);
+            self.sift_up(pos, i);
+            self.sift_down(pos, i);
         }
     }
 
-    fn set_pos(&mut self, slot: u32, p: u64) {
-        let s = slot as usize;
-        if s >= self.pos.len() {
-            self.pos.resize(s + 1, NO_POS);
-        }
-        if let Some(x) = self.pos.get_mut(s) {
-            *x = p;
-        }
-    }
-
-    fn swap(&mut self, a: usize, b: usize) {
+    fn swap(&mut self, pos: &mut impl Positions, a: usize, b: usize) {
         self.heap.swap(a, b);
         for i in [a, b] {
             if let Some(slot) = self.heap.get(i).map(|d| d.slot) {
-                self.set_pos(slot, IN_HEAP | i as u64);
+                pos.set_position(slot, IN_HEAP | i as u64);
             }
         }
     }
 
-    fn sift_up(&mut self, mut i: usize) {
+    fn sift_up(&mut self, pos: &mut impl Positions, mut i: usize) {
         while i > 0 {
             let parent = (i - 1) / 2;
             if self.heap.get(i) >= self.heap.get(parent) {
                 break;
             }
-            self.swap(i, parent);
+            self.swap(pos, i, parent);
             i = parent;
         }
     }
 
-    fn sift_down(&mut self, mut i: usize) {
+    fn sift_down(&mut self, pos: &mut impl Positions, mut i: usize) {
         loop {
             let (l, r) = (2 * i + 1, 2 * i + 2);
             let mut least = i;
@@ -182,7 +206,7 @@ impl ExpiryQueue {
             if least == i {
                 break;
             }
-            self.swap(i, least);
+            self.swap(pos, i, least);
             i = least;
         }
     }
@@ -200,17 +224,18 @@ mod tests {
     /// that the queue yields the same earliest deadline as an ordered model; then drain it.
     fn check(ops: Vec<(u32, Option<u64>)>) -> Result<(), TestCaseError> {
         let mut q = ExpiryQueue::default();
+        let mut pos: Vec<u64> = Vec::new();
         // slot -> (at, seq)
         let mut model: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
         for (seq, (slot, at)) in ops.into_iter().enumerate() {
             let seq = seq as u64;
             match at {
                 Some(at) => {
-                    q.set(slot, Duration::from_millis(at), seq);
+                    q.set(&mut pos, slot, Duration::from_millis(at), seq);
                     model.insert(slot, (at, seq));
                 }
                 None => {
-                    q.remove(slot);
+                    q.remove(&mut pos, slot);
                     model.remove(&slot);
                 }
             }
@@ -227,7 +252,7 @@ mod tests {
         let mut drained = Vec::new();
         while let Some((at, seq, slot)) = q.peek() {
             drained.push((at, seq, slot));
-            q.remove(slot);
+            q.remove(&mut pos, slot);
         }
         let mut expected: Vec<_> = model
             .iter()
