@@ -1,15 +1,15 @@
 //! Building a simulator: one core per node, faces and channels per link, applications,
 //! routes, strategies and scheduled changes.
 
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ndn::Name;
 use ndn_fw::{FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkType, StrategyKind};
 
 use super::{
-    AppSlot, ChannelSlot, Control, Destination, EngineStats, Node, NodeSettings, Observer, Port,
-    PortKind, Sim, SimState, TimerMode, What, dur, stream, sub_seed,
+    AppSlot, ChannelSlot, Control, Destination, EngineStats, EventQueue, Node, NodeSettings,
+    Observer, Port, PortKind, Sim, SimState, TimerMode, What, dur, stream, sub_seed,
 };
 use crate::app::{App, AppOutput};
 use crate::link::Channel;
@@ -150,7 +150,7 @@ impl Sim {
         }
         Sim {
             now: 0,
-            heap: BinaryHeap::new(),
+            queue: EventQueue::default(),
             seq: 0,
             seed,
             state: SimState {
@@ -191,9 +191,9 @@ impl Sim {
         &self.topology
     }
 
-    /// Events waiting in the heap.
+    /// Events waiting in the queue.
     pub fn pending_events(&self) -> usize {
-        self.heap.len()
+        self.queue.len()
     }
 
     /// Attach an application to `node` on a new local face; returns its index. A producer's

@@ -1,5 +1,6 @@
-//! The event loop: one binary heap of (time, sequence, event) over virtual time, one `ndn-fw`
-//! core per node, channels between them and applications on local faces.
+//! The event loop: one queue of (time, sequence, event) over virtual time (a timing wheel, see
+//! [`queue`]), one `ndn-fw` core per node, channels between them and applications on local
+//! faces.
 //!
 //! Everything is single-threaded and deterministic: the order of events at the same instant is
 //! the order they were scheduled in, every random draw comes from an RNG seeded from the run's
@@ -10,12 +11,11 @@
 //!   (`handle_packet`), and everything the core then wants to send is moved onto channels or
 //!   into applications at once (applications answer synchronously, as ndnSIM's do);
 //! - a core's timer is due (`handle_timeout`): only the earliest wake-up of each core is in
-//!   the heap;
+//!   the queue;
 //! - an application's timer is due;
 //! - a scheduled link state change, or a trace tick.
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::cmp::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -41,7 +41,7 @@ enum What {
 }
 
 impl What {
-    /// Packed into one word (kind in the top 3 bits), so a heap entry is 24 bytes.
+    /// Packed into one word (kind in the top 3 bits), so a queued event is 24 bytes.
     fn pack(self) -> u64 {
         match self {
             What::Arrival { channel, frame } => {
@@ -97,7 +97,7 @@ impl Ord for Event {
 pub struct Sim {
     /// Current virtual time.
     now: SimTime,
-    heap: BinaryHeap<Reverse<Event>>,
+    queue: EventQueue,
     seq: u64,
     seed: u64,
     /// State visible to observers.
@@ -119,7 +119,7 @@ impl std::fmt::Debug for Sim {
         f.debug_struct("Sim")
             .field("now", &self.now)
             .field("nodes", &self.state.nodes.len())
-            .field("pending_events", &self.heap.len())
+            .field("pending_events", &self.queue.len())
             .finish()
     }
 }
@@ -133,7 +133,10 @@ fn nanos(d: Duration) -> SimTime {
 }
 
 mod build;
+mod queue;
 mod state;
+
+use queue::EventQueue;
 
 pub use state::{
     AppSlot, ChannelSlot, Control, Destination, EngineStats, Node, NodeSettings, Observer, Port,
@@ -143,11 +146,11 @@ pub use state::{
 impl Sim {
     fn push(&mut self, time: SimTime, what: What) {
         self.seq += 1;
-        self.heap.push(Reverse(Event {
+        self.queue.push(Event {
             time,
             seq: self.seq,
             what: what.pack(),
-        }));
+        });
     }
 
     fn start_app(&mut self, id: u32) {
@@ -175,11 +178,7 @@ impl Sim {
     pub fn run_until(&mut self, end: SimTime, progress: &mut dyn FnMut(SimTime)) {
         self.start();
         let mut count: u32 = 0;
-        while let Some(Reverse(ev)) = self.heap.peek().copied() {
-            if ev.time > end {
-                break;
-            }
-            self.heap.pop();
+        while let Some(ev) = self.queue.pop_until(end) {
             self.now = ev.time;
             self.state.stats.events += 1;
             match What::unpack(ev.what) {

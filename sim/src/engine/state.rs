@@ -124,7 +124,7 @@ pub enum Control {
 /// Counters of the engine itself.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EngineStats {
-    /// Events taken off the heap.
+    /// Events taken off the queue.
     pub events: u64,
     /// Packets handed to cores (`handle_packet` calls).
     pub fw_packets: u64,
@@ -140,12 +140,12 @@ pub struct EngineStats {
 /// How core timers are run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TimerMode {
-    /// Each core's earliest wake-up is an event in the heap.
+    /// Each core's earliest wake-up is an event in the queue.
     Exact,
     /// A core's due timers are run, each at its own time and in order, just before the core
     /// next gets a packet, at every trace tick and at the end of the run. This gives the same
     /// results as `Exact` as long as timers make the core send nothing (true of PIT expiry,
-    /// measurements and Dead Nonce List ageing), and saves one heap event per PIT entry;
+    /// measurements and Dead Nonce List ageing), and saves one queued event per PIT entry;
     /// anything a timer does send is sent late and counted in
     /// [`EngineStats::late_timer_transmits`].
     #[default]

@@ -20,6 +20,9 @@ const NIL: u32 = u32::MAX;
 /// The largest entry id the tree can hold.
 pub(crate) const MAX_ID: u32 = LEAF - 2;
 
+/// Keys shorter than this always fit (critical bits are located by a 24-bit byte index).
+pub(crate) const MAX_KEY_LEN: usize = 1 << 24;
+
 #[derive(Debug, Clone, Copy)]
 struct Node {
     /// Critical bit: byte index << 8 | the complement of the bit's mask within the byte, so
@@ -92,7 +95,7 @@ fn first_difference(a: &[u8], b: &[u8]) -> Option<u32> {
     let mask = 0x80u8 >> (x ^ y).leading_zeros();
     u32::try_from(i)
         .ok()
-        .filter(|&i| i < (1 << 24))
+        .filter(|&i| (i as usize) < MAX_KEY_LEN)
         .map(|i| (i << 8) | u32::from(!mask))
 }
 

@@ -3,7 +3,9 @@
 //!
 //! Exact lookups go through a hash index; CanBePrefix lookups walk a crit-bit tree ordered by
 //! name bytes (canonical order), so the first match is the leftmost Data under the prefix, as in
-//! NFD. Names are not copied: entries keep where the name lies in the cached wire. The LRU list
+//! NFD. The tree is built the first time a CanBePrefix lookup or a prefix erase needs it, and
+//! kept up to date from then on: a cache that only ever sees exact lookups does not pay for it.
+//! Names are not copied: entries keep where the name lies in the cached wire. The LRU list
 //! links live in their own compact vector, so refreshing an entry's recency touches 8-byte
 //! links rather than the neighbours' entries.
 
@@ -12,7 +14,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use ndn::{Data, Interest};
 
-use super::critbit::CritBit;
+use super::critbit::{self, CritBit};
 use super::slot_table::SlotTable;
 
 const NONE: u32 = u32::MAX;
@@ -75,6 +77,8 @@ pub struct Cs {
     free: Vec<u32>,
     by_hash: SlotTable,
     ordered: CritBit,
+    /// `ordered` holds every entry (it is empty until first needed).
+    ordered_built: bool,
     /// Most recently used.
     head: u32,
     /// Least recently used.
@@ -100,6 +104,7 @@ impl Cs {
             free: Vec::new(),
             by_hash: SlotTable::default(),
             ordered: CritBit::default(),
+            ordered_built: false,
             head: NONE,
             tail: NONE,
             len: 0,
@@ -211,7 +216,9 @@ impl Cs {
             return;
         };
         self.by_hash.remove(e.hash, i);
-        self.ordered.remove(e.name(), i);
+        if self.ordered_built {
+            self.ordered.remove(e.name(), i);
+        }
         self.free.push(i);
         self.len -= 1;
         self.bytes -= e.wire.len();
@@ -256,9 +263,14 @@ impl Cs {
             Some(&i) => i,
             None => self.slots.len() as u32,
         };
-        let slots = &self.slots;
-        if !self.ordered.insert(name, i, |j| Self::name_of(slots, j)) {
+        if !Self::indexable(name, i) {
             return;
+        }
+        if self.ordered_built {
+            let slots = &self.slots;
+            if !self.ordered.insert(name, i, |j| Self::name_of(slots, j)) {
+                return;
+            }
         }
         if self.free.pop().is_none() {
             self.slots.push(None);
@@ -281,6 +293,28 @@ impl Cs {
         self.evict_to_capacity();
     }
 
+    /// True when the crit-bit tree can hold entry `i` named `name` (always, but for names of 16
+    /// MiB or more): such entries are not admitted, whether or not the tree is built yet.
+    fn indexable(name: &[u8], i: u32) -> bool {
+        name.len() < critbit::MAX_KEY_LEN && i <= critbit::MAX_ID
+    }
+
+    /// Build the crit-bit tree of all entries, if not built yet.
+    fn build_ordered(&mut self) {
+        if self.ordered_built {
+            return;
+        }
+        self.ordered_built = true;
+        let slots = &self.slots;
+        for (i, e) in slots.iter().enumerate() {
+            if let Some(e) = e {
+                // every entry passed `indexable` and names are distinct: this succeeds
+                self.ordered
+                    .insert(e.name(), i as u32, |j| Self::name_of(slots, j));
+            }
+        }
+    }
+
     /// Name bytes of the entry in slot `i` (empty for a free slot).
     fn name_of(slots: &[Option<Entry>], i: u32) -> &[u8] {
         slots
@@ -299,6 +333,9 @@ impl Cs {
         if !self.policy.serve || self.len == 0 {
             self.n_misses += 1;
             return None;
+        }
+        if interest.can_be_prefix() {
+            self.build_ordered();
         }
         let found = self.find(now, interest, hashes);
         match found {
@@ -343,6 +380,7 @@ impl Cs {
 
     /// Remove up to `limit` entries under `prefix` (TLV-VALUE of a name); returns how many.
     pub fn erase_prefix(&mut self, prefix: &[u8], limit: usize) -> usize {
+        self.build_ordered();
         let slots = &self.slots;
         let victims = self
             .ordered
@@ -471,6 +509,40 @@ mod tests {
         );
         assert!(cs.is_empty());
         assert_eq!(cs.bytes(), 0);
+    }
+
+    #[test]
+    fn prefix_index_built_late_matches_one_kept_from_the_start() {
+        // two caches see the same inserts and evictions; one answers a CanBePrefix lookup
+        // early (so keeps its tree from then on), the other only at the end (builds it then)
+        let now = Duration::from_secs(1);
+        let mut early = Cs::new(4, usize::MAX);
+        let mut late = Cs::new(4, usize::MAX);
+        assert_eq!(lookup(&mut early, now, "/p", true, false), None);
+        for i in [5, 3, 8, 1, 9, 2, 7] {
+            let d = data(&format!("/p/{i}"), 10, 1000);
+            insert(&mut early, now, &d);
+            insert(&mut late, now, &d);
+            assert_eq!(
+                lookup(&mut early, now, &format!("/p/{i}"), false, false),
+                lookup(&mut late, now, &format!("/p/{i}"), false, false),
+            );
+        }
+        // 9, 2, 7 and 1 are left: the leftmost under /p is /p/1
+        let expect = Some(data("/p/1", 10, 1000).wire().clone());
+        assert_eq!(lookup(&mut early, now, "/p", true, false), expect);
+        assert_eq!(lookup(&mut late, now, "/p", true, false), expect);
+        // the late tree is kept up to date once built
+        insert(&mut late, now, &data("/p/0", 10, 1000));
+        assert_eq!(
+            lookup(&mut late, now, "/p", true, false),
+            Some(data("/p/0", 10, 1000).wire().clone())
+        );
+        assert_eq!(
+            late.erase_prefix(Name::from_uri("/p").unwrap().value(), 10),
+            4
+        );
+        assert!(late.is_empty());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use ndn::lp::NackReason;
 use ndn::{Data, Interest, Name};
 
-use super::expiry_queue::ExpiryQueue;
+use super::expiry_queue::{ExpiryQueue, NO_POS, Positions};
 use super::name_index::NameIndex;
 use super::records::Records;
 use crate::face::FaceId;
@@ -260,11 +260,36 @@ fn variant(can_be_prefix: bool, must_be_fresh: bool) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PitFull;
 
+/// A place for an entry, with what the PIT keeps beside it: the generation of ids that refer
+/// to it and where its deadline is in the expiry queue. Kept together, so that the lookups which
+/// go on to read the entry touch no other array.
+#[derive(Debug, Clone)]
+struct Slot {
+    generation: u32,
+    expiry_pos: u64,
+    entry: Option<PitEntry>,
+}
+
+/// The expiry queue's positions, kept in the slots.
+struct SlotPositions<'a>(&'a mut Vec<Slot>);
+
+impl Positions for SlotPositions<'_> {
+    fn position(&self, slot: u32) -> u64 {
+        self.0.get(slot as usize).map_or(NO_POS, |s| s.expiry_pos)
+    }
+
+    fn set_position(&mut self, slot: u32, p: u64) {
+        // only slots of existing entries get deadlines
+        if let Some(s) = self.0.get_mut(slot as usize) {
+            s.expiry_pos = p;
+        }
+    }
+}
+
 /// The PIT.
 #[derive(Debug, Clone)]
 pub struct Pit {
-    slots: Vec<Option<PitEntry>>,
-    generations: Vec<u32>,
+    slots: Vec<Slot>,
     free: Vec<u32>,
     /// Entry slots per name, by (CanBePrefix, MustBeFresh) variant.
     by_name: NameIndex<[u32; 4]>,
@@ -281,7 +306,6 @@ impl Pit {
     pub fn new(max_entries: usize) -> Pit {
         Pit {
             slots: Vec::new(),
-            generations: Vec::new(),
             free: Vec::new(),
             by_name: NameIndex::default(),
             expiries: ExpiryQueue::default(),
@@ -310,7 +334,7 @@ impl Pit {
     fn id_of(&self, index: u32) -> PitEntryId {
         PitEntryId {
             index,
-            generation: self.generations.get(index as usize).copied().unwrap_or(0),
+            generation: self.slots.get(index as usize).map_or(0, |s| s.generation),
         }
     }
 
@@ -348,13 +372,16 @@ impl Pit {
         let index = match self.free.pop() {
             Some(i) => {
                 if let Some(s) = self.slots.get_mut(i as usize) {
-                    *s = Some(entry);
+                    s.entry = Some(entry);
                 }
                 i
             }
             None => {
-                self.slots.push(Some(entry));
-                self.generations.push(0);
+                self.slots.push(Slot {
+                    generation: 0,
+                    expiry_pos: NO_POS,
+                    entry: Some(entry),
+                });
                 (self.slots.len() - 1) as u32
             }
         };
@@ -378,18 +405,20 @@ impl Pit {
 
     /// The entry with this id, if it still exists.
     pub fn get(&self, id: PitEntryId) -> Option<&PitEntry> {
-        if self.generations.get(id.index as usize) != Some(&id.generation) {
+        let s = self.slots.get(id.index as usize)?;
+        if s.generation != id.generation {
             return None;
         }
-        self.slots.get(id.index as usize)?.as_ref()
+        s.entry.as_ref()
     }
 
     /// The entry with this id, mutably.
     pub fn get_mut(&mut self, id: PitEntryId) -> Option<&mut PitEntry> {
-        if self.generations.get(id.index as usize) != Some(&id.generation) {
+        let s = self.slots.get_mut(id.index as usize)?;
+        if s.generation != id.generation {
             return None;
         }
-        self.slots.get_mut(id.index as usize)?.as_mut()
+        s.entry.as_mut()
     }
 
     /// Set when the entry expires; `seq` orders entries expiring at the same time (the
@@ -397,7 +426,8 @@ impl Pit {
     pub fn set_expiry(&mut self, id: PitEntryId, at: Duration, seq: u64) {
         if let Some(e) = self.get_mut(id) {
             e.expiry = at;
-            self.expiries.set(id.index, at, seq);
+            self.expiries
+                .set(&mut SlotPositions(&mut self.slots), id.index, at, seq);
         }
     }
 
@@ -413,7 +443,7 @@ impl Pit {
         if !self.unlink(id) {
             return None;
         }
-        self.slots.get_mut(id.index as usize)?.take()
+        self.slots.get_mut(id.index as usize)?.entry.take()
     }
 
     /// Remove an entry, dropping it where it lies (no copy out). Returns false when it did not
@@ -423,23 +453,25 @@ impl Pit {
             return false;
         }
         if let Some(slot) = self.slots.get_mut(id.index as usize) {
-            *slot = None;
+            slot.entry = None;
         }
         true
     }
 
     /// Take an entry out of the indexes, counters and expiry queue; its slot still holds it.
     fn unlink(&mut self, id: PitEntryId) -> bool {
-        if self.generations.get(id.index as usize) != Some(&id.generation) {
+        if self.get(id).is_none() {
             return false;
         }
-        let Some(entry) = self.slots.get(id.index as usize).and_then(Option::as_ref) else {
+        self.expiries
+            .remove(&mut SlotPositions(&mut self.slots), id.index);
+        let Some(slot) = self.slots.get_mut(id.index as usize) else {
             return false;
         };
-        self.expiries.remove(id.index);
-        if let Some(g) = self.generations.get_mut(id.index as usize) {
-            *g = g.wrapping_add(1);
-        }
+        slot.generation = slot.generation.wrapping_add(1);
+        let Some(entry) = slot.entry.as_ref() else {
+            return false;
+        };
         self.free.push(id.index);
         let var = variant(entry.can_be_prefix(), entry.must_be_fresh());
         // clear the variant; the name goes when no variant is left
@@ -512,7 +544,7 @@ impl Pit {
         self.slots
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.is_some())
+            .filter(|(_, s)| s.entry.is_some())
             .map(|(i, _)| self.id_of(i as u32))
             .collect()
     }
