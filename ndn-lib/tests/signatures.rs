@@ -325,3 +325,67 @@ fn bad_key_encodings_are_typed_errors() {
     let ec = PrivateKey::from_seed(KeyType::EcdsaP256, &[1; 32]).unwrap();
     assert!(Ed25519Signer::from_pkcs8_der(&ec.to_pkcs8_der().unwrap()).is_err());
 }
+
+/// A signer whose signatures are longer than it announces, so the encoder's buffer must grow.
+struct Understated;
+
+impl Signer for Understated {
+    fn signature_type(&self) -> u64 {
+        200
+    }
+    fn key_locator(&self) -> Option<KeyLocator> {
+        None
+    }
+    fn sign(&self, parts: &[&[u8]]) -> Result<Vec<u8>, ndn::sign::SignError> {
+        let mut sig = ndn::sign::sha256(parts).to_vec();
+        sig.resize(300, 0xAB);
+        Ok(sig)
+    }
+    fn max_signature_len(&self) -> usize {
+        0
+    }
+}
+
+#[test]
+fn data_is_built_right_whatever_the_length_forms_and_signature_lengths() {
+    // content sizes around the 1-, 3- and 5-byte TLV-LENGTH boundaries of Content and Data
+    let keys = all_keys();
+    let mut signers: Vec<&dyn Signer> = vec![&DigestSha256, &Understated];
+    signers.extend(keys.iter().map(|k| k as &dyn Signer));
+    for size in [0, 100, 180, 252, 253, 300, 65_400, 65_535, 65_536, 70_000] {
+        let content = Bytes::from(vec![0x5A; size]);
+        for signer in &signers {
+            let wire = DataBuilder::new(name("/a/b"))
+                .freshness_period(1000)
+                .content(content.clone())
+                .sign(*signer)
+                .unwrap();
+            let d = Data::decode(wire.clone()).unwrap();
+            assert_eq!(d.content(), content, "size {size}");
+            assert_eq!(d.name(), &name("/a/b"));
+            // the wire is exactly one Data element, with the shortest TLV-LENGTH
+            let value_len = wire.len() - 1 - ndn::tlv::var_number_len(wire.len() as u64 - 1);
+            let expect = ndn::tlv::tlv_len(6, value_len);
+            assert_eq!(wire.len(), expect, "size {size}");
+            let sig = d.signature_value();
+            let parts: &[&[u8]] = &[d.signed_portion()];
+            assert_eq!(
+                signer.signature_type(),
+                d.signature_info().map_or(0, |i| i.signature_type)
+            );
+            match signer.signature_type() {
+                200 => assert_eq!(sig.len(), 300),
+                0 => DigestSha256.verify(parts, &sig).unwrap(),
+                _ => {}
+            }
+        }
+        for k in &keys {
+            let wire = DataBuilder::new(name("/a/b"))
+                .content(content.clone())
+                .sign(k)
+                .unwrap();
+            let d = Data::decode(wire).unwrap();
+            verify_data(&d, &k.public_key()).unwrap();
+        }
+    }
+}

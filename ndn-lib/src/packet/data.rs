@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 
 use super::SignatureInfo;
 use crate::name::Name;
@@ -338,29 +338,36 @@ impl DataBuilder {
             }
             + tlv::tlv_len(tt::CONTENT, self.content.len())
             + info.encoded_len(tt::SIGNATURE_INFO);
-        // build the signed portion, sign it, then copy it once behind the outer header
-        let mut signed = BytesMut::with_capacity(signed_len);
-        self.name.encode_to(&mut signed);
+        // one buffer: room for the longest outer header, the signed portion, the signature;
+        // the header is written in front once the length is known, and the room it does not
+        // use is sliced off, so the content is copied once
+        const HEADER_ROOM: usize = tlv::var_number_len(tt::DATA) + 9;
+        let sig_room = tlv::tlv_len(tt::SIGNATURE_VALUE, signer.max_signature_len());
+        let mut buf = BytesMut::with_capacity(HEADER_ROOM + signed_len + sig_room);
+        buf.resize(HEADER_ROOM, 0);
+        self.name.encode_to(&mut buf);
         if meta_len > 0 {
-            tlv::put_tlv_header(&mut signed, tt::META_INFO, meta_len);
+            tlv::put_tlv_header(&mut buf, tt::META_INFO, meta_len);
             if let Some(t) = self.content_type {
-                tlv::put_nonneg_tlv(&mut signed, tt::CONTENT_TYPE, t);
+                tlv::put_nonneg_tlv(&mut buf, tt::CONTENT_TYPE, t);
             }
             if let Some(f) = self.freshness_period {
-                tlv::put_nonneg_tlv(&mut signed, tt::FRESHNESS_PERIOD, f);
+                tlv::put_nonneg_tlv(&mut buf, tt::FRESHNESS_PERIOD, f);
             }
             if let Some(c) = &self.final_block_id {
-                tlv::put_tlv(&mut signed, tt::FINAL_BLOCK_ID, c);
+                tlv::put_tlv(&mut buf, tt::FINAL_BLOCK_ID, c);
             }
         }
-        tlv::put_tlv(&mut signed, tt::CONTENT, &self.content);
-        info.encode_to(tt::SIGNATURE_INFO, &mut signed);
-        let sig = signer.sign(&[&signed])?;
-        let value_len = signed.len() + tlv::tlv_len(tt::SIGNATURE_VALUE, sig.len());
-        let mut out = BytesMut::with_capacity(tlv::tlv_len(tt::DATA, value_len));
-        tlv::put_tlv_header(&mut out, tt::DATA, value_len);
-        out.put_slice(&signed);
-        tlv::put_tlv(&mut out, tt::SIGNATURE_VALUE, &sig);
-        Ok(out.freeze())
+        tlv::put_tlv(&mut buf, tt::CONTENT, &self.content);
+        info.encode_to(tt::SIGNATURE_INFO, &mut buf);
+        debug_assert_eq!(buf.len(), HEADER_ROOM + signed_len);
+        let sig = signer.sign(&[&buf[HEADER_ROOM..]])?;
+        tlv::put_tlv(&mut buf, tt::SIGNATURE_VALUE, &sig);
+        let value_len = buf.len() - HEADER_ROOM;
+        let header_len = tlv::var_number_len(tt::DATA) + tlv::var_number_len(value_len as u64);
+        let start = HEADER_ROOM - header_len;
+        let mut header = &mut buf[start..HEADER_ROOM];
+        tlv::put_tlv_header(&mut header, tt::DATA, value_len);
+        Ok(buf.freeze().slice(start..))
     }
 }

@@ -19,6 +19,10 @@ pub fn sha256(parts: &[&[u8]]) -> [u8; 32] {
 pub struct DigestSha256;
 
 impl Signer for DigestSha256 {
+    fn max_signature_len(&self) -> usize {
+        32
+    }
+
     fn signature_type(&self) -> u64 {
         signature_type::DIGEST_SHA256
     }

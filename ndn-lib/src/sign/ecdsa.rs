@@ -98,6 +98,11 @@ impl std::fmt::Debug for EcdsaP256Signer {
 }
 
 impl Signer for EcdsaP256Signer {
+    /// A DER SEQUENCE of two INTEGERs of at most 33 bytes each.
+    fn max_signature_len(&self) -> usize {
+        72
+    }
+
     fn signature_type(&self) -> u64 {
         signature_type::SHA256_WITH_ECDSA
     }

@@ -90,6 +90,10 @@ impl std::fmt::Debug for Ed25519Signer {
 }
 
 impl Signer for Ed25519Signer {
+    fn max_signature_len(&self) -> usize {
+        64
+    }
+
     fn signature_type(&self) -> u64 {
         signature_type::ED25519
     }

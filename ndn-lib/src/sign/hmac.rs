@@ -41,6 +41,10 @@ impl std::fmt::Debug for HmacSha256 {
 }
 
 impl Signer for HmacSha256 {
+    fn max_signature_len(&self) -> usize {
+        32
+    }
+
     fn signature_type(&self) -> u64 {
         signature_type::HMAC_WITH_SHA256
     }

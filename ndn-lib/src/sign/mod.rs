@@ -47,6 +47,11 @@ pub trait Signer {
     fn key_locator(&self) -> Option<KeyLocator>;
     /// Sign the concatenation of `parts`.
     fn sign(&self, parts: &[&[u8]]) -> Result<Vec<u8>, SignError>;
+    /// The longest signature this signer produces, in bytes: encoders leave that much room so
+    /// that a packet is built in one buffer (a wrong guess costs a copy, nothing else).
+    fn max_signature_len(&self) -> usize {
+        512
+    }
 }
 
 /// Something that checks a signature of one type.

@@ -218,6 +218,14 @@ impl Signer for PrivateKey {
             PrivateKey::Rsa(k) => k.sign(parts),
         }
     }
+
+    fn max_signature_len(&self) -> usize {
+        match self {
+            PrivateKey::Ed25519(k) => k.max_signature_len(),
+            PrivateKey::EcdsaP256(k) => k.max_signature_len(),
+            PrivateKey::Rsa(k) => k.max_signature_len(),
+        }
+    }
 }
 
 #[cfg(test)]
