@@ -89,6 +89,18 @@ fn publisher(len: usize, segment_size: usize) -> Publisher<Bytes> {
     Publisher::new(name("/p/obj"), content(len), opts, VERSION_MS).unwrap()
 }
 
+/// `producer`, except that the first Interest for segment `seg` gets a Nack with `reason`.
+fn nack_once(mut producer: Producer, seg: u64, reason: NackReason) -> Producer {
+    let mut nacked = false;
+    Box::new(move |i| {
+        if !nacked && i.name().last().and_then(|c| c.as_segment()) == Some(seg) {
+            nacked = true;
+            return Resp::Nack(reason);
+        }
+        producer(i)
+    })
+}
+
 fn serve(mut p: Publisher<Bytes>) -> Producer {
     Box::new(
         move |i| match p.handle_interest(i, &DigestSha256, VERSION_MS + 1) {
@@ -854,16 +866,11 @@ fn nack_no_route_fails_after_retries() {
 
 #[test]
 fn nack_duplicate_retransmits_at_once_with_a_new_nonce() {
-    let mut p = serve(publisher(2_000, 100));
-    let mut nacked = false;
-    let mut sim = Sim::new(Box::new(move |i| {
-        let seg = i.name().last().and_then(|c| c.as_segment());
-        if seg == Some(5) && !nacked {
-            nacked = true;
-            return Resp::Nack(NackReason::Duplicate);
-        }
-        p(i)
-    }));
+    let mut sim = Sim::new(nack_once(
+        serve(publisher(2_000, 100)),
+        5,
+        NackReason::Duplicate,
+    ));
     let mut f = Fetcher::new(versioned(), opts(PipelineKind::aimd()));
     assert_eq!(sim.run(&mut f), None);
     let sends = sim.sends_of(5);
@@ -881,16 +888,11 @@ fn nack_duplicate_retransmits_at_once_with_a_new_nonce() {
 
 #[test]
 fn nack_congestion_is_a_loss_in_adaptive_pipelines() {
-    let mut p = serve(publisher(5_000, 100));
-    let mut nacked = false;
-    let mut sim = Sim::new(Box::new(move |i| {
-        let seg = i.name().last().and_then(|c| c.as_segment());
-        if seg == Some(20) && !nacked {
-            nacked = true;
-            return Resp::Nack(NackReason::Congestion);
-        }
-        p(i)
-    }));
+    let mut sim = Sim::new(nack_once(
+        serve(publisher(5_000, 100)),
+        20,
+        NackReason::Congestion,
+    ));
     let mut f = Fetcher::new(versioned(), opts(PipelineKind::aimd()));
     assert_eq!(sim.run(&mut f), None);
     let (before, after) = first_decrease(&sim.cwnd_trace);
