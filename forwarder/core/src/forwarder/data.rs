@@ -34,6 +34,9 @@ impl Forwarder {
         let mut hashes = std::mem::take(&mut self.hashes);
         data.name().prefix_hashes_into(self.hash_key, &mut hashes);
         let name_hash = hashes.last().copied().unwrap_or(0);
+        // the PIT match and the CS insert start at these buckets
+        self.pit.prefetch(name_hash);
+        self.cs.prefetch_insert(name_hash);
         let key = self.hash_key;
         let mut matches = std::mem::take(&mut self.matches);
         self.pit.data_matches_into(

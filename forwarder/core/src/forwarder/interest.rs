@@ -66,6 +66,11 @@ impl Forwarder {
             .name()
             .prefix_hashes_into(self.hash_key, &mut hashes);
         let name_hash = hashes.last().copied().unwrap_or(0);
+        // the PIT, the CS and the FIB are looked up next, one after the other: start loading
+        // their first cache lines now, so that the misses overlap
+        self.pit.prefetch_insert(name_hash);
+        self.cs.prefetch(name_hash);
+        self.fib.prefetch_lpm(interest.name().len(), &hashes);
         // detect duplicate Nonce with the Dead Nonce List
         self.dead_nonces.evict(now);
         if self.dead_nonces.has(name_hash, nonce) {

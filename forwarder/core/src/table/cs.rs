@@ -15,7 +15,7 @@ use bytes::Bytes;
 use ndn::{Data, Interest};
 
 use super::critbit::{self, CritBit};
-use super::slot_table::SlotTable;
+use super::slot_table::{SlotTable, prefetch_line, prefetch_object};
 
 const NONE: u32 = u32::MAX;
 
@@ -229,6 +229,35 @@ impl Cs {
             && self.tail != NONE
         {
             self.remove_slot(self.tail);
+        }
+    }
+
+    /// Start loading what an exact lookup or an insert of a name hashing to `hash` reads
+    /// first (a hint).
+    #[inline]
+    pub fn prefetch(&self, hash: u64) {
+        self.by_hash.prefetch(hash);
+    }
+
+    /// Start loading what inserting a Data whose name hashes to `hash` reads first: its
+    /// bucket, the slot it would take and, when the store is full, the entry it would evict
+    /// (a hint).
+    #[inline]
+    pub fn prefetch_insert(&self, hash: u64) {
+        if !self.policy.admit {
+            return;
+        }
+        self.by_hash.prefetch(hash);
+        if let Some(s) = self.free.last().and_then(|&i| self.slots.get(i as usize)) {
+            prefetch_object(s);
+        }
+        if self.len + 1 >= self.capacity_packets {
+            if let Some(s) = self.slots.get(self.tail as usize) {
+                prefetch_object(s);
+            }
+            if let Some(l) = self.links.get(self.tail as usize) {
+                prefetch_line(l);
+            }
         }
     }
 

@@ -118,6 +118,13 @@ impl Fib {
         self.entries.get(prefix, hash)
     }
 
+    /// Start loading what a longest-prefix match of a name of `len` components reads first
+    /// (a hint), given the hashes of its prefixes.
+    #[inline]
+    pub fn prefetch_lpm(&self, len: usize, hashes: &[u64]) {
+        self.entries.prefetch_prefixes(len, hashes);
+    }
+
     /// Longest-prefix match for `name`, given the hashes of its prefixes.
     pub fn longest_prefix_match(&self, name: &Name, hashes: &[u64]) -> Option<(&Name, &FibEntry)> {
         self.entries.longest_prefix_match(name, hashes)

@@ -10,7 +10,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use ndn::Name;
 
-use super::slot_table::SlotTable;
+use super::slot_table::{SlotTable, prefetch_object};
 
 /// Hasher for keys that are already good hashes.
 #[derive(Default, Clone, Copy)]
@@ -104,6 +104,35 @@ impl<V> NameIndex<V> {
     pub fn get_mut(&mut self, name: &Name, hash: u64) -> Option<&mut V> {
         let i = self.find(name.value(), hash)?;
         self.slots.get_mut(i as usize)?.value.as_mut()
+    }
+
+    /// Start loading the table bucket of `hash` (a hint to the CPU; see the slot table).
+    #[inline]
+    pub fn prefetch(&self, hash: u64) {
+        self.table.prefetch(hash);
+    }
+
+    /// Start loading the slot the next new name will take (a hint).
+    #[inline]
+    pub fn prefetch_vacant(&self) {
+        if let Some(s) = self.free.last().and_then(|&i| self.slots.get(i as usize)) {
+            prefetch_object(s);
+        }
+    }
+
+    /// Start loading the buckets a longest-prefix match of a name of `len` components will
+    /// read: one per prefix length that some stored name has.
+    #[inline]
+    pub fn prefetch_prefixes(&self, len: usize, hashes: &[u64]) {
+        if self.len == 0 {
+            return;
+        }
+        let top = len.min(hashes.len().saturating_sub(1));
+        for (k, &h) in hashes.iter().enumerate().take(top + 1) {
+            if self.depths.get(k.min(DEPTHS - 1)).copied().unwrap_or(0) != 0 {
+                self.table.prefetch(h);
+            }
+        }
     }
 
     /// The stored name and value for the longest prefix of `name` present; `hashes[k]` is the

@@ -10,6 +10,7 @@ use ndn::{Data, Interest, Name};
 use super::expiry_queue::{ExpiryQueue, NO_POS, Positions};
 use super::name_index::NameIndex;
 use super::records::Records;
+use super::slot_table::prefetch_object;
 use crate::face::FaceId;
 
 /// Identifies a PIT entry; stale ids (of erased entries) are detected by generation.
@@ -343,6 +344,23 @@ impl Pit {
         let v = self.by_name.get(interest.name(), hash)?;
         let i = *v.get(variant(interest.can_be_prefix(), interest.must_be_fresh()))?;
         (i != NONE).then(|| self.id_of(i))
+    }
+
+    /// Start loading what a lookup of a name hashing to `hash` reads first (a hint).
+    #[inline]
+    pub fn prefetch(&self, hash: u64) {
+        self.by_name.prefetch(hash);
+    }
+
+    /// Start loading what a lookup of a name hashing to `hash` reads first, and the slots a
+    /// new entry would take (a hint).
+    #[inline]
+    pub fn prefetch_insert(&self, hash: u64) {
+        self.by_name.prefetch(hash);
+        if let Some(s) = self.free.last().and_then(|&i| self.slots.get(i as usize)) {
+            prefetch_object(s);
+        }
+        self.by_name.prefetch_vacant();
     }
 
     /// Find the entry for this Interest or create it.
