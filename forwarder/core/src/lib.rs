@@ -9,6 +9,7 @@
 pub mod counters;
 pub mod face;
 pub mod forwarder;
+pub mod hint;
 pub mod mgmt;
 pub mod rng;
 pub mod strategy;

@@ -168,6 +168,7 @@ impl Sim {
             feed: Vec::new(),
             started: false,
             timer_mode: TimerMode::default(),
+            channel_node: Vec::new(),
         }
     }
 

@@ -81,6 +81,12 @@ impl EventQueue {
         }
     }
 
+    /// The earliest event when it is in the current bucket (usually: a bucket holds tens of
+    /// events in busy runs), without taking it.
+    pub(crate) fn peek_current(&self) -> Option<&Event> {
+        self.wheel.get((self.current % BUCKETS) as usize)?.last()
+    }
+
     /// Take the earliest event if its time is at most `end`.
     pub(crate) fn pop_until(&mut self, end: SimTime) -> Option<Event> {
         loop {

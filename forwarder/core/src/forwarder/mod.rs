@@ -370,6 +370,12 @@ impl Forwarder {
         &self.measurements
     }
 
+    /// Start loading this forwarder's own state into the CPU caches: a driver that knows this
+    /// core gets the next packet calls it ahead (a hint; nothing changes).
+    pub fn prefetch(&self) {
+        crate::hint::prefetch_object(self);
+    }
+
     /// The strategy choice table.
     pub fn strategy_choice(&self) -> &StrategyChoice {
         &self.strategy_choice

@@ -15,7 +15,8 @@ use bytes::Bytes;
 use ndn::{Data, Interest};
 
 use super::critbit::{self, CritBit};
-use super::slot_table::{SlotTable, prefetch_line, prefetch_object};
+use super::slot_table::SlotTable;
+use crate::hint::{prefetch_line, prefetch_object};
 
 const NONE: u32 = u32::MAX;
 

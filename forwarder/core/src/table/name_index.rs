@@ -10,7 +10,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use ndn::Name;
 
-use super::slot_table::{SlotTable, prefetch_object};
+use super::slot_table::SlotTable;
+use crate::hint::prefetch_object;
 
 /// Hasher for keys that are already good hashes.
 #[derive(Default, Clone, Copy)]

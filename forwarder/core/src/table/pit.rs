@@ -10,7 +10,7 @@ use ndn::{Data, Interest, Name};
 use super::expiry_queue::{ExpiryQueue, NO_POS, Positions};
 use super::name_index::NameIndex;
 use super::records::Records;
-use super::slot_table::prefetch_object;
+use crate::hint::prefetch_object;
 use crate::face::FaceId;
 
 /// Identifies a PIT entry; stale ids (of erased entries) are detected by generation.
