@@ -81,10 +81,11 @@ impl EventQueue {
         }
     }
 
-    /// The earliest event when it is in the current bucket (usually: a bucket holds tens of
-    /// events in busy runs), without taking it.
-    pub(crate) fn peek_current(&self) -> Option<&Event> {
-        self.wheel.get((self.current % BUCKETS) as usize)?.last()
+    /// The `n`-th earliest event (from 0) when it is in the current bucket (usually, for small
+    /// `n`: a bucket holds tens of events in busy runs), without taking it.
+    pub(crate) fn peek_current(&self, n: usize) -> Option<&Event> {
+        let v = self.wheel.get((self.current % BUCKETS) as usize)?;
+        v.get(v.len().checked_sub(n + 1)?)
     }
 
     /// Take the earliest event if its time is at most `end`.

@@ -10,8 +10,8 @@ use ndn::{Data, Interest, Name};
 use super::expiry_queue::{ExpiryQueue, NO_POS, Positions};
 use super::name_index::NameIndex;
 use super::records::Records;
-use crate::hint::prefetch_object;
 use crate::face::FaceId;
+use crate::hint::prefetch_object;
 
 /// Identifies a PIT entry; stale ids (of erased entries) are detected by generation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
