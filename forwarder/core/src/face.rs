@@ -149,6 +149,18 @@ pub struct FaceTable {
     next_id: u64,
 }
 
+impl FaceTable {
+    /// Start loading the ids and the first faces (a hint).
+    pub(crate) fn prefetch(&self) {
+        if let Some(i) = self.ids.first() {
+            crate::hint::prefetch_line(i);
+        }
+        for f in self.faces.iter().take(8) {
+            crate::hint::prefetch_object(f);
+        }
+    }
+}
+
 impl Default for FaceTable {
     fn default() -> Self {
         FaceTable {

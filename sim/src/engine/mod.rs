@@ -206,7 +206,8 @@ impl Sim {
     /// Start loading what the next few events (when already known) will use, so that their
     /// cache misses overlap the work on this event: with a thousand nodes, a packet's node has
     /// usually left the CPU caches since it last had a packet. Three events ahead: the channel
-    /// and the receiving node; two ahead: the frame on the channel; next: the packet bytes.
+    /// and the receiving core; two ahead: the frame on the channel and the core's buffers
+    /// (which the core's struct says where to find); next: the packet bytes.
     fn prefetch_next_event(&mut self) {
         if self.channel_node.len() != self.state.channels.len() {
             self.channel_node = self
@@ -234,10 +235,17 @@ impl Sim {
                 n.fw.prefetch();
             }
         }
-        if let Some((_, c)) = arrival_channel(1)
-            && let Some(f) = c.channel.in_flight.front()
-        {
-            prefetch_line(f);
+        if let Some((channel, c)) = arrival_channel(1) {
+            if let Some(f) = c.channel.in_flight.front() {
+                prefetch_line(f);
+            }
+            let node = self.channel_node.get(channel as usize).copied();
+            if let Some(n) = node.and_then(|n| self.state.nodes.get(n as usize)) {
+                n.fw.prefetch_buffers();
+                if let Some(p) = n.ports.first() {
+                    prefetch_object(p);
+                }
+            }
         }
         if let Some((_, c)) = arrival_channel(0)
             && let Some(f) = c.channel.in_flight.front()

@@ -51,6 +51,13 @@ impl DeadNonceList {
         self.counts.contains_key(&key(name_hash, nonce))
     }
 
+    /// Start loading the oldest entry (a hint).
+    pub(crate) fn prefetch_front(&self) {
+        if let Some(e) = self.queue.front() {
+            crate::hint::prefetch_line(e);
+        }
+    }
+
     /// Record (name, nonce) at `now`.
     pub fn add(&mut self, now: Duration, name_hash: u64, nonce: u32) {
         self.evict(now);

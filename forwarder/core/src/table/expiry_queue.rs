@@ -84,6 +84,16 @@ impl ExpiryQueue {
         self.queued + self.heap.len()
     }
 
+    /// Start loading the fronts of the queue and of the heap (a hint).
+    pub(crate) fn prefetch(&self) {
+        if let Some(d) = self.queue.front() {
+            crate::hint::prefetch_line(d);
+        }
+        if let Some(d) = self.heap.first() {
+            crate::hint::prefetch_line(d);
+        }
+    }
+
     /// The earliest deadline: (time, sequence, slot).
     pub(crate) fn peek(&self) -> Option<(Duration, u64, u32)> {
         let d = match (self.queue.front(), self.heap.first()) {

@@ -346,6 +346,11 @@ impl Pit {
         (i != NONE).then(|| self.id_of(i))
     }
 
+    /// Start loading the earliest deadlines (a hint).
+    pub(crate) fn prefetch_expiry(&self) {
+        self.expiries.prefetch();
+    }
+
     /// Start loading what a lookup of a name hashing to `hash` reads first (a hint).
     #[inline]
     pub fn prefetch(&self, hash: u64) {
