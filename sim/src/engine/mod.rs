@@ -206,8 +206,9 @@ impl Sim {
     /// Start loading what the next few events (when already known) will use, so that their
     /// cache misses overlap the work on this event: with a thousand nodes, a packet's node has
     /// usually left the CPU caches since it last had a packet. Three events ahead: the channel
-    /// and the receiving core; two ahead: the frame on the channel and the core's buffers
-    /// (which the core's struct says where to find); next: the packet bytes.
+    /// and the receiving core; two ahead: the frame on the channel, the core's buffers (which
+    /// the core's struct says where to find) and its ports; next: the packet bytes and the
+    /// channels the core may send on.
     fn prefetch_next_event(&mut self) {
         if self.channel_node.len() != self.state.channels.len() {
             self.channel_node = self
@@ -242,15 +243,30 @@ impl Sim {
             let node = self.channel_node.get(channel as usize).copied();
             if let Some(n) = node.and_then(|n| self.state.nodes.get(n as usize)) {
                 n.fw.prefetch_buffers();
-                if let Some(p) = n.ports.first() {
+                for p in n.ports.iter().take(8) {
                     prefetch_object(p);
                 }
             }
         }
-        if let Some((_, c)) = arrival_channel(0)
-            && let Some(f) = c.channel.in_flight.front()
-        {
-            prefetch_line(&f.wire[..]);
+        if let Some((channel, c)) = arrival_channel(0) {
+            if let Some(f) = c.channel.in_flight.front() {
+                prefetch_line(&f.wire[..]);
+            }
+            // the channels the core may send on
+            let node = self.channel_node.get(channel as usize).copied();
+            if let Some(n) = node.and_then(|n| self.state.nodes.get(n as usize)) {
+                for p in n.ports.iter().take(8) {
+                    let out = match p.kind {
+                        PortKind::Link { channel, .. } | PortKind::Broadcast { channel, .. } => {
+                            self.state.channels.get(channel as usize)
+                        }
+                        PortKind::App { .. } => None,
+                    };
+                    if let Some(c) = out {
+                        prefetch_object(c);
+                    }
+                }
+            }
         }
     }
 
