@@ -39,6 +39,8 @@ pub(crate) type HashIndex<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
 
 /// Name lengths tracked individually for longest-prefix match; longer names share the last slot.
 const DEPTHS: usize = 64;
+// one bit per tracked length in `NameIndex::present`
+const _: () = assert!(DEPTHS <= 64);
 
 #[derive(Debug, Clone)]
 struct Slot<V> {
@@ -53,8 +55,12 @@ pub struct NameIndex<V> {
     table: SlotTable,
     slots: Vec<Slot<V>>,
     free: Vec<u32>,
-    /// Number of stored names of each length (the last slot counts all longer ones).
-    depths: [u32; DEPTHS],
+    /// Number of stored names of each length (the last slot counts all longer ones), kept
+    /// out of line: only inserts and removals need the counts.
+    depths: Box<[u32; DEPTHS]>,
+    /// Bit `k` is set when some stored name has length `k` (the last bit: `DEPTHS - 1` or
+    /// more), which is all a lookup needs to know.
+    present: u64,
     len: usize,
 }
 
@@ -64,7 +70,8 @@ impl<V> Default for NameIndex<V> {
             table: SlotTable::default(),
             slots: Vec::new(),
             free: Vec::new(),
-            depths: [0; DEPTHS],
+            depths: Box::new([0; DEPTHS]),
+            present: 0,
             len: 0,
         }
     }
@@ -79,6 +86,12 @@ impl<V> NameIndex<V> {
     /// True when empty.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// True when some stored name has `k` components.
+    #[inline]
+    fn has_depth(&self, k: usize) -> bool {
+        self.present & (1 << k.min(DEPTHS - 1)) != 0
     }
 
     fn find(&self, bytes: &[u8], hash: u64) -> Option<u32> {
@@ -130,7 +143,7 @@ impl<V> NameIndex<V> {
         }
         let top = len.min(hashes.len().saturating_sub(1));
         for (k, &h) in hashes.iter().enumerate().take(top + 1) {
-            if self.depths.get(k.min(DEPTHS - 1)).copied().unwrap_or(0) != 0 {
+            if self.has_depth(k) {
                 self.table.prefetch(h);
             }
         }
@@ -156,7 +169,7 @@ impl<V> NameIndex<V> {
     }
 
     fn match_at(&self, name: &Name, hashes: &[u64], k: usize) -> Option<(&Name, &V)> {
-        if self.depths.get(k.min(DEPTHS - 1)).copied().unwrap_or(0) == 0 {
+        if !self.has_depth(k) {
             return None;
         }
         let i = self.find(name.prefix_bytes(k), *hashes.get(k)?)?;
@@ -213,6 +226,7 @@ impl<V> NameIndex<V> {
         }
         if let Some(d) = self.depths.get_mut(depth) {
             *d += 1;
+            self.present |= 1 << depth;
         }
         self.len += 1;
         i
@@ -265,6 +279,9 @@ impl<V> NameIndex<V> {
         self.free.push(target);
         if let Some(d) = self.depths.get_mut(depth) {
             *d -= 1;
+            if *d == 0 {
+                self.present &= !(1 << depth);
+            }
         }
         self.len -= 1;
         value
