@@ -263,8 +263,11 @@ pub struct PitFull;
 
 /// A place for an entry, with what the PIT keeps beside it: the generation of ids that refer
 /// to it and where its deadline is in the expiry queue. Kept together, so that the lookups which
-/// go on to read the entry touch no other array.
+/// go on to read the entry touch no other array. In this order (`repr(C)`), so that the
+/// generation and the position share the first cache line with the start of the entry, which
+/// every lookup reads anyway.
 #[derive(Debug, Clone)]
+#[repr(C)]
 struct Slot {
     generation: u32,
     expiry_pos: u64,
