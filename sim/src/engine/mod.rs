@@ -207,8 +207,8 @@ impl Sim {
     /// cache misses overlap the work on this event: with a thousand nodes, a packet's node has
     /// usually left the CPU caches since it last had a packet. Three events ahead: the channel
     /// and the receiving core; two ahead: the frame on the channel, the core's buffers (which
-    /// the core's struct says where to find) and its ports; next: the packet bytes and the
-    /// channels the core may send on.
+    /// the core's struct says where to find) and its ports; next: the packet bytes, what the
+    /// core's buffers point to, and the channels the core may send on.
     fn prefetch_next_event(&mut self) {
         if self.channel_node.len() != self.state.channels.len() {
             self.channel_node = self
@@ -255,6 +255,7 @@ impl Sim {
             // the channels the core may send on
             let node = self.channel_node.get(channel as usize).copied();
             if let Some(n) = node.and_then(|n| self.state.nodes.get(n as usize)) {
+                n.fw.prefetch_deep();
                 for p in n.ports.iter().take(8) {
                     let out = match p.kind {
                         PortKind::Link { channel, .. } | PortKind::Broadcast { channel, .. } => {

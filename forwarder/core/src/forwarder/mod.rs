@@ -404,6 +404,13 @@ impl Forwarder {
         self.dead_nonces.prefetch_front();
     }
 
+    /// Start loading what the buffers prefetched by [`Forwarder::prefetch_buffers`] point to:
+    /// the PIT slots of the earliest deadlines. Call it once those buffers are cached (a hint;
+    /// nothing changes).
+    pub fn prefetch_deep(&self) {
+        self.pit.prefetch_expiry_slots();
+    }
+
     /// The strategy choice table.
     pub fn strategy_choice(&self) -> &StrategyChoice {
         &self.strategy_choice

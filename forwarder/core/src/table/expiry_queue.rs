@@ -94,6 +94,12 @@ impl ExpiryQueue {
         }
     }
 
+    /// The slots of the first `n` deadlines in the queue (live or stale): those whose
+    /// positions are read when the front is removed.
+    pub(crate) fn front_slots(&self, n: usize) -> impl Iterator<Item = u32> + '_ {
+        self.queue.iter().take(n).map(|d| d.slot)
+    }
+
     /// The earliest deadline: (time, sequence, slot).
     pub(crate) fn peek(&self) -> Option<(Duration, u64, u32)> {
         let d = match (self.queue.front(), self.heap.first()) {

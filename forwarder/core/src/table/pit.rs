@@ -354,6 +354,16 @@ impl Pit {
         self.expiries.prefetch();
     }
 
+    /// Start loading the slots of the earliest deadlines, whose expiry positions are read when
+    /// the front deadline goes; call it once the deadlines are cached (a hint).
+    pub(crate) fn prefetch_expiry_slots(&self) {
+        for i in self.expiries.front_slots(2) {
+            if let Some(s) = self.slots.get(i as usize) {
+                crate::hint::prefetch_line(s);
+            }
+        }
+    }
+
     /// Start loading what a lookup of a name hashing to `hash` reads first (a hint).
     #[inline]
     pub fn prefetch(&self, hash: u64) {
