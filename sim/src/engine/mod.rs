@@ -233,7 +233,7 @@ impl Sim {
             prefetch_object(c);
             let node = self.channel_node.get(channel as usize).copied();
             if let Some(n) = node.and_then(|n| self.state.nodes.get(n as usize)) {
-                n.fw.prefetch();
+                prefetch_object(n);
             }
         }
         if let Some((channel, c)) = arrival_channel(1) {

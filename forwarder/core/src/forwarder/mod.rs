@@ -370,16 +370,10 @@ impl Forwarder {
         &self.measurements
     }
 
-    /// Start loading this forwarder's own state into the CPU caches: a driver that knows this
-    /// core gets the next packet calls it ahead (a hint; nothing changes).
-    pub fn prefetch(&self) {
-        crate::hint::prefetch_object(self);
-    }
-
     /// Start loading the memory every packet touches outside this struct: the face table, the
     /// scratch buffers, the output queue and the fronts of the expiry queues. Call it once the
-    /// struct itself is cached (after [`Forwarder::prefetch`], a while later), since it reads
-    /// where those buffers are (a hint; nothing changes).
+    /// struct itself is cached (a while after [`crate::hint::prefetch_object`] of it), since it
+    /// reads where those buffers are (a hint; nothing changes).
     pub fn prefetch_buffers(&self) {
         use crate::hint::{prefetch_line, prefetch_object};
         self.faces.prefetch();
