@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use ndn::Name;
 use ndn::app::{Face, FetchStreamError, fetch_with};
-use ndn::fetch::{Failure, FetchError, FetchOptions, FetchStats, Fetcher};
+use ndn::fetch::{BatchLimits, Failure, FetchError, FetchOptions, FetchStats, Fetcher};
 use ndn::keychain::Validator;
 use ndn::lp::NackReason;
 
@@ -105,16 +105,36 @@ impl GetError {
     }
 }
 
+/// Default [`fetcher`] `verify_batch`: segments whose signatures are checked together.
+pub const DEFAULT_VERIFY_BATCH: u64 = 32;
+
+/// How long a received segment waits for the rest of its batch before it is checked anyway.
+pub const VERIFY_BATCH_DELAY: Duration = Duration::from_millis(20);
+
 /// Build the fetcher for `name`: with `trust`, every Data (the metadata and each segment) is
-/// validated before it is taken; without, nothing is checked (`--no-verify`).
-/// `opts.nonce_seed` should be random: two runs with one seed send the same Nonces, which
-/// forwarders answer with Nack Duplicate.
+/// validated before its content is written, segments in batches of up to `verify_batch`
+/// (1 checks each as it arrives; see [`Fetcher::set_batch_data_check`]); without, nothing is
+/// checked (`--no-verify`). `opts.nonce_seed` should be random: two runs with one seed send
+/// the same Nonces, which forwarders answer with Nack Duplicate.
 // the fetcher's check returns the library's ValidationError, once per fetch at most
 #[allow(clippy::result_large_err)]
-pub fn fetcher(name: Name, opts: FetchOptions, trust: Option<TrustPolicy>) -> Fetcher {
+pub fn fetcher(
+    name: Name,
+    opts: FetchOptions,
+    trust: Option<TrustPolicy>,
+    verify_batch: usize,
+) -> Fetcher {
     let mut f = Fetcher::new(name, opts);
-    if let Some(policy) = trust {
-        f.set_data_check(move |d| policy.validate_data(d, unix_secs()));
+    match trust {
+        Some(policy) if verify_batch > 1 => f.set_batch_data_check(
+            move |batch| policy.validate_data_batch(batch, unix_secs()),
+            BatchLimits {
+                max_segments: verify_batch,
+                max_delay: VERIFY_BATCH_DELAY,
+            },
+        ),
+        Some(policy) => f.set_data_check(move |d| policy.validate_data(d, unix_secs())),
+        None => {}
     }
     f
 }
