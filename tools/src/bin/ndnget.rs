@@ -103,6 +103,11 @@ struct Args {
           value_parser = clap::value_parser!(u64).range(1..=4096))]
     verify_batch: u64,
 
+    /// Threads that share the verification of each batch (1: the receiving thread alone).
+    #[arg(long, value_name = "N", default_value_t = get::DEFAULT_VERIFY_THREADS,
+          value_parser = clap::value_parser!(u64).range(1..=64))]
+    verify_threads: u64,
+
     /// Trust the certificate in FILE (base64, as `ndnkey export` prints); repeatable.
     #[arg(long, value_name = "FILE")]
     trust_anchor: Vec<PathBuf>,
@@ -216,7 +221,11 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let name = parse_name(&args.name)?;
     let opts = fetch_options(args)?;
     let trust = trust_policy(args)?;
-    let fetcher = get::fetcher(name, opts, trust, args.verify_batch as usize);
+    let verify = get::Verification {
+        batch: args.verify_batch as usize,
+        threads: args.verify_threads as usize,
+    };
+    let fetcher = get::fetcher(name, opts, trust, verify);
     let (mut out, path): (Box<dyn Write>, Option<&Path>) = match &args.output {
         Some(p) if p.as_os_str() != "-" => {
             let f = File::create(p).with_context(|| format!("cannot create {}", p.display()))?;
