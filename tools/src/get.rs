@@ -4,11 +4,11 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use ndn::{Data, Name};
 use ndn::app::{Face, FetchStreamError, fetch_with};
 use ndn::fetch::{BatchLimits, Failure, FetchError, FetchOptions, FetchStats, Fetcher};
 use ndn::keychain::Validator;
 use ndn::lp::NackReason;
+use ndn::{Data, Name};
 
 use crate::cli::{EXIT_FAILURE, EXIT_NACK, EXIT_TIMEOUT, unix_secs};
 use crate::trust::{TrustPolicy, hint};
@@ -170,7 +170,10 @@ pub fn validate_in_parallel(
             .collect()
     });
     // shares are in index order: the first rejection is the lowest index
-    verdicts.into_iter().find_map(Result::err).map_or(Ok(()), Err)
+    verdicts
+        .into_iter()
+        .find_map(Result::err)
+        .map_or(Ok(()), Err)
 }
 
 /// Build the fetcher for `name`: with `trust`, every Data (the metadata and each segment) is
