@@ -366,13 +366,14 @@ impl Fetcher {
 
     /// All segments received, checked and handed out by [`poll_segment`](Self::poll_segment).
     pub fn is_done(&self) -> bool {
-        matches!(&self.stage, Stage::Fetching(p) if p.is_done())
+        self.error.is_none()
+            && matches!(&self.stage, Stage::Fetching(p) if p.is_done())
             && self.batch.as_ref().is_none_or(|b| b.data.is_empty())
     }
 
     /// All segments received (some may still wait in [`poll_segment`](Self::poll_segment)).
     pub fn is_complete(&self) -> bool {
-        matches!(&self.stage, Stage::Fetching(p) if p.is_complete())
+        self.error.is_none() && matches!(&self.stage, Stage::Fetching(p) if p.is_complete())
     }
 
     /// Why the fetch failed, once it has.

@@ -1144,6 +1144,32 @@ fn a_rejected_segment_in_a_batch_fails_the_fetch_and_is_named() {
 }
 
 #[test]
+fn a_rejection_in_the_last_batch_is_an_error_not_the_end() {
+    // ten segments, a batch of 32: the only check runs once the last segment has arrived,
+    // when every segment has been received and the pipeline has nothing left to do
+    for bad in [0, 4, 9] {
+        let checked = Checked::default();
+        let mut sim = Sim::new(serve(publisher(1_000, 100)));
+        sim.on_segment = only_checked(&checked);
+        let mut f = Fetcher::new(versioned(), opts(PipelineKind::cubic()));
+        let limits = BatchLimits {
+            max_segments: 32,
+            max_delay: Duration::from_secs(10),
+        };
+        f.set_batch_data_check(recording_check(&checked, Some(bad)), limits);
+        let err = sim.run(&mut f);
+        assert!(
+            matches!(&err, Some(FetchError::Validation { name, .. })
+                if *name == versioned().append_segment(bad)),
+            "{err:?}"
+        );
+        assert!(!f.is_done() && !f.is_complete());
+        assert_eq!(sim.segments, (0..bad).collect::<Vec<_>>());
+        assert_eq!(checked.lock().unwrap().len(), 1);
+    }
+}
+
+#[test]
 fn a_lone_segment_waits_at_most_the_batch_delay() {
     let o = opts(PipelineKind::Fixed { window: 1 });
     let mut f = Fetcher::new(versioned(), o);
