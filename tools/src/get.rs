@@ -112,7 +112,7 @@ pub const DEFAULT_VERIFY_BATCH: u64 = 32;
 pub const VERIFY_BATCH_DELAY: Duration = Duration::from_millis(20);
 
 /// Default [`Verification::threads`].
-pub const DEFAULT_VERIFY_THREADS: u64 = 2;
+pub const DEFAULT_VERIFY_THREADS: u64 = 1;
 
 /// How [`fetcher`] checks signatures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,10 +11,10 @@
 //! one multi-scalar multiplication over n + 2 points instead of n double-scalar
 //! multiplications. If every signature is valid the sum is the identity whatever the weights;
 //! if one is not, the sum is the identity only when the weights happen to cancel its error,
-//! which 128-bit weights that the signer cannot predict make negligible (Bernstein et al.,
-//! "High-speed high-security signatures", section 5). The weights are derived by SHA-512 from
-//! everything the batch contains (key, every R, S and k), so a signer cannot choose signatures
-//! after seeing them, and the check is deterministic.
+//! which 128-bit weights that the signer cannot predict make negligible (the batch
+//! verification of Bernstein et al., "High-speed high-security signatures"). The weights are
+//! derived by SHA-512 from everything the batch contains (key, every R, S and k), so a signer
+//! cannot choose signatures after seeing them, and the check is deterministic.
 //!
 //! The equation is the cofactored one, the RFC's primary check. Single verification in
 //! ed25519-dalek checks the stricter cofactorless `[S]B = R + [k]A`; the two differ only for
