@@ -186,7 +186,8 @@ impl Fetcher {
         }
     }
 
-    /// Check every Data with `check` before taking it; a rejection fails the fetch.
+    /// Check every Data with `check` before taking it; a rejection fails the fetch. Replaces
+    /// a batch check.
     pub fn set_data_check(
         &mut self,
         check: impl FnMut(&Data) -> Result<(), ValidationError> + Send + 'static,
@@ -199,7 +200,8 @@ impl Fetcher {
     /// received when it arrives (for the window and the RTT), but its content is held until
     /// its batch passes, within `limits`; [`poll_segment`](Self::poll_segment) never returns
     /// content that has not passed. A rejection fails the fetch, naming the first rejected
-    /// Data; the segments of that batch before it are still delivered.
+    /// Data; the segments of that batch before it are still delivered. Replaces a check set
+    /// with [`set_data_check`](Self::set_data_check).
     pub fn set_batch_data_check(
         &mut self,
         check: impl FnMut(&[Data]) -> Result<(), (usize, ValidationError)> + Send + 'static,
