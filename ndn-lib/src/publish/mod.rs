@@ -9,7 +9,7 @@
 //!   recently signed segments. Or signatures are computed ahead ([`Publisher::sign_range`],
 //!   on several threads if the caller wants) and kept ([`Publisher::add_signatures`]): a
 //!   request then rebuilds the identical Data from the source with the stored signature
-//!   ([`presign`]).
+//!   ([`SignatureTable`]).
 //! - RDR discovery (named-data wiki "RDR"): an Interest for `<name>/32=metadata` with
 //!   CanBePrefix gets `<name>/32=metadata/v=<now>/seg=0` whose Content is the versioned name
 //!   as a Name TLV, with a short FreshnessPeriod so MustBeFresh discovery sees new versions.

@@ -61,9 +61,14 @@ fn canonical_encoding(bytes: &[u8; 32]) -> bool {
 }
 
 impl Ed25519Verifier {
-    /// Check many `(message, signature)` pairs made by this key in one multi-scalar
-    /// multiplication (see the [module documentation](self)). On failure, the index of the
-    /// first pair that does not verify alone, and why.
+    /// Check many `(message, signature)` pairs made by this key at once: the cofactored
+    /// RFC 8032 5.1.7 equations of all pairs, combined with 128-bit weights derived by
+    /// SHA-512 from the whole batch, in one multi-scalar multiplication over n + 2 points
+    /// (about half the time of checking 8000-byte messages one by one). Every pair that
+    /// [`Verifier::verify`] accepts passes; the cofactored equation also accepts an R with a
+    /// small-order component, which only the holder of the private key can make. On
+    /// failure, each pair is checked alone: the index of the first that does not verify,
+    /// and why.
     pub fn verify_batch(&self, items: &[(&[u8], &[u8])]) -> Result<(), (usize, VerifyError)> {
         if items.len() < 2 {
             return self.verify_each(items);
