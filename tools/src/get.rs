@@ -4,11 +4,11 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use ndn::Name;
 use ndn::app::{Face, FetchStreamError, fetch_with};
-use ndn::fetch::{Failure, FetchError, FetchOptions, FetchStats, Fetcher};
+use ndn::fetch::{BatchLimits, Failure, FetchError, FetchOptions, FetchStats, Fetcher};
 use ndn::keychain::Validator;
 use ndn::lp::NackReason;
+use ndn::{Data, Name};
 
 use crate::cli::{EXIT_FAILURE, EXIT_NACK, EXIT_TIMEOUT, unix_secs};
 use crate::trust::{TrustPolicy, hint};
@@ -105,16 +105,102 @@ impl GetError {
     }
 }
 
+/// Default [`fetcher`] `verify_batch`: segments whose signatures are checked together.
+pub const DEFAULT_VERIFY_BATCH: u64 = 32;
+
+/// How long a received segment waits for the rest of its batch before it is checked anyway.
+pub const VERIFY_BATCH_DELAY: Duration = Duration::from_millis(20);
+
+/// Default [`Verification::threads`].
+pub const DEFAULT_VERIFY_THREADS: u64 = 1;
+
+/// How [`fetcher`] checks signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verification {
+    /// Segments checked together (1: each as it arrives).
+    pub batch: usize,
+    /// Threads sharing each batch (1: the receiving thread alone).
+    pub threads: usize,
+}
+
+impl Default for Verification {
+    fn default() -> Self {
+        Verification {
+            batch: DEFAULT_VERIFY_BATCH as usize,
+            threads: DEFAULT_VERIFY_THREADS as usize,
+        }
+    }
+}
+
+/// Validate `batch` in up to `threads` contiguous shares, one on this thread and the others on
+/// threads of their own; the first rejected Data by index, as
+/// [`Validator::validate_data_batch`] says.
+#[allow(clippy::result_large_err)]
+pub fn validate_in_parallel(
+    policy: &TrustPolicy,
+    batch: &[Data],
+    now_unix_secs: u64,
+    threads: usize,
+) -> Result<(), (usize, ndn::keychain::ValidationError)> {
+    let share = batch.len().div_ceil(threads.max(1)).max(1);
+    if share >= batch.len() {
+        return policy.validate_data_batch(batch, now_unix_secs);
+    }
+    let verdicts: Vec<_> = std::thread::scope(|scope| {
+        let mut shares = batch.chunks(share).enumerate();
+        let first = shares.next();
+        let others: Vec<_> = shares
+            .map(|(i, part)| {
+                scope.spawn(move || {
+                    policy
+                        .validate_data_batch(part, now_unix_secs)
+                        .map_err(|(j, e)| (i * share + j, e))
+                })
+            })
+            .collect();
+        let mine = first.map_or(Ok(()), |(_, part)| {
+            policy.validate_data_batch(part, now_unix_secs)
+        });
+        std::iter::once(mine)
+            .chain(
+                others
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
+            )
+            .collect()
+    });
+    // shares are in index order: the first rejection is the lowest index
+    verdicts
+        .into_iter()
+        .find_map(Result::err)
+        .map_or(Ok(()), Err)
+}
+
 /// Build the fetcher for `name`: with `trust`, every Data (the metadata and each segment) is
-/// validated before it is taken; without, nothing is checked (`--no-verify`).
-/// `opts.nonce_seed` should be random: two runs with one seed send the same Nonces, which
-/// forwarders answer with Nack Duplicate.
+/// validated before its content is written, segments in batches (see
+/// [`Fetcher::set_batch_data_check`] and [`Verification`]); without, nothing is checked
+/// (`--no-verify`). `opts.nonce_seed` should be random: two runs with one seed send the same
+/// Nonces, which forwarders answer with Nack Duplicate.
 // the fetcher's check returns the library's ValidationError, once per fetch at most
 #[allow(clippy::result_large_err)]
-pub fn fetcher(name: Name, opts: FetchOptions, trust: Option<TrustPolicy>) -> Fetcher {
+pub fn fetcher(
+    name: Name,
+    opts: FetchOptions,
+    trust: Option<TrustPolicy>,
+    verify: Verification,
+) -> Fetcher {
     let mut f = Fetcher::new(name, opts);
-    if let Some(policy) = trust {
-        f.set_data_check(move |d| policy.validate_data(d, unix_secs()));
+    let verify_batch = verify.batch;
+    match trust {
+        Some(policy) if verify_batch > 1 => f.set_batch_data_check(
+            move |batch| validate_in_parallel(&policy, batch, unix_secs(), verify.threads),
+            BatchLimits {
+                max_segments: verify_batch,
+                max_delay: VERIFY_BATCH_DELAY,
+            },
+        ),
+        Some(policy) => f.set_data_check(move |d| policy.validate_data(d, unix_secs())),
+        None => {}
     }
     f
 }
@@ -200,6 +286,52 @@ mod tests {
 
     fn n(s: &str) -> Name {
         Name::from_uri(s).unwrap()
+    }
+
+    #[test]
+    fn parallel_validation_names_the_first_rejected_data_of_any_share() {
+        use ndn::keychain::{Certificate, ValidationError, naming};
+        use ndn::packet::{KeyLocator, ValidityPeriod};
+        use ndn::sign::{KeyType, PrivateKey};
+
+        let now = 1_700_000_000;
+        let key = PrivateKey::from_seed(KeyType::Ed25519, &[1; 32]).unwrap();
+        let key_name = naming::key_name(&n("/a"), b"k");
+        let validity = ValidityPeriod {
+            not_before: now - 10,
+            not_after: now + 10,
+        };
+        let cert = Certificate::self_signed(&key, &key_name, validity, 1).unwrap();
+        let signer = key.with_key_locator(Some(KeyLocator::Name(key_name)));
+        let mut policy = TrustPolicy::new();
+        policy.add_anchor(cert);
+        let good: Vec<Data> = (0..20)
+            .map(|i| {
+                let wire = ndn::DataBuilder::new(n(&format!("/a/f/seg={i}")))
+                    .content(&b"hi"[..])
+                    .sign(&signer)
+                    .unwrap();
+                Data::decode(wire).unwrap()
+            })
+            .collect();
+        let tampered = |d: &Data| {
+            let mut wire = d.wire().to_vec();
+            let i = wire.windows(2).position(|w| w == b"hi").unwrap();
+            wire[i] ^= 1;
+            Data::decode(wire.into()).unwrap()
+        };
+        for threads in [1, 2, 3, 7, 40] {
+            validate_in_parallel(&policy, &good, now, threads).unwrap();
+            for bad in [[0, 19], [6, 13], [13, 19]] {
+                let mut batch = good.clone();
+                for b in bad {
+                    batch[b] = tampered(&batch[b]);
+                }
+                let (i, e) = validate_in_parallel(&policy, &batch, now, threads).unwrap_err();
+                assert_eq!(i, bad[0], "{threads} threads");
+                assert!(matches!(e, ValidationError::BadSignature { .. }), "{e}");
+            }
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use ndn::keychain::{
     Certificate, CertificateStore, FileKeychain, HierarchicalValidator, ValidationError, Validator,
 };
 use ndn::packet::{KeyLocator, signature_type};
-use ndn::sign::{HmacSha256, VerifyError, verify_data};
+use ndn::sign::{Ed25519Verifier, HmacSha256, PublicKey, VerifyError, verify_data};
 
 /// The default trust policy of `ndnget`. See the [module documentation](self).
 #[derive(Clone, Default)]
@@ -68,6 +68,59 @@ impl TrustPolicy {
     }
 }
 
+impl TrustPolicy {
+    /// The anchor whose Ed25519 key signed `data`, when the anchor is valid at `now`: such
+    /// a Data passes exactly when its signature verifies.
+    fn ed25519_anchor(&self, data: &Data, now_unix_secs: u64) -> Option<&Certificate> {
+        let info = data.signature_info().ok()?;
+        if info.signature_type != signature_type::ED25519 {
+            return None;
+        }
+        let Some(KeyLocator::Name(locator)) = &info.key_locator else {
+            return None;
+        };
+        let anchor = self.anchors.find(locator, now_unix_secs)?;
+        let valid = anchor.validity().contains(now_unix_secs);
+        (valid && matches!(anchor.public_key(), PublicKey::Ed25519(_))).then_some(anchor)
+    }
+
+    /// Verify the signatures of `data[i]` for each `i` of `batch` with `key` together; the
+    /// first invalid one as `validate_data` reports it.
+    fn verify_together(
+        &self,
+        key: &Ed25519Verifier,
+        data: &[Data],
+        batch: &[usize],
+        now_unix_secs: u64,
+    ) -> Result<(), (usize, ValidationError)> {
+        let values: Vec<_> = batch
+            .iter()
+            .filter_map(|&i| data.get(i))
+            .map(|d| d.signature_value())
+            .collect();
+        let items: Vec<(&[u8], &[u8])> = batch
+            .iter()
+            .filter_map(|&i| data.get(i))
+            .zip(&values)
+            .map(|(d, v)| (d.signed_portion(), &v[..]))
+            .collect();
+        key.verify_batch(&items).map_err(|(j, reason)| {
+            let i = batch.get(j).copied().unwrap_or_default();
+            let error = match data.get(i) {
+                Some(d) => self
+                    .validate_data(d, now_unix_secs)
+                    .err()
+                    .unwrap_or_else(|| bad(d, reason)),
+                None => ValidationError::BadSignature {
+                    name: ndn::Name::new(),
+                    reason,
+                },
+            };
+            (i, error)
+        })
+    }
+}
+
 fn bad(data: &Data, reason: VerifyError) -> ValidationError {
     ValidationError::BadSignature {
         name: data.name().clone(),
@@ -114,6 +167,39 @@ impl Validator for TrustPolicy {
             return Ok(());
         }
         self.chains.validate_data(data, now_unix_secs)
+    }
+
+    /// Data signed with Ed25519 by one trust anchor's key (what `ndnput` with the keychain's
+    /// key publishes) are verified together; the others one by one.
+    fn validate_data_batch(
+        &self,
+        data: &[Data],
+        now_unix_secs: u64,
+    ) -> Result<(), (usize, ValidationError)> {
+        let mut key: Option<(&Certificate, &Ed25519Verifier)> = None;
+        let mut batch = Vec::with_capacity(data.len());
+        for (i, d) in data.iter().enumerate() {
+            let anchor = self.ed25519_anchor(d, now_unix_secs);
+            if let Some(a) = anchor
+                && let PublicKey::Ed25519(v) = a.public_key()
+                && key.is_none_or(|(k, _)| std::ptr::eq(k, a))
+            {
+                key = Some((a, v));
+                batch.push(i);
+                continue;
+            }
+            if let Err(e) = self.validate_data(d, now_unix_secs) {
+                // an earlier Data of the batch may be the first rejected
+                if let Some((_, v)) = key {
+                    self.verify_together(v, data, &batch, now_unix_secs)?;
+                }
+                return Err((i, e));
+            }
+        }
+        match key {
+            Some((_, v)) => self.verify_together(v, data, &batch, now_unix_secs),
+            None => Ok(()),
+        }
     }
 
     fn validate_interest(
@@ -179,6 +265,65 @@ mod tests {
                 .unwrap(),
         )
         .unwrap()
+    }
+
+    fn tampered(d: &Data) -> Data {
+        let mut wire = d.wire().to_vec();
+        let i = wire.windows(2).position(|w| w == b"hi").unwrap();
+        wire[i] ^= 1;
+        Data::decode(wire.into()).unwrap()
+    }
+
+    #[test]
+    fn a_batch_names_its_first_rejected_data_as_validate_data_would() {
+        let (signer, cert) = key(1, "/a");
+        let (other, other_cert) = key(4, "/o");
+        let (stranger, _) = key(2, "/b");
+        let mut p = TrustPolicy::new();
+        p.add_anchor(cert);
+        p.add_anchor(other_cert);
+        let good: Vec<Data> = (0..20)
+            .map(|i| data(&format!("/a/f/seg={i}"), &signer))
+            .collect();
+        p.validate_data_batch(&good, NOW).unwrap();
+        p.validate_data_batch(&[], NOW).unwrap();
+
+        // one tampered segment among valid ones, at either end or in the middle
+        for bad in [0, 7, 19] {
+            let mut batch = good.clone();
+            batch[bad] = tampered(&batch[bad]);
+            let (i, e) = p.validate_data_batch(&batch, NOW).unwrap_err();
+            assert_eq!(i, bad);
+            assert_eq!(e, p.validate_data(&batch[bad], NOW).unwrap_err());
+            assert!(matches!(e, ValidationError::BadSignature { .. }), "{e}");
+        }
+
+        // mixed keys and a rejection outside the batched path: the lowest index wins
+        let mut mixed = good.clone();
+        mixed[3] = data("/o/x", &other);
+        mixed[9] = data("/b/x", &stranger);
+        let (i, e) = p.validate_data_batch(&mixed, NOW).unwrap_err();
+        assert_eq!(i, 9);
+        assert!(
+            matches!(e, ValidationError::CertificateNotFound { .. }),
+            "{e}"
+        );
+        mixed[5] = tampered(&mixed[5]);
+        assert_eq!(p.validate_data_batch(&mixed, NOW).unwrap_err().0, 5);
+        mixed[5] = good[5].clone();
+        mixed[9] = good[9].clone();
+        p.validate_data_batch(&mixed, NOW).unwrap();
+        // a tampered Data signed by the second anchor, checked one by one
+        mixed[3] = tampered(&mixed[3]);
+        assert_eq!(p.validate_data_batch(&mixed, NOW).unwrap_err().0, 3);
+
+        // outside the anchor's validity: the error validate_data gives
+        let (i, e) = p.validate_data_batch(&good, NOW + 100).unwrap_err();
+        assert_eq!(i, 0);
+        assert!(
+            matches!(e, ValidationError::CertificateNotValid { .. }),
+            "{e}"
+        );
     }
 
     #[test]

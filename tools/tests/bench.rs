@@ -20,7 +20,10 @@
 //! linked over UDP through such a relay. Each uses Ed25519 signatures
 //! verified by `ndnget` (the defaults) and DigestSha256 with `--no-verify`. The daemons run
 //! in this process; `ndnput` and `ndnget` are separate processes whose CPU time and peak
-//! RSS are read from `/proc` and `/usr/bin/time`.
+//! RSS are read from `/proc` and `/usr/bin/time`. `ndnput`'s time is split into what it
+//! spent before printing the versioned name (signing every segment ahead: wall time from its
+//! start, and CPU time) and its CPU time during the fetch; the fetch's time starts after
+//! that.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -77,6 +80,8 @@ struct Row {
     decreases: u64,
     rtt: String,
     get_cpu: f64,
+    put_ready: f64,
+    put_setup_cpu: f64,
     put_cpu: f64,
     daemon_cpu: f64,
     get_rss: u64,
@@ -113,8 +118,12 @@ async fn run_once(
     put_args: &[&str],
     get_args: &[&str],
 ) -> Row {
+    let put_started = Instant::now();
     let put = producer.put(name, input, put_args).await;
+    let put_ready = put_started.elapsed().as_secs_f64();
     let put_pid = put.child.id().unwrap();
+    // what ndnput spent before announcing the name (signing every segment ahead)
+    let (put_setup_cpu, _) = proc_usage(put_pid);
     let out = input.with_file_name("out.bin");
     let daemon_before = self_cpu();
     let udp_before = udp_rcvbuf_errors();
@@ -142,7 +151,8 @@ async fn run_once(
     let wall = started.elapsed().as_secs_f64();
     let daemon_cpu = self_cpu() - daemon_before;
     let udp_drops = udp_rcvbuf_errors() - udp_before;
-    let (put_cpu, put_rss) = proc_usage(put_pid);
+    let (put_total_cpu, put_rss) = proc_usage(put_pid);
+    let put_cpu = put_total_cpu - put_setup_cpu;
     put.kill().await;
     let stderr = text(&got.stderr);
     assert!(got.status.success(), "{scenario}: {stderr}");
@@ -175,6 +185,8 @@ async fn run_once(
             .unwrap_or("-")
             .to_owned(),
         get_cpu: t.first().copied().unwrap_or(0.0) + t.get(1).copied().unwrap_or(0.0),
+        put_ready,
+        put_setup_cpu,
         put_cpu,
         daemon_cpu,
         get_rss: t.get(2).copied().unwrap_or(0.0) as u64,
@@ -190,12 +202,12 @@ fn selected(scenario: &str) -> bool {
 
 fn print(rows: &[Row]) {
     println!(
-        "| scenario | goodput Mbit/s | time s | retx | fast retx | timeouts | Nacks | window decreases | RTT min/avg/max ms | CPU s ndnget / ndnput / daemons | peak RSS MiB ndnget / ndnput | UDP buffer drops |"
+        "| scenario | goodput Mbit/s | time s | retx | fast retx | timeouts | Nacks | window decreases | RTT min/avg/max ms | CPU s ndnget / ndnput / daemons | ndnput before serving: wall s / CPU s | peak RSS MiB ndnget / ndnput | UDP buffer drops |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in rows {
         println!(
-            "| {} | {:.0} | {:.2} | {} | {} | {} | {} | {} | {} | {:.2} / {:.2} / {:.2} | {:.1} / {:.1} | {} |",
+            "| {} | {:.0} | {:.2} | {} | {} | {} | {} | {} | {} | {:.2} / {:.2} / {:.2} | {:.2} / {:.2} | {:.1} / {:.1} | {} |",
             r.scenario,
             r.goodput,
             r.secs,
@@ -208,6 +220,8 @@ fn print(rows: &[Row]) {
             r.get_cpu,
             r.put_cpu,
             r.daemon_cpu,
+            r.put_ready,
+            r.put_setup_cpu,
             r.get_rss as f64 / 1024.0,
             r.put_rss as f64 / 1024.0,
             r.udp_drops,

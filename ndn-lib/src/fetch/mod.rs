@@ -106,6 +106,32 @@ impl OutgoingInterest {
 /// `move |d| validator.validate_data(d, unix_now())`.
 pub type DataCheck = Box<dyn FnMut(&Data) -> Result<(), ValidationError> + Send>;
 
+/// A check of several Data at once, e.g. a
+/// [`Validator::validate_data_batch`](crate::keychain::Validator::validate_data_batch):
+/// `Ok` when all pass, else the index of the first rejected Data and why.
+pub type BatchDataCheck = Box<dyn FnMut(&[Data]) -> Result<(), (usize, ValidationError)> + Send>;
+
+/// When the segments waiting for a batch check ([`Fetcher::set_batch_data_check`]) are
+/// checked: once `max_segments` wait, once the oldest has waited `max_delay`, or once the
+/// last segment has arrived, whichever comes first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchLimits {
+    /// Segments checked together at most (at least 1).
+    pub max_segments: usize,
+    /// How long a received segment waits for its check at most.
+    pub max_delay: Duration,
+}
+
+/// Segments received and counted, whose content waits for a batch check.
+struct Batch {
+    check: BatchDataCheck,
+    limits: BatchLimits,
+    segments: Vec<u64>,
+    data: Vec<Data>,
+    /// When the oldest waiting segment arrived.
+    since: Option<Duration>,
+}
+
 enum Stage {
     Discovering(Discovery),
     Fetching(Box<Pipeline>),
@@ -119,6 +145,7 @@ pub struct Fetcher {
     rng: NonceGen,
     stats: FetchStats,
     check: Option<DataCheck>,
+    batch: Option<Batch>,
     error: Option<FetchError>,
 }
 
@@ -154,16 +181,44 @@ impl Fetcher {
             stage,
             stats: FetchStats::default(),
             check: None,
+            batch: None,
             error: None,
         }
     }
 
-    /// Check every Data with `check` before taking it; a rejection fails the fetch.
+    /// Check every Data with `check` before taking it; a rejection fails the fetch. Replaces
+    /// a batch check.
     pub fn set_data_check(
         &mut self,
         check: impl FnMut(&Data) -> Result<(), ValidationError> + Send + 'static,
     ) {
+        self.batch = None;
         self.check = Some(Box::new(check));
+    }
+
+    /// Check Data with `check`, segments in batches (metadata alone): a segment counts as
+    /// received when it arrives (for the window and the RTT), but its content is held until
+    /// its batch passes, within `limits`; [`poll_segment`](Self::poll_segment) never returns
+    /// content that has not passed. A rejection fails the fetch, naming the first rejected
+    /// Data; the segments of that batch before it are still delivered. Replaces a check set
+    /// with [`set_data_check`](Self::set_data_check).
+    pub fn set_batch_data_check(
+        &mut self,
+        check: impl FnMut(&[Data]) -> Result<(), (usize, ValidationError)> + Send + 'static,
+        limits: BatchLimits,
+    ) {
+        self.check = None;
+        let limits = BatchLimits {
+            max_segments: limits.max_segments.max(1),
+            ..limits
+        };
+        self.batch = Some(Batch {
+            check: Box::new(check),
+            limits,
+            segments: Vec::with_capacity(limits.max_segments),
+            data: Vec::with_capacity(limits.max_segments),
+            since: None,
+        });
     }
 
     // ----- outputs -----
@@ -191,9 +246,14 @@ impl Fetcher {
         if self.error.is_some() {
             return None;
         }
-        match &self.stage {
+        let stage = match &self.stage {
             Stage::Discovering(d) => d.poll_timeout(),
             Stage::Fetching(p) => p.poll_timeout(),
+        };
+        let check = self.check_due();
+        match (stage, check) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 
@@ -221,6 +281,9 @@ impl Fetcher {
             Stage::Fetching(p) => p.handle_timeout(now, &mut self.stats),
         }
         self.sync_error();
+        if self.error.is_none() && self.check_due().is_some_and(|due| due <= now) {
+            let _ = self.run_batch_check();
+        }
     }
 
     /// A Data arrived, with or without an NDNLPv2 CongestionMark.
@@ -243,11 +306,21 @@ impl Fetcher {
         if !expected {
             return Err(DataRejected::Unsolicited(data.name().clone()));
         }
-        self.check(data)?;
+        // segments wait for a batch check; the rest is checked now
+        let deferred = seg.is_some() && self.batch.is_some();
+        if !deferred {
+            self.check(data)?;
+        }
         let outcome = match (&mut self.stage, seg) {
             (Stage::Discovering(d), _) => d.handle_data(now, data),
             (Stage::Fetching(p), Some(seg)) => {
-                p.handle_data(now, seg, data, congestion_mark, &mut self.stats);
+                let taken =
+                    p.handle_data(now, seg, data, congestion_mark, !deferred, &mut self.stats);
+                if taken && let Some(b) = self.batch.as_mut() {
+                    b.segments.push(seg);
+                    b.data.push(data.clone());
+                    b.since.get_or_insert(now);
+                }
                 Ok(None)
             }
             (Stage::Fetching(_), None) => Ok(None),
@@ -258,6 +331,9 @@ impl Fetcher {
             }
         });
         self.sync_error();
+        if deferred && self.error.is_none() && self.batch_full() {
+            self.run_batch_check()?;
+        }
         result
     }
 
@@ -290,14 +366,16 @@ impl Fetcher {
 
     // ----- state -----
 
-    /// All segments received and handed out by [`poll_segment`](Self::poll_segment).
+    /// All segments received, checked and handed out by [`poll_segment`](Self::poll_segment).
     pub fn is_done(&self) -> bool {
-        matches!(&self.stage, Stage::Fetching(p) if p.is_done())
+        self.error.is_none()
+            && matches!(&self.stage, Stage::Fetching(p) if p.is_done())
+            && self.batch.as_ref().is_none_or(|b| b.data.is_empty())
     }
 
     /// All segments received (some may still wait in [`poll_segment`](Self::poll_segment)).
     pub fn is_complete(&self) -> bool {
-        matches!(&self.stage, Stage::Fetching(p) if p.is_complete())
+        self.error.is_none() && matches!(&self.stage, Stage::Fetching(p) if p.is_complete())
     }
 
     /// Why the fetch failed, once it has.
@@ -373,10 +451,12 @@ impl Fetcher {
     // ----- internals -----
 
     fn check(&mut self, data: &Data) -> Result<(), DataRejected> {
-        let Some(check) = self.check.as_mut() else {
-            return Ok(());
+        let result = match (self.check.as_mut(), self.batch.as_mut()) {
+            (Some(check), _) => check(data),
+            (None, Some(b)) => (b.check)(std::slice::from_ref(data)).map_err(|(_, e)| e),
+            (None, None) => return Ok(()),
         };
-        check(data).map_err(|error| {
+        result.map_err(|error| {
             self.error = Some(FetchError::Validation {
                 name: data.name().clone(),
                 error,
@@ -385,6 +465,55 @@ impl Fetcher {
                 name: data.name().clone(),
             }
         })
+    }
+
+    /// When the oldest segment waiting for a batch check must be checked.
+    fn check_due(&self) -> Option<Duration> {
+        let b = self.batch.as_ref()?;
+        b.since.map(|t| t + b.limits.max_delay)
+    }
+
+    /// The batch is to be checked now: it is full, or every segment has arrived.
+    fn batch_full(&self) -> bool {
+        self.batch.as_ref().is_some_and(|b| {
+            !b.data.is_empty() && (b.data.len() >= b.limits.max_segments || self.is_complete())
+        })
+    }
+
+    /// Check the segments waiting and deliver those that pass; a rejection fails the fetch.
+    fn run_batch_check(&mut self) -> Result<(), DataRejected> {
+        let Some(b) = self.batch.as_mut() else {
+            return Ok(());
+        };
+        b.since = None;
+        let verdict = (b.check)(&b.data);
+        let passed = match &verdict {
+            Ok(()) => b.data.len(),
+            Err((i, _)) => *i,
+        };
+        if let Stage::Fetching(p) = &mut self.stage {
+            for (seg, data) in b.segments.iter().zip(&b.data).take(passed) {
+                p.deliver(*seg, data.content());
+            }
+        }
+        let rejected = match verdict {
+            Ok(()) => Ok(()),
+            Err((i, error)) => {
+                let name = b
+                    .data
+                    .get(i)
+                    .or(b.data.last())
+                    .map_or_else(|| self.name.clone(), |d| d.name().clone());
+                self.error = Some(FetchError::Validation {
+                    name: name.clone(),
+                    error,
+                });
+                Err(DataRejected::Invalid { name })
+            }
+        };
+        b.segments.clear();
+        b.data.clear();
+        rejected
     }
 
     fn discovered(&mut self, outcome: Outcome) {

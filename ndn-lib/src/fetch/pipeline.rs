@@ -307,15 +307,17 @@ impl Pipeline {
             self.final_seg = Some(f);
         }
         self.next_new = 1;
-        self.accept(0, data, stats);
+        self.accept(0, data, true, stats);
     }
 
-    fn accept(&mut self, seg: u64, data: &Data, stats: &mut FetchStats) {
+    /// Count a received segment; its content is ready for output unless `deliver` is false
+    /// (it waits for a deferred check, and [`deliver`](Self::deliver) makes it ready).
+    fn accept(&mut self, seg: u64, data: &Data, deliver: bool, stats: &mut FetchStats) {
         let content = data.content();
         stats.segments += 1;
         stats.bytes += content.len() as u64;
-        if seg >= self.next_deliver {
-            self.ready.insert(seg, content);
+        if deliver {
+            self.deliver(seg, content);
         }
         if self.is_complete() {
             self.retx_queue.clear();
@@ -613,13 +615,16 @@ impl Pipeline {
         }
     }
 
-    /// Take a Data for segment `seg` (the caller checked [`expects`](Self::expects)).
+    /// Take a Data for segment `seg` (the caller checked [`expects`](Self::expects)); with
+    /// `deliver` false its content waits for [`deliver`](Self::deliver). False when it was
+    /// not taken.
     pub(crate) fn handle_data(
         &mut self,
         now: Duration,
         seg: u64,
         data: &Data,
         congestion_mark: bool,
+        deliver: bool,
         stats: &mut FetchStats,
     ) -> bool {
         if self.final_seg.is_none()
@@ -657,7 +662,7 @@ impl Pipeline {
             self.rtt
                 .add_measurement(now.saturating_sub(s.sent_at), expected);
         }
-        self.accept(seg, data, stats);
+        self.accept(seg, data, deliver, stats);
         self.check_stalled();
         true
     }
@@ -742,6 +747,13 @@ impl Pipeline {
         };
         self.set_state(seg, state);
         self.record_loss(now, seg, stats)
+    }
+
+    /// Segment `seg`, received earlier, passed its check: its content is ready for output.
+    pub(crate) fn deliver(&mut self, seg: u64, content: Bytes) {
+        if seg >= self.next_deliver {
+            self.ready.insert(seg, content);
+        }
     }
 
     pub(crate) fn poll_segment(&mut self) -> Option<(u64, Bytes)> {

@@ -72,6 +72,8 @@ struct Sim {
     cwnd_trace: Vec<(Duration, f64)>,
     out: Vec<u8>,
     segments: Vec<u64>,
+    /// Told of every segment handed out, in order.
+    on_segment: Box<dyn FnMut(u64)>,
 }
 
 fn content(len: usize) -> Bytes {
@@ -142,6 +144,7 @@ impl Sim {
             cwnd_trace: Vec::new(),
             out: Vec::new(),
             segments: Vec::new(),
+            on_segment: Box::new(|_| {}),
         }
     }
 
@@ -234,6 +237,7 @@ impl Sim {
     fn drain(&mut self, f: &mut Fetcher) {
         while let Some((seg, bytes)) = f.poll_segment() {
             assert_eq!(seg, self.segments.len() as u64, "segments in order");
+            (self.on_segment)(seg);
             self.segments.push(seg);
             self.out.extend_from_slice(&bytes);
         }
@@ -1039,6 +1043,168 @@ fn validation_failure_ends_the_fetch() {
         }
     );
     assert!(sim.segments.len() <= 3, "nothing after the bad segment");
+}
+
+type Checked = std::sync::Arc<std::sync::Mutex<Vec<Vec<u64>>>>;
+
+/// A batch check that records the segment numbers of every batch (None for metadata) and
+/// rejects segment `bad`.
+fn recording_check(
+    checked: &Checked,
+    bad: Option<u64>,
+) -> impl FnMut(&[Data]) -> Result<(), (usize, ValidationError)> + Send + 'static {
+    let checked = checked.clone();
+    move |batch: &[Data]| {
+        let segs: Vec<u64> = batch
+            .iter()
+            .map(|d| match d.name().iter().any(|c| c.is_keyword()) {
+                true => u64::MAX,
+                false => d.name().last().and_then(|c| c.as_segment()).unwrap_or(0),
+            })
+            .collect();
+        checked.lock().unwrap().push(segs.clone());
+        match segs.iter().position(|s| Some(*s) == bad) {
+            Some(i) => Err((i, ValidationError::Unsigned)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `on_segment` hook asserting that every segment handed out was checked before.
+fn only_checked(checked: &Checked) -> Box<dyn FnMut(u64)> {
+    let checked = checked.clone();
+    Box::new(move |seg| {
+        let c = checked.lock().unwrap();
+        assert!(
+            c.iter().flatten().any(|s| *s == seg),
+            "segment {seg} handed out before it was checked"
+        );
+    })
+}
+
+#[test]
+fn batch_checks_cover_every_segment_before_it_is_handed_out() {
+    for (loss, pipeline) in [(0, PipelineKind::cubic()), (5, PipelineKind::aimd())] {
+        let checked = Checked::default();
+        let mut sim = Sim::new(serve(publisher(100_000, 100)));
+        let mut rng = Lcg(7);
+        sim.lose_data = Box::new(move |_| rng.percent() < loss);
+        sim.on_segment = only_checked(&checked);
+        let mut f = Fetcher::new(name("/p/obj"), opts(pipeline));
+        let limits = BatchLimits {
+            max_segments: 16,
+            max_delay: ms(5),
+        };
+        f.set_batch_data_check(recording_check(&checked, None), limits);
+        assert_eq!(sim.run(&mut f), None);
+        assert_eq!(&sim.out[..], &content(100_000)[..]);
+        let batches = checked.lock().unwrap();
+        // the metadata alone, then the 1000 segments, each once, in batches of at most 16
+        assert_eq!(batches[0], vec![u64::MAX], "metadata first, alone");
+        let mut segs: Vec<u64> = batches[1..].iter().flatten().copied().collect();
+        assert!(batches[1..].iter().all(|b| !b.is_empty() && b.len() <= 16));
+        segs.sort_unstable();
+        assert_eq!(segs, (0..1000).collect::<Vec<_>>(), "loss {loss}%");
+        // once the window is large, batches fill before the delay bound flushes them
+        let full = batches.iter().filter(|b| b.len() == 16).count();
+        assert!(loss > 0 || full * 16 >= 500, "{full} full batches");
+    }
+}
+
+#[test]
+fn a_rejected_segment_in_a_batch_fails_the_fetch_and_is_named() {
+    let checked = Checked::default();
+    let mut sim = Sim::new(serve(publisher(10_000, 100)));
+    sim.on_segment = only_checked(&checked);
+    let mut f = Fetcher::new(versioned(), opts(PipelineKind::cubic()));
+    let limits = BatchLimits {
+        max_segments: 8,
+        max_delay: ms(50),
+    };
+    f.set_batch_data_check(recording_check(&checked, Some(13)), limits);
+    let err = sim.run(&mut f).unwrap();
+    assert_eq!(
+        err,
+        FetchError::Validation {
+            name: versioned().append_segment(13),
+            error: ValidationError::Unsigned
+        }
+    );
+    // segments arrive in order here: every one before the bad segment passed its check (in
+    // earlier batches or before it in its own) and was handed out; nothing after it was
+    assert_eq!(sim.segments, (0..13).collect::<Vec<_>>());
+    assert_eq!(f.poll_segment(), None);
+    let batches = checked.lock().unwrap();
+    assert!(batches.last().unwrap().contains(&13));
+    assert!(batches.iter().all(|b| b.len() <= 8));
+    assert!(
+        f.handle_data(sim.now, &segment_data(40, 99), false)
+            .is_err()
+    );
+}
+
+#[test]
+fn a_rejection_in_the_last_batch_is_an_error_not_the_end() {
+    // ten segments, a batch of 32: the only check runs once the last segment has arrived,
+    // when every segment has been received and the pipeline has nothing left to do
+    for bad in [0, 4, 9] {
+        let checked = Checked::default();
+        let mut sim = Sim::new(serve(publisher(1_000, 100)));
+        sim.on_segment = only_checked(&checked);
+        let mut f = Fetcher::new(versioned(), opts(PipelineKind::cubic()));
+        let limits = BatchLimits {
+            max_segments: 32,
+            max_delay: Duration::from_secs(10),
+        };
+        f.set_batch_data_check(recording_check(&checked, Some(bad)), limits);
+        let err = sim.run(&mut f);
+        assert!(
+            matches!(&err, Some(FetchError::Validation { name, .. })
+                if *name == versioned().append_segment(bad)),
+            "{err:?}"
+        );
+        assert!(!f.is_done() && !f.is_complete());
+        assert_eq!(sim.segments, (0..bad).collect::<Vec<_>>());
+        assert_eq!(checked.lock().unwrap().len(), 1);
+    }
+}
+
+#[test]
+fn a_lone_segment_waits_at_most_the_batch_delay() {
+    let o = opts(PipelineKind::Fixed { window: 1 });
+    let mut f = Fetcher::new(versioned(), o);
+    let checked = Checked::default();
+    let limits = BatchLimits {
+        max_segments: 32,
+        max_delay: ms(20),
+    };
+    f.set_batch_data_check(recording_check(&checked, None), limits);
+    assert_eq!(poll_all(&mut f, Duration::ZERO), vec![0]);
+    f.handle_data(ms(3), &segment_data(0, 5), false).unwrap();
+    assert_eq!(f.poll_segment(), None, "held for its check");
+    assert!(f.poll_timeout().unwrap() <= ms(23));
+    // a later arrival does not push the deadline back
+    assert_eq!(poll_all(&mut f, ms(3)), vec![1]);
+    f.handle_data(ms(10), &segment_data(1, 5), false).unwrap();
+    assert_eq!(f.poll_timeout(), Some(ms(23)));
+    f.handle_timeout(ms(22));
+    assert_eq!(f.poll_segment(), None);
+    f.handle_timeout(ms(23));
+    assert_eq!(f.poll_segment().map(|(s, _)| s), Some(0));
+    assert_eq!(f.poll_segment().map(|(s, _)| s), Some(1));
+    assert_eq!(*checked.lock().unwrap(), vec![vec![0, 1]]);
+    // the last segment's arrival checks what waits at once
+    for seg in 2..=5 {
+        assert_eq!(poll_all(&mut f, ms(30 + seg)), vec![seg]);
+        f.handle_data(ms(31 + seg), &segment_data(seg, 5), false)
+            .unwrap();
+    }
+    let out: Vec<u64> = std::iter::from_fn(|| f.poll_segment())
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(out, vec![2, 3, 4, 5]);
+    assert!(f.is_done());
+    assert_eq!(checked.lock().unwrap().len(), 2);
 }
 
 #[test]

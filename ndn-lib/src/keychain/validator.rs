@@ -110,6 +110,20 @@ pub enum ValidationError {
 pub trait Validator {
     /// Accept or reject a Data packet at time `now_unix_secs`.
     fn validate_data(&self, data: &Data, now_unix_secs: u64) -> Result<(), ValidationError>;
+    /// Accept or reject several Data packets: `Ok` when every one passes, else the index of
+    /// the first rejected one and why, as [`validate_data`](Self::validate_data) would say.
+    /// The default checks them one by one; a validator may check signatures together (e.g.
+    /// [`Ed25519Verifier::verify_batch`](crate::sign::Ed25519Verifier::verify_batch)).
+    fn validate_data_batch(
+        &self,
+        data: &[Data],
+        now_unix_secs: u64,
+    ) -> Result<(), (usize, ValidationError)> {
+        for (i, d) in data.iter().enumerate() {
+            self.validate_data(d, now_unix_secs).map_err(|e| (i, e))?;
+        }
+        Ok(())
+    }
     /// Accept or reject a signed Interest at time `now_unix_secs`.
     fn validate_interest(
         &self,

@@ -6,7 +6,10 @@
 //!   segment. Every segment carries FinalBlockId and the configured FreshnessPeriod.
 //! - The version is the one the name ends with, or `v=<now in ms since the Unix epoch>`.
 //! - Data is signed when asked for, with the caller's [`Signer`]; a small cache keeps the most
-//!   recently signed segments.
+//!   recently signed segments. Or signatures are computed ahead ([`Publisher::sign_range`],
+//!   on several threads if the caller wants) and kept ([`Publisher::add_signatures`]): a
+//!   request then rebuilds the identical Data from the source with the stored signature
+//!   ([`SignatureTable`]).
 //! - RDR discovery (named-data wiki "RDR"): an Interest for `<name>/32=metadata` with
 //!   CanBePrefix gets `<name>/32=metadata/v=<now>/seg=0` whose Content is the versioned name
 //!   as a Name TLV, with a short FreshnessPeriod so MustBeFresh discovery sees new versions.
@@ -15,17 +18,22 @@
 //!
 //! No clock: the time is an argument wherever a version is minted.
 
+mod presign;
 mod source;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::VecDeque;
+use std::ops::Range;
 use std::time::Duration;
 
 use bytes::Bytes;
 
+pub use presign::SignatureTable;
 pub use source::SegmentSource;
+
+use presign::{Capture, Replay};
 
 use crate::fetch::discovery::metadata_name;
 use crate::lp::NackReason;
@@ -123,6 +131,7 @@ pub struct Publisher<S> {
     served: Vec<u64>,
     served_count: u64,
     cache: VecDeque<(u64, Bytes)>,
+    signatures: Option<SignatureTable>,
 }
 
 impl<S: SegmentSource> Publisher<S> {
@@ -154,6 +163,7 @@ impl<S: SegmentSource> Publisher<S> {
             served: vec![0; words],
             served_count: 0,
             cache: VecDeque::new(),
+            signatures: None,
         })
     }
 
@@ -250,7 +260,8 @@ impl<S: SegmentSource> Publisher<S> {
         Ok(Reply::Ignore)
     }
 
-    /// The signed Data of segment `seg` (from the cache when it is there).
+    /// The signed Data of segment `seg`: from the cache when it is there, else read from the
+    /// source and signed, with the stored signature when there is one.
     pub fn segment(&mut self, seg: u64, signer: &dyn Signer) -> Result<Bytes, PublishError> {
         if seg >= self.segments {
             return Err(PublishError::NoSuchSegment {
@@ -266,6 +277,26 @@ impl<S: SegmentSource> Publisher<S> {
             self.mark_served(seg);
             return Ok(wire);
         }
+        let wire = match self
+            .signatures
+            .as_ref()
+            .and_then(|t| Some((t, t.get(seg)?)))
+        {
+            Some((table, signature)) => self.build(seg, &Replay { table, signature })?,
+            None => self.build(seg, signer)?,
+        };
+        if self.opts.cache_capacity > 0 {
+            if self.cache.len() >= self.opts.cache_capacity {
+                self.cache.pop_front();
+            }
+            self.cache.push_back((seg, wire.clone()));
+        }
+        self.mark_served(seg);
+        Ok(wire)
+    }
+
+    /// The Data of segment `seg` read from the source and signed by `signer`.
+    fn build(&self, seg: u64, signer: &dyn Signer) -> Result<Bytes, PublishError> {
         let size = self.opts.segment_size as u64;
         let offset = seg * size;
         let want = usize::try_from(self.source.len().saturating_sub(offset).min(size))
@@ -286,15 +317,47 @@ impl<S: SegmentSource> Publisher<S> {
         if let Some(f) = self.opts.freshness {
             b = b.freshness_period(duration_ms(f));
         }
-        let wire = b.sign(signer)?;
-        if self.opts.cache_capacity > 0 {
-            if self.cache.len() >= self.opts.cache_capacity {
-                self.cache.pop_front();
-            }
-            self.cache.push_back((seg, wire.clone()));
+        Ok(b.sign(signer)?)
+    }
+
+    /// Sign the segments `range` (clamped to the object) with `signer` and return their
+    /// signatures, keeping nothing: give the result to
+    /// [`add_signatures`](Self::add_signatures). It takes `&self`, so several threads can
+    /// sign parts of one object at once.
+    pub fn sign_range(
+        &self,
+        range: Range<u64>,
+        signer: &dyn Signer,
+    ) -> Result<SignatureTable, PublishError> {
+        let range = range.start.min(self.segments)..range.end.min(self.segments);
+        let count = usize::try_from(range.end.saturating_sub(range.start)).unwrap_or(0);
+        let mut table = SignatureTable::new(range.start, signer, count);
+        for seg in range {
+            let capture = Capture::new(signer);
+            self.build(seg, &capture)?;
+            table.push(&capture.into_signature());
         }
-        self.mark_served(seg);
-        Ok(wire)
+        Ok(table)
+    }
+
+    /// Keep signatures made by [`sign_range`](Self::sign_range): from now on the segments
+    /// they cover are rebuilt with them instead of being signed again. Tables are added in
+    /// segment order, each starting where the previous one ended, all made by one signer;
+    /// false (and nothing kept) otherwise.
+    pub fn add_signatures(&mut self, table: SignatureTable) -> bool {
+        match &mut self.signatures {
+            None if table.first == 0 => {
+                self.signatures = Some(table);
+                true
+            }
+            None => false,
+            Some(kept) => kept.append(&table),
+        }
+    }
+
+    /// The signatures kept, if any.
+    pub fn signatures(&self) -> Option<&SignatureTable> {
+        self.signatures.as_ref()
     }
 
     /// The RDR metadata Data answering a discovery Interest named `discovery_name`

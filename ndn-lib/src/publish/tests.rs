@@ -267,3 +267,145 @@ fn errors() {
         Err(PublishError::ShortRead { segment: 0 })
     ));
 }
+
+/// Signs with Ed25519 and counts its signatures; `max` is the room it asks for.
+struct CountingSigner {
+    inner: crate::sign::Ed25519Signer,
+    signed: Cell<u32>,
+    max: usize,
+}
+
+impl CountingSigner {
+    fn new(max: usize) -> Self {
+        CountingSigner {
+            inner: crate::sign::Ed25519Signer::from_seed(&[3; 32])
+                .with_key_locator(Some(crate::packet::KeyLocator::Name(name("/a/KEY/k1")))),
+            signed: Cell::new(0),
+            max,
+        }
+    }
+}
+
+impl Signer for CountingSigner {
+    fn signature_type(&self) -> u64 {
+        self.inner.signature_type()
+    }
+    fn key_locator(&self) -> Option<crate::packet::KeyLocator> {
+        self.inner.key_locator()
+    }
+    fn sign(&self, parts: &[&[u8]]) -> Result<Vec<u8>, SignError> {
+        self.signed.set(self.signed.get() + 1);
+        self.inner.sign(parts)
+    }
+    fn max_signature_len(&self) -> usize {
+        self.max
+    }
+}
+
+#[test]
+fn presigned_segments_are_the_same_data_without_signing_again() {
+    // 10 segments, the last one short; the cache off so every request rebuilds its Data
+    let o = PublishOptions {
+        segment_size: 100,
+        cache_capacity: 0,
+        ..PublishOptions::default()
+    };
+    let content = Bytes::from((0..950u32).map(|i| (i % 251) as u8).collect::<Vec<_>>());
+    let mut on_demand = Publisher::new(name("/a/file"), content.clone(), o.clone(), NOW).unwrap();
+    let mut presigned = Publisher::new(name("/a/file"), content, o, NOW).unwrap();
+    let signer = CountingSigner::new(64);
+    // in three pieces, as three threads would; the last range runs past the end
+    for range in [0..3, 3..4, 4..100] {
+        let table = presigned.sign_range(range, &signer).unwrap();
+        assert!(presigned.add_signatures(table));
+    }
+    assert_eq!(signer.signed.get(), 10);
+    assert_eq!(presigned.signatures().unwrap().segments(), 0..10);
+    let verifier = signer.inner.verifier();
+    for seg in 0..10 {
+        let a = on_demand.segment(seg, &signer).unwrap();
+        let b = presigned.segment(seg, &signer).unwrap();
+        assert_eq!(a, b, "segment {seg}");
+        crate::sign::verify_data(&Data::decode(b).unwrap(), &verifier).unwrap();
+    }
+    assert_eq!(
+        signer.signed.get(),
+        20,
+        "only the on-demand publisher signed"
+    );
+    assert!(presigned.all_served());
+    // the metadata is still signed when asked for
+    presigned
+        .metadata(&name("/a/file/32=metadata"), &signer, NOW)
+        .unwrap();
+    assert_eq!(signer.signed.get(), 21);
+}
+
+#[test]
+fn signature_tables_must_follow_each_other() {
+    let p = publisher(1000, 100);
+    let signer = CountingSigner::new(64);
+    let mut q = publisher(1000, 100);
+    assert!(
+        !q.add_signatures(p.sign_range(2..4, &signer).unwrap()),
+        "gap at 0"
+    );
+    assert!(q.add_signatures(p.sign_range(0..2, &signer).unwrap()));
+    assert!(
+        !q.add_signatures(p.sign_range(3..5, &signer).unwrap()),
+        "gap at 2"
+    );
+    assert!(
+        !q.add_signatures(p.sign_range(2..4, &DigestSha256).unwrap()),
+        "another signer"
+    );
+    assert!(q.add_signatures(p.sign_range(2..4, &signer).unwrap()));
+    let t = q.signatures().unwrap();
+    assert_eq!(t.segments(), 0..4);
+    assert!(t.get(4).is_none());
+    assert_eq!(t.get(3).map(<[u8]>::len), Some(64));
+    // segments without a stored signature are signed on demand
+    let before = signer.signed.get();
+    q.segment(7, &signer).unwrap();
+    assert_eq!(signer.signed.get(), before + 1);
+}
+
+/// A signer whose signatures grow by 8 bytes each time, past the 8 it announces.
+struct Growing(Cell<usize>);
+
+impl Signer for Growing {
+    fn signature_type(&self) -> u64 {
+        200
+    }
+    fn key_locator(&self) -> Option<crate::packet::KeyLocator> {
+        None
+    }
+    fn sign(&self, parts: &[&[u8]]) -> Result<Vec<u8>, SignError> {
+        let n = self.0.get() + 8;
+        self.0.set(n);
+        let first = parts.first().and_then(|p| p.last()).copied().unwrap_or(0);
+        Ok((0..n).map(|i| first.wrapping_add(i as u8)).collect())
+    }
+    fn max_signature_len(&self) -> usize {
+        8
+    }
+}
+
+#[test]
+fn a_signer_longer_than_announced_widens_the_table() {
+    let p = publisher(500, 100);
+    let signer = Growing(Cell::new(0));
+    let mut table = p.sign_range(0..2, &signer).unwrap();
+    assert!(table.append(&p.sign_range(2..5, &signer).unwrap()));
+    let mut q = publisher(500, 100);
+    assert!(q.add_signatures(table));
+    for seg in 0..5u64 {
+        let d = Data::decode(q.segment(seg, &DigestSha256).unwrap()).unwrap();
+        assert_eq!(d.signature_type(), 200);
+        let len = 8 * (seg as usize + 1);
+        let value = d.signature_value();
+        assert_eq!(value.len(), len, "segment {seg}");
+        assert_eq!(q.signatures().unwrap().get(seg), Some(&value[..]));
+        assert!(value.windows(2).all(|w| w[1] == w[0].wrapping_add(1)));
+    }
+}

@@ -1,5 +1,8 @@
 //! SignatureEd25519 (PF 5.2.1, signature type 5): Ed25519 (RFC 8032) over the signed portion.
-//! The SignatureValue is the 64-byte signature.
+//! The SignatureValue is the 64-byte signature. Many signatures by one key can be checked
+//! together ([`Ed25519Verifier::verify_batch`]).
+
+mod batch;
 
 use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, KeypairBytes};
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};

@@ -29,7 +29,10 @@ use ndn_tools::trust::TrustPolicy;
 /// hierarchical rule. The trust anchors are the certificates in the local keychain and those
 /// given with --trust-anchor (base64 as `ndnkey export` prints). Data signed with
 /// DigestSha256 proves no origin and is accepted only with --no-verify; HMAC-signed Data needs
-/// --hmac-key. A segment that fails verification stops the fetch.
+/// --hmac-key. A segment that fails verification stops the fetch. Segments are verified in
+/// batches (--verify-batch): one trust anchor's Ed25519 signatures are checked together, at
+/// about half the CPU time of checking each alone; no content is written before its segment
+/// passed.
 ///
 /// A progress bar is shown on a terminal; a summary (bytes, time, goodput, retransmissions,
 /// RTT) goes to standard error at the end.
@@ -93,6 +96,17 @@ struct Args {
     /// Accept Data without checking signatures.
     #[arg(long)]
     no_verify: bool,
+
+    /// Verify up to N segments together (1: each as it arrives). A segment waits at most
+    /// 20 ms for the rest of its batch.
+    #[arg(long, value_name = "N", default_value_t = get::DEFAULT_VERIFY_BATCH,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    verify_batch: u64,
+
+    /// Threads that share the verification of each batch (1: the receiving thread alone).
+    #[arg(long, value_name = "N", default_value_t = get::DEFAULT_VERIFY_THREADS,
+          value_parser = clap::value_parser!(u64).range(1..=64))]
+    verify_threads: u64,
 
     /// Trust the certificate in FILE (base64, as `ndnkey export` prints); repeatable.
     #[arg(long, value_name = "FILE")]
@@ -207,7 +221,11 @@ fn run(args: &Args) -> anyhow::Result<()> {
     let name = parse_name(&args.name)?;
     let opts = fetch_options(args)?;
     let trust = trust_policy(args)?;
-    let fetcher = get::fetcher(name, opts, trust);
+    let verify = get::Verification {
+        batch: args.verify_batch as usize,
+        threads: args.verify_threads as usize,
+    };
+    let fetcher = get::fetcher(name, opts, trust, verify);
     let (mut out, path): (Box<dyn Write>, Option<&Path>) = match &args.output {
         Some(p) if p.as_os_str() != "-" => {
             let f = File::create(p).with_context(|| format!("cannot create {}", p.display()))?;

@@ -25,6 +25,10 @@ use ndn_tools::signing::{ChosenSigner, SignArgs, choose_signer};
 /// A file is read segment by segment as Interests ask for it, so it does not have to fit in
 /// memory; standard input is read into memory first.
 ///
+/// Every segment is signed before the prefix is registered, on all CPU cores, and only the
+/// signatures are kept (72 bytes per Ed25519 segment): requests are then answered without
+/// signing. --sign-on-demand serves at once instead and signs each segment when asked.
+///
 /// Data are signed with the keychain's default key (see `ndnkey`); on a fresh machine the
 /// identity /localhost/operator is created with an Ed25519 key on first use.
 ///
@@ -58,6 +62,12 @@ struct Args {
     /// consumers slow down before queueing delay outgrows their retransmission timer (0: off).
     #[arg(long, value_name = "N", default_value_t = put::DEFAULT_MAX_BACKLOG)]
     max_backlog: usize,
+
+    /// Sign each segment when an Interest asks for it instead of all of them before serving:
+    /// serving starts at once and no signatures are kept, but every request not answered from
+    /// a small cache of recent segments costs a signature.
+    #[arg(long)]
+    sign_on_demand: bool,
 
     /// Do not register the prefix (the forwarder already routes it to this application).
     #[arg(long)]
@@ -108,11 +118,22 @@ fn run(args: &Args) -> anyhow::Result<()> {
     }
 }
 
-fn serve<S: SegmentSource>(
+fn serve<S: SegmentSource + Sync>(
     args: &Args,
     mut publisher: Publisher<S>,
     signer: &ChosenSigner,
 ) -> anyhow::Result<()> {
+    if !args.sign_on_demand {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let done = put::presign(&mut publisher, signer.signer.as_ref(), threads)?;
+        eprintln!(
+            "ndnput: signed {} segments in {:.2} s on {} threads ({:.1} MB of signatures kept)",
+            done.segments,
+            done.elapsed.as_secs_f64(),
+            done.threads,
+            done.memory as f64 / 1e6,
+        );
+    }
     cli::runtime()?.block_on(async {
         let face = cli::connect().await?;
         let prefix = publisher.prefix().clone();
