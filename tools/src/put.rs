@@ -56,6 +56,18 @@ pub struct ServeCounters {
     pub shed: u64,
 }
 
+/// Most segments [`presign`] is used for by default: 2^20 segments (8.4 GB of content at the
+/// default 8000-byte segments) keep at most 75 MB of signatures and take about a minute to sign
+/// on two cores. Larger publications are signed on demand, so that a file larger than memory
+/// is still served without keeping a per-segment table that size, and serving starts at once.
+pub const PRESIGN_MAX_SEGMENTS: u64 = 1 << 20;
+
+/// Whether to sign `segments` segments ahead of serving: unless the user asked for signing on
+/// demand, or there are more than `limit`.
+pub fn sign_ahead(segments: u64, on_demand: bool, limit: u64) -> bool {
+    !on_demand && segments <= limit
+}
+
 /// What [`presign`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Presigned {
@@ -146,6 +158,22 @@ pub async fn serve<S: SegmentSource>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signing_ahead_stops_past_the_limit_or_when_asked() {
+        assert!(sign_ahead(1, false, PRESIGN_MAX_SEGMENTS));
+        assert!(sign_ahead(
+            PRESIGN_MAX_SEGMENTS,
+            false,
+            PRESIGN_MAX_SEGMENTS
+        ));
+        assert!(!sign_ahead(
+            PRESIGN_MAX_SEGMENTS + 1,
+            false,
+            PRESIGN_MAX_SEGMENTS
+        ));
+        assert!(!sign_ahead(1, true, PRESIGN_MAX_SEGMENTS));
+    }
 
     #[test]
     fn presigning_on_threads_covers_every_segment_once() {

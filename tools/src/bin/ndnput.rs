@@ -27,7 +27,8 @@ use ndn_tools::signing::{ChosenSigner, SignArgs, choose_signer};
 ///
 /// Every segment is signed before the prefix is registered, on all CPU cores, and only the
 /// signatures are kept (72 bytes per Ed25519 segment): requests are then answered without
-/// signing. --sign-on-demand serves at once instead and signs each segment when asked.
+/// signing. --sign-on-demand serves at once instead and signs each segment when asked, which
+/// is also what happens beyond 1,048,576 segments (8.4 GB at the default size).
 ///
 /// Data are signed with the keychain's default key (see `ndnkey`); on a fresh machine the
 /// identity /localhost/operator is created with an Ed25519 key on first use.
@@ -123,7 +124,14 @@ fn serve<S: SegmentSource + Sync>(
     mut publisher: Publisher<S>,
     signer: &ChosenSigner,
 ) -> anyhow::Result<()> {
-    if !args.sign_on_demand {
+    let segments = publisher.segment_count();
+    if !args.sign_on_demand && !put::sign_ahead(segments, false, put::PRESIGN_MAX_SEGMENTS) {
+        eprintln!(
+            "ndnput: {segments} segments, more than {} to sign ahead: signing each on demand",
+            put::PRESIGN_MAX_SEGMENTS
+        );
+    }
+    if put::sign_ahead(segments, args.sign_on_demand, put::PRESIGN_MAX_SEGMENTS) {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let done = put::presign(&mut publisher, signer.signer.as_ref(), threads)?;
         eprintln!(
