@@ -123,6 +123,10 @@ pub struct Consumer {
     next_send: Option<SimTime>,
     next_check: Option<SimTime>,
     pending: BTreeMap<u64, Pending>,
+    /// No pending Interest was last sent before this time (`SimTime::MAX` when none is
+    /// pending): while `now - earliest_sent` is within the RTO, no check can find a timeout,
+    /// so the pending Interests are not walked.
+    earliest_sent: SimTime,
     retx_queue: BTreeSet<u64>,
     rtt: RttEstimator,
     stats: ConsumerStats,
@@ -143,6 +147,7 @@ impl Consumer {
             next_send: None,
             next_check: None,
             pending: BTreeMap::new(),
+            earliest_sent: SimTime::MAX,
             retx_queue: BTreeSet::new(),
             rtt: RttEstimator::default(),
             stats: ConsumerStats::default(),
@@ -216,6 +221,7 @@ impl Consumer {
             .lifetime_ms(self.config.lifetime_ms)
             .encode();
         out.packets.push(wire);
+        self.earliest_sent = self.earliest_sent.min(now);
         match self.pending.get_mut(&seq) {
             Some(p) => p.last_sent = now,
             None => {
@@ -270,6 +276,17 @@ impl Consumer {
 
     fn check_timeouts(&mut self, now: SimTime) {
         let rto = self.rtt.rto();
+        // every pending Interest was last sent at `earliest_sent` or later (sends only move
+        // it earlier, answers and retransmissions only make the true earliest later)
+        if now.saturating_sub(self.earliest_sent) <= rto {
+            return;
+        }
+        self.earliest_sent = self
+            .pending
+            .values()
+            .map(|p| p.last_sent)
+            .min()
+            .unwrap_or(SimTime::MAX);
         let mut timed_out = false;
         for (&seq, p) in &self.pending {
             if now.saturating_sub(p.last_sent) > rto && !self.retx_queue.contains(&seq) {
