@@ -25,6 +25,15 @@ pub fn prefetch_line<T: ?Sized>(at: &T) {
     prefetch_address(std::ptr::from_ref(at).cast::<u8>());
 }
 
+/// Hint that the start of `v`'s buffer will be used soon, even when `v` is empty (a scratch
+/// vector cleared after each use keeps its buffer).
+#[inline]
+pub fn prefetch_buffer<T>(v: &Vec<T>) {
+    if v.capacity() > 0 {
+        prefetch_address(v.as_ptr().cast::<u8>());
+    }
+}
+
 /// Hint that every cache line of `object` will be used soon.
 #[inline]
 pub fn prefetch_object<T>(object: &T) {

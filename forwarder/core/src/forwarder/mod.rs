@@ -375,22 +375,14 @@ impl Forwarder {
     /// struct itself is cached (a while after [`crate::hint::prefetch_object`] of it), since it
     /// reads where those buffers are (a hint; nothing changes).
     pub fn prefetch_buffers(&self) {
-        use crate::hint::{prefetch_line, prefetch_object};
+        use crate::hint::{prefetch_buffer, prefetch_object};
         self.faces.prefetch();
-        for b in [&self.hashes[..], &self.entry_hashes[..]] {
-            if let Some(x) = b.first() {
-                prefetch_line(x);
-            }
-        }
-        if let Some(x) = self.actions.first() {
-            prefetch_object(x);
-        }
-        if let Some(x) = self.matches.first() {
-            prefetch_line(x);
-        }
-        if let Some(x) = self.downstreams.first() {
-            prefetch_line(x);
-        }
+        // the scratch vectors are empty between packets, but keep their buffers
+        prefetch_buffer(&self.hashes);
+        prefetch_buffer(&self.entry_hashes);
+        prefetch_buffer(&self.actions);
+        prefetch_buffer(&self.matches);
+        prefetch_buffer(&self.downstreams);
         if let Some(x) = self.transmits.as_slices().0.first() {
             prefetch_object(x);
         }
