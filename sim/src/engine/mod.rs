@@ -229,10 +229,13 @@ impl Sim {
                 .map(|c| (channel, c)),
             _ => None,
         };
+        let node_of = |channel: u32| {
+            let n = self.channel_node.get(channel as usize).copied()?;
+            self.state.nodes.get(n as usize)
+        };
         if let Some((channel, c)) = arrival_channel(2) {
             prefetch_object(c);
-            let node = self.channel_node.get(channel as usize).copied();
-            if let Some(n) = node.and_then(|n| self.state.nodes.get(n as usize)) {
+            if let Some(n) = node_of(channel) {
                 prefetch_object(n);
             }
         }
@@ -240,8 +243,7 @@ impl Sim {
             if let Some(f) = c.channel.in_flight.front() {
                 prefetch_line(f);
             }
-            let node = self.channel_node.get(channel as usize).copied();
-            if let Some(n) = node.and_then(|n| self.state.nodes.get(n as usize)) {
+            if let Some(n) = node_of(channel) {
                 n.fw.prefetch_buffers();
                 for p in n.ports.iter().take(8) {
                     prefetch_object(p);
@@ -253,8 +255,7 @@ impl Sim {
                 prefetch_line(&f.wire[..]);
             }
             // the channels the core may send on
-            let node = self.channel_node.get(channel as usize).copied();
-            if let Some(n) = node.and_then(|n| self.state.nodes.get(n as usize)) {
+            if let Some(n) = node_of(channel) {
                 n.fw.prefetch_deep();
                 for p in n.ports.iter().take(8) {
                     let out = match p.kind {
