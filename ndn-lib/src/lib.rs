@@ -13,6 +13,7 @@
 pub mod app;
 pub mod face_uri;
 pub mod fetch;
+pub mod huge_pages;
 pub mod keychain;
 pub mod lp;
 pub mod mgmt;

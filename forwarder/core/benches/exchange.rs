@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use bytes::Bytes;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use ndn::{Data, Interest, Name};
 use ndn_fw::{FaceId, FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkFields, OutPacket};
 
@@ -191,4 +191,6 @@ fn codec(c: &mut Criterion) {
 }
 
 criterion_group!(benches, exchange, codec);
-criterion_main!(benches);
+fn main() {
+    common::bench_main(benches);
+}

@@ -10,7 +10,7 @@ mod common;
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use ndn::{Data, Interest, InterestBuilder, Name};
 use ndn_fw::FaceId;
 use ndn_fw::table::{Cs, Fib, Pit};
@@ -273,4 +273,6 @@ criterion_group! {
     config = Criterion::default().measurement_time(Duration::from_secs(4));
     targets = name_hash, pit, fib, cs, memory
 }
-criterion_main!(benches);
+fn main() {
+    common::bench_main(benches);
+}

@@ -108,6 +108,9 @@ fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn main() {
+    // large FIBs and content stores are read at random: with huge pages a lookup misses the
+    // TLB far less often (docs/performance.md); `NDND_HUGE_PAGES=0` opts out
+    ndn::huge_pages::reexec_with_huge_pages("NDND_HUGE_PAGES");
     if let Err(e) = run(Args::parse()) {
         eprintln!("ndnd: {e:#}");
         std::process::exit(1);

@@ -126,3 +126,54 @@ fn a_stale_socket_file_is_replaced() {
         .unwrap();
     assert!(wait(&mut child).success());
 }
+
+/// The environment of a running process, as `NAME=value` lines.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn environment_of(pid: u32) -> Vec<String> {
+    let raw = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
+    raw.split(|&b| b == 0)
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .collect()
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_daemon_runs_on_huge_pages_unless_told_not_to() {
+    let tunable = format!("GLIBC_TUNABLES={}", ndn::huge_pages::HUGE_PAGES_TUNABLE);
+    for opt_out in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = ndnd();
+        cmd.env_remove("GLIBC_TUNABLES");
+        if opt_out {
+            cmd.env("NDND_HUGE_PAGES", "0");
+        } else {
+            cmd.env_remove("NDND_HUGE_PAGES");
+        }
+        let sock = dir.path().join("nfd.sock");
+        let mut child = cmd
+            .args(["--listen", &format!("unix://{}", sock.display())])
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // the daemon replaces itself in place: same pid, now serving
+        for _ in 0..100 {
+            if sock.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        assert!(sock.exists(), "ndnd did not start");
+        let env = environment_of(child.id());
+        assert_eq!(
+            env.contains(&tunable),
+            !opt_out,
+            "opt out {opt_out}: {env:?}"
+        );
+        let status = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        assert!(wait(&mut child).success());
+    }
+}

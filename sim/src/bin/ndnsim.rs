@@ -68,40 +68,14 @@ enum Command {
 }
 
 fn main() {
-    use_huge_pages();
+    // a thousand forwarders' tables spread over a hundred megabytes or more: see
+    // docs/performance.md for what huge pages save (`NDNSIM_HUGE_PAGES=0` opts out)
+    ndn::huge_pages::reexec_with_huge_pages("NDNSIM_HUGE_PAGES");
     if let Err(e) = real_main() {
         eprintln!("ndnsim: {e:#}");
         std::process::exit(1);
     }
 }
-
-/// A large run's tables (a thousand forwarders' PITs, content stores, FIBs, channels) spread
-/// over a hundred megabytes or more and are read in no order the hardware can follow, so with
-/// 4 KiB pages most of those reads miss the TLB as well as the caches. glibc's allocator backs
-/// its heap with transparent huge pages when the tunable `glibc.malloc.hugetlb=1` is set, and it
-/// reads tunables only when a process starts: so, unless `GLIBC_TUNABLES` is already set (or
-/// `NDNSIM_HUGE_PAGES=0`), ndnsim runs itself again with it. The results do not change, only
-/// the speed (see docs/performance.md). Elsewhere than Linux with glibc this does nothing.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn use_huge_pages() {
-    use std::os::unix::process::CommandExt;
-    if std::env::var_os("GLIBC_TUNABLES").is_some()
-        || std::env::var_os("NDNSIM_HUGE_PAGES").is_some_and(|v| v == "0")
-    {
-        return;
-    }
-    let Ok(exe) = std::env::current_exe() else {
-        return;
-    };
-    // `exec` returns only when it failed; then go on as we are
-    let _failed = std::process::Command::new(exe)
-        .args(std::env::args_os().skip(1))
-        .env("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1")
-        .exec();
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn use_huge_pages() {}
 
 fn real_main() -> anyhow::Result<()> {
     match Cli::parse().command {

@@ -10,6 +10,17 @@ use bytes::Bytes;
 use ndn::sign::DigestSha256;
 use ndn::{DataBuilder, InterestBuilder, Name};
 
+/// Run the bench with its heap on transparent huge pages, as `ndnd` and `ndnsim` run (see
+/// `ndn::huge_pages`); `NDN_BENCH_HUGE_PAGES=0` measures with 4 KiB pages instead. Then run
+/// the criterion groups and print criterion's summary.
+pub fn bench_main(groups: fn()) {
+    ndn::huge_pages::reexec_with_huge_pages("NDN_BENCH_HUGE_PAGES");
+    groups();
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
+}
+
 /// SplitMix64: a tiny seeded generator for workload shapes.
 pub struct SplitMix(pub u64);
 

@@ -226,10 +226,22 @@ impl Cs {
     }
 
     fn evict_to_capacity(&mut self) {
+        let mut evicted = false;
         while (self.len > self.capacity_packets || self.bytes > self.capacity_bytes)
             && self.tail != NONE
         {
             self.remove_slot(self.tail);
+            evicted = true;
+        }
+        if evicted {
+            // a full store evicts on every insert: start loading the next victim now, so
+            // that the next insert finds its hash at hand (see `prefetch_insert`)
+            if let Some(s) = self.slots.get(self.tail as usize) {
+                prefetch_object(s);
+            }
+            if let Some(l) = self.links.get(self.tail as usize) {
+                prefetch_line(l);
+            }
         }
     }
 
@@ -241,8 +253,8 @@ impl Cs {
     }
 
     /// Start loading what inserting a Data whose name hashes to `hash` reads first: its
-    /// bucket, the slot it would take and, when the store is full, the entry it would evict
-    /// (a hint).
+    /// bucket, the slot it would take and, when the store is full, the links and the index
+    /// bucket of the entry it would evict (a hint).
     #[inline]
     pub fn prefetch_insert(&self, hash: u64) {
         if !self.policy.admit {
@@ -253,8 +265,11 @@ impl Cs {
             prefetch_object(s);
         }
         if self.len + 1 >= self.capacity_packets {
-            if let Some(s) = self.slots.get(self.tail as usize) {
-                prefetch_object(s);
+            // the entry this insert will evict: the last eviction started loading it, so
+            // its hash is usually at hand, and the index bucket the removal rewrites is the
+            // miss worth starting early
+            if let Some(e) = self.entry(self.tail) {
+                self.by_hash.prefetch(e.hash);
             }
             if let Some(l) = self.links.get(self.tail as usize) {
                 prefetch_line(l);
