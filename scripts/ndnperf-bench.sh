@@ -8,7 +8,8 @@
 # --payload PAYLOAD` and an `ndnperf client /perf --window WINDOW --duration SECONDS`, both
 # over TRANSPORT (SERVER_TRANSPORT=unix puts the server on the Unix socket instead), then prints one line of JSON: the client's report plus the daemon's CPU
 # time (user, system) during the client run, CPU time per exchange, its resident memory when
-# the client started, every 10 s and when it ended, and the load average. PERF_OUT=FILE records a profile
+# the client started, every 10 s and when it ended, and the load average. BUSY_POLL_US sets the
+# daemon's busy-poll bound (default 500, the default configuration's; 0 turns polling off). PERF_OUT=FILE records a profile
 # of the daemon with `perf record -g` meanwhile (PERF_EVENT and PERF_CALLGRAPH change what is
 # sampled, e.g. PERF_EVENT="-e page-faults" PERF_CALLGRAPH="--call-graph dwarf"); STAT_OUT=FILE
 # counts its system calls. Build first with
@@ -22,7 +23,7 @@ seconds=${4:?seconds}
 shift 4
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/target/release
+bin=${NDN_BIN:-$root/target/release}
 dir=$(mktemp -d)
 sock=$dir/ndnd.sock
 port=$((20000 + RANDOM % 20000))
@@ -35,7 +36,8 @@ cleanup() {
 trap cleanup EXIT
 
 "$bin/ndnd" --print-default-config |
-    sed 's/^localhop_rib_register = false/localhop_rib_register = true/' >"$dir/ndnd.toml"
+    sed -e 's/^localhop_rib_register = false/localhop_rib_register = true/' \
+        -e "s/^busy_poll_us = .*/busy_poll_us = ${BUSY_POLL_US:-500}/" >"$dir/ndnd.toml"
 "$bin/ndnd" --config "$dir/ndnd.toml" --listen "unix://$sock" --listen "udp4://127.0.0.1:$port" --log warn "$@" &
 ndnd=$!
 pids+=("$ndnd")

@@ -47,6 +47,8 @@ pub struct ForwarderSection {
     pub default_strategy: String,
     /// RNG seed (0: draw one).
     pub seed: u64,
+    /// Longest busy-poll window, in microseconds (0: never poll).
+    pub busy_poll_us: u64,
 }
 
 /// `[faces]`.
@@ -130,6 +132,7 @@ impl Default for ForwarderSection {
             unsolicited_data_policy: "drop-all".into(),
             default_strategy: "best-route".into(),
             seed: 0,
+            busy_poll_us: 500,
         }
     }
 }

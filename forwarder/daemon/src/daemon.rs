@@ -306,6 +306,7 @@ impl Daemon {
             clock,
             creator.clone(),
             config.faces.congestion_marking,
+            std::time::Duration::from_micros(config.forwarder.busy_poll_us),
         );
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let forwarding = tokio::spawn(forwarding.run(shutdown_rx));

@@ -11,6 +11,7 @@ use ndn_fw::{Event, FaceId, Forwarder, RibRoute};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Clock;
+use crate::busy_poll::BusyPoll;
 use crate::create::FaceCreator;
 use crate::face::{FaceHandle, ToForwarder};
 use crate::link::LinkSender;
@@ -63,6 +64,8 @@ pub struct Forwarding {
     clock: Clock,
     creator: FaceCreator,
     congestion_marking: bool,
+    /// How long to keep polling for packets after the last ones before sleeping.
+    busy_poll: BusyPoll,
 }
 
 impl Forwarding {
@@ -73,6 +76,7 @@ impl Forwarding {
         clock: Clock,
         creator: FaceCreator,
         congestion_marking: bool,
+        busy_poll: Duration,
     ) -> Self {
         Forwarding {
             fw,
@@ -81,6 +85,7 @@ impl Forwarding {
             clock,
             creator,
             congestion_marking,
+            busy_poll: BusyPoll::new(busy_poll),
         }
     }
 
@@ -88,6 +93,8 @@ impl Forwarding {
     pub async fn run(mut self, mut shutdown: oneshot::Receiver<()>) {
         let mut batch = Vec::with_capacity(BATCH);
         let mut sync = tokio::time::interval(Duration::from_secs(1));
+        // packets were handled last time round: poll before sleeping
+        let mut after_packets = false;
         loop {
             let deadline = self.fw.poll_timeout().map(|t| self.clock.instant_at(t));
             let sleep = async {
@@ -96,10 +103,18 @@ impl Forwarding {
                     None => std::future::pending().await,
                 }
             };
+            let waiting = std::time::Instant::now();
+            let window = self.busy_poll.window();
+            if after_packets && !window.is_zero() {
+                self.poll_for_packets(deadline, window).await;
+            }
+            after_packets = false;
             tokio::select! {
                 biased;
                 _ = &mut shutdown => break,
                 n = self.rx.recv_many(&mut batch, BATCH) => {
+                    after_packets = true;
+                    self.busy_poll.after_wait(waiting.elapsed());
                     if n == 0 {
                         break;
                     }
@@ -115,6 +130,24 @@ impl Forwarding {
             self.events();
         }
         tracing::info!("forwarding stopped");
+    }
+
+    /// Wait for the next packets without letting the thread sleep, for at most `window` (see
+    /// [`crate::busy_poll`]): each turn lets the runtime poll the sockets without blocking and
+    /// run the face tasks, and lets other processes on this core run. Returns when packets
+    /// are queued, the core's next timer is due, or the window has passed.
+    async fn poll_for_packets(&mut self, deadline: Option<tokio::time::Instant>, window: Duration) {
+        let start = std::time::Instant::now();
+        loop {
+            if !self.rx.is_empty()
+                || deadline.is_some_and(|d| d <= tokio::time::Instant::now())
+                || start.elapsed() >= window
+            {
+                return;
+            }
+            tokio::task::yield_now().await;
+            std::thread::yield_now();
+        }
     }
 
     fn handle(&mut self, now: Duration, m: ToForwarder) {

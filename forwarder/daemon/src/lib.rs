@@ -2,6 +2,7 @@
 //! faces (Unix, UDP, TCP, WebSocket), the NDNLPv2 link service, NFD-compatible management,
 //! a TOML configuration and a Prometheus endpoint.
 
+pub mod busy_poll;
 pub mod config;
 pub mod create;
 pub mod daemon;

@@ -51,6 +51,14 @@ fn occupied_port_gives_a_one_line_explanation() {
 
 /// Start ndnd on a socket in `dir`; returns the child once it listens.
 fn start(dir: &std::path::Path) -> (std::process::Child, std::path::PathBuf) {
+    let (child, sock, _) = start_with_channels(dir);
+    (child, sock)
+}
+
+/// [`start`], also returning the channels the daemon logged (the UDP one with its port).
+fn start_with_channels(
+    dir: &std::path::Path,
+) -> (std::process::Child, std::path::PathBuf, Vec<String>) {
     let sock = dir.join("nfd.sock");
     let mut child = ndnd()
         .args(["--listen", &format!("unix://{}", sock.display())])
@@ -62,16 +70,21 @@ fn start(dir: &std::path::Path) -> (std::process::Child, std::path::PathBuf) {
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
     // the daemon logs one "listening" line per channel once it is up
-    let mut seen = 0;
-    while seen < 2 {
+    let mut channels = Vec::new();
+    while channels.len() < 2 {
         let line = lines.next().expect("ndnd exited early").unwrap();
         let v: serde_json::Value = serde_json::from_str(&line).unwrap();
         if v["fields"]["message"] == "listening" {
-            seen += 1;
+            channels.push(
+                v["fields"]["channel"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
         }
     }
     std::thread::spawn(move || for _ in lines {});
-    (child, sock)
+    (child, sock, channels)
 }
 
 fn wait(child: &mut std::process::Child) -> std::process::ExitStatus {
@@ -175,5 +188,69 @@ fn the_daemon_runs_on_huge_pages_unless_told_not_to() {
             .unwrap();
         assert!(status.success());
         assert!(wait(&mut child).success());
+    }
+}
+
+/// CPU time (user + system) a process has used, in clock ticks.
+#[cfg(target_os = "linux")]
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // the fields after the command (which may hold spaces) start after its ')'
+    let after = stat.rsplit_once(')').unwrap().1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn busy_polling_stops_when_the_traffic_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, _, channels) = start_with_channels(dir.path());
+    let pid = child.id();
+    // stopped by pid when the test ends, failed or not
+    let mut child = KillOnDrop(child);
+    let listener = channels
+        .iter()
+        .find_map(|c| c.strip_prefix("udp4://"))
+        .expect("a UDP channel");
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.connect(listener).unwrap();
+    // a burst of Interests closer together than the busy-poll bound: the daemon polls
+    let name = ndn::Name::from_uri("/busy/poll").unwrap();
+    let until = std::time::Instant::now() + Duration::from_millis(300);
+    let mut n = 0u32;
+    while std::time::Instant::now() < until {
+        let wire = ndn::InterestBuilder::new(name.append_sequence_num(u64::from(n)))
+            .nonce(n)
+            .encode();
+        udp.send(&wire).unwrap();
+        n += 1;
+        std::thread::sleep(Duration::from_micros(50));
+    }
+    // then silence: within a few milliseconds the daemon sleeps; over a second it uses next
+    // to no CPU (a daemon still polling would use the whole second)
+    std::thread::sleep(Duration::from_millis(200));
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(1));
+    let used = cpu_ticks(pid) - before;
+    assert!(
+        used < 30,
+        "{used} ticks of CPU in an idle second after {n} Interests"
+    );
+    Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(wait(&mut child.0).success());
+}
+
+/// A child process killed when dropped (a failed assertion must not leave a daemon behind).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
