@@ -50,14 +50,28 @@ fn init_logging(level: &str, format: &str) {
     }
 }
 
-async fn wait_for_signal() -> anyhow::Result<&'static str> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).context("cannot watch SIGTERM")?;
-    let mut int = signal(SignalKind::interrupt()).context("cannot watch SIGINT")?;
-    Ok(tokio::select! {
-        _ = term.recv() => "SIGTERM",
-        _ = int.recv() => "SIGINT",
-    })
+/// SIGTERM and SIGINT, watched from before the daemon starts (a signal that came between
+/// the start and the watch would otherwise kill the process without a clean shutdown).
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn watch() -> anyhow::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
+            int: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
+        })
+    }
+
+    async fn next(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.int.recv() => "SIGINT",
+        }
+    }
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
@@ -93,6 +107,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     }
     .context("cannot start the async runtime")?;
     runtime.block_on(async move {
+        let mut signals = Signals::watch()?;
         let daemon = Daemon::start(config).await?;
         for c in &daemon.channels {
             tracing::info!(channel = %c, "listening");
@@ -100,7 +115,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         if let Some(m) = daemon.metrics_addr {
             tracing::info!(address = %m, "metrics at http://{m}/metrics");
         }
-        let signal = wait_for_signal().await?;
+        let signal = signals.next().await;
         tracing::info!(signal, "shutting down");
         daemon.stop().await;
         Ok(())

@@ -98,6 +98,16 @@ fn wait(child: &mut std::process::Child) -> std::process::ExitStatus {
     panic!("ndnd did not exit");
 }
 
+/// Stop a daemon by pid with SIGTERM and check that it exits cleanly.
+fn stop_gracefully(child: &mut std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(wait(child).success());
+}
+
 #[test]
 fn sigterm_stops_gracefully_and_a_second_daemon_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -115,12 +125,7 @@ fn sigterm_stops_gracefully_and_a_second_daemon_is_refused() {
         "{err}"
     );
     // stop the first by pid
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    assert!(wait(&mut child).success());
+    stop_gracefully(&mut child);
     assert!(!sock.exists(), "socket removed on shutdown");
 }
 
@@ -182,12 +187,7 @@ fn the_daemon_runs_on_huge_pages_unless_told_not_to() {
             !opt_out,
             "opt out {opt_out}: {env:?}"
         );
-        let status = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
-        assert!(wait(&mut child).success());
+        stop_gracefully(&mut child);
     }
 }
 
@@ -238,11 +238,7 @@ fn busy_polling_stops_when_the_traffic_does() {
         used < 30,
         "{used} ticks of CPU in an idle second after {n} Interests"
     );
-    Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(wait(&mut child.0).success());
+    stop_gracefully(&mut child.0);
 }
 
 /// A child process killed when dropped (a failed assertion must not leave a daemon behind).
