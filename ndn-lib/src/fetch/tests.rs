@@ -1082,20 +1082,32 @@ fn only_checked(checked: &Checked) -> Box<dyn FnMut(u64)> {
     })
 }
 
+/// Give `f` a recording batch check (see [`recording_check`]) with these limits; returns the
+/// record of its batches.
+fn check_batches(
+    f: &mut Fetcher,
+    max_segments: usize,
+    max_delay: Duration,
+    bad: Option<u64>,
+) -> Checked {
+    let checked = Checked::default();
+    let limits = BatchLimits {
+        max_segments,
+        max_delay,
+    };
+    f.set_batch_data_check(recording_check(&checked, bad), limits);
+    checked
+}
+
 #[test]
 fn batch_checks_cover_every_segment_before_it_is_handed_out() {
     for (loss, pipeline) in [(0, PipelineKind::cubic()), (5, PipelineKind::aimd())] {
-        let checked = Checked::default();
+        let mut f = Fetcher::new(name("/p/obj"), opts(pipeline));
+        let checked = check_batches(&mut f, 16, ms(5), None);
         let mut sim = Sim::new(serve(publisher(100_000, 100)));
         let mut rng = Lcg(7);
         sim.lose_data = Box::new(move |_| rng.percent() < loss);
         sim.on_segment = only_checked(&checked);
-        let mut f = Fetcher::new(name("/p/obj"), opts(pipeline));
-        let limits = BatchLimits {
-            max_segments: 16,
-            max_delay: ms(5),
-        };
-        f.set_batch_data_check(recording_check(&checked, None), limits);
         assert_eq!(sim.run(&mut f), None);
         assert_eq!(&sim.out[..], &content(100_000)[..]);
         let batches = checked.lock().unwrap();
@@ -1113,15 +1125,10 @@ fn batch_checks_cover_every_segment_before_it_is_handed_out() {
 
 #[test]
 fn a_rejected_segment_in_a_batch_fails_the_fetch_and_is_named() {
-    let checked = Checked::default();
+    let mut f = Fetcher::new(versioned(), opts(PipelineKind::cubic()));
+    let checked = check_batches(&mut f, 8, ms(50), Some(13));
     let mut sim = Sim::new(serve(publisher(10_000, 100)));
     sim.on_segment = only_checked(&checked);
-    let mut f = Fetcher::new(versioned(), opts(PipelineKind::cubic()));
-    let limits = BatchLimits {
-        max_segments: 8,
-        max_delay: ms(50),
-    };
-    f.set_batch_data_check(recording_check(&checked, Some(13)), limits);
     let err = sim.run(&mut f).unwrap();
     assert_eq!(
         err,
@@ -1148,15 +1155,10 @@ fn a_rejection_in_the_last_batch_is_an_error_not_the_end() {
     // ten segments, a batch of 32: the only check runs once the last segment has arrived,
     // when every segment has been received and the pipeline has nothing left to do
     for bad in [0, 4, 9] {
-        let checked = Checked::default();
+        let mut f = Fetcher::new(versioned(), opts(PipelineKind::cubic()));
+        let checked = check_batches(&mut f, 32, Duration::from_secs(10), Some(bad));
         let mut sim = Sim::new(serve(publisher(1_000, 100)));
         sim.on_segment = only_checked(&checked);
-        let mut f = Fetcher::new(versioned(), opts(PipelineKind::cubic()));
-        let limits = BatchLimits {
-            max_segments: 32,
-            max_delay: Duration::from_secs(10),
-        };
-        f.set_batch_data_check(recording_check(&checked, Some(bad)), limits);
         let err = sim.run(&mut f);
         assert!(
             matches!(&err, Some(FetchError::Validation { name, .. })
@@ -1173,12 +1175,7 @@ fn a_rejection_in_the_last_batch_is_an_error_not_the_end() {
 fn a_lone_segment_waits_at_most_the_batch_delay() {
     let o = opts(PipelineKind::Fixed { window: 1 });
     let mut f = Fetcher::new(versioned(), o);
-    let checked = Checked::default();
-    let limits = BatchLimits {
-        max_segments: 32,
-        max_delay: ms(20),
-    };
-    f.set_batch_data_check(recording_check(&checked, None), limits);
+    let checked = check_batches(&mut f, 32, ms(20), None);
     assert_eq!(poll_all(&mut f, Duration::ZERO), vec![0]);
     f.handle_data(ms(3), &segment_data(0, 5), false).unwrap();
     assert_eq!(f.poll_segment(), None, "held for its check");
