@@ -137,12 +137,13 @@ impl Forwarding {
     /// run the face tasks, and lets other processes on this core run. Returns when packets
     /// are queued, the core's next timer is due, or the window has passed.
     async fn poll_for_packets(&mut self, deadline: Option<tokio::time::Instant>, window: Duration) {
-        let start = std::time::Instant::now();
+        // one clock read per turn: the window's end and the timer's, whichever comes first
+        let mut end = std::time::Instant::now() + window;
+        if let Some(d) = deadline {
+            end = end.min(d.into_std());
+        }
         loop {
-            if !self.rx.is_empty()
-                || deadline.is_some_and(|d| d <= tokio::time::Instant::now())
-                || start.elapsed() >= window
-            {
+            if !self.rx.is_empty() || std::time::Instant::now() >= end {
                 return;
             }
             tokio::task::yield_now().await;
