@@ -186,6 +186,16 @@ impl Name {
         let start = if i == 0 { 0 } else { self.end(i - 1)? };
         let end = self.end(i)?;
         let tlv = self.value.get(start..end)?;
+        // the usual component: one-byte TLV-TYPE and TLV-LENGTH (values under 253)
+        if let [typ @ 0..0xFD, len @ 0..0xFD, value @ ..] = tlv
+            && value.len() == usize::from(*len)
+        {
+            return Some(Component {
+                typ: u16::from(*typ),
+                value,
+                tlv,
+            });
+        }
         let mut r = Reader::new(tlv);
         let e = r.read_element().ok()?;
         Some(Component {
@@ -613,6 +623,34 @@ mod tests {
         assert_eq!(name.get(1).unwrap().as_version(), Some(5));
         assert_eq!(name.get(2).unwrap().as_segment(), Some(3));
         assert_eq!(name.get(2).unwrap().as_version(), None);
+    }
+
+    #[test]
+    fn components_read_back_whatever_the_header_sizes() {
+        // one-byte type and length (the fast path), then three-byte lengths and types
+        let long = vec![b'y'; 300];
+        let name = Name::new()
+            .append_generic("a")
+            .append_generic(&[b'z'; 252])
+            .append_generic(&[b'z'; 253])
+            .append_generic(&long)
+            .append(300, b"t")
+            .unwrap()
+            .append(300, &long)
+            .unwrap();
+        let got: Vec<(u16, usize)> = (0..name.len())
+            .map(|i| {
+                let c = name.get(i).unwrap();
+                (c.typ(), c.value().len())
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![(8, 1), (8, 252), (8, 253), (8, 300), (300, 1), (300, 300)]
+        );
+        assert_eq!(name.get(3).unwrap().value(), &long[..]);
+        assert_eq!(name.last().unwrap().tlv().len(), 3 + 3 + 300);
+        assert!(name.get(name.len()).is_none());
     }
 
     #[test]
