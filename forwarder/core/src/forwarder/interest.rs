@@ -239,7 +239,7 @@ impl Forwarder {
         let (hops, prefix) = lookup_next_hops(
             &self.fib,
             self.hash_key,
-            entry.interest().forwarding_hint(),
+            entry.forwarding_hint(),
             name,
             hashes,
         );
@@ -288,7 +288,7 @@ impl Forwarder {
         let mut reject = false;
         for a in actions.drain(..) {
             match a {
-                Action::SendInterest { face, interest } => match (&interest, trigger) {
+                Action::SendInterest { face, interest } => match (interest.as_deref(), trigger) {
                     (Some(i), _) | (None, Some(i)) => self.on_outgoing_interest(now, id, face, i),
                     (None, None) => {}
                 },

@@ -149,18 +149,16 @@ pub(super) fn after_receive_nack(
         m.face_mut(ingress).n_timeouts += 1;
     }
     // try the best next hop that has not been tried for this entry
-    let interest = entry.interest().clone();
-    let downstream = entry.in_records.first().map(|r| r.face);
-    if let Some(down) = downstream {
+    // the downstream's own Interest (its Nonce); it decoded once, so it decodes again
+    let downstream = entry
+        .in_records
+        .first()
+        .and_then(|r| Some((r.face, Interest::decode(r.wire.clone()).ok()?)));
+    if let Some((down, interest)) = downstream {
         let hops = eligible_hops(ctx, down, &interest);
         let order = ranked(ctx, &hops);
         if let Some(next) = order.into_iter().find(|f| entry.out_record(*f).is_none()) {
-            // the downstream's own Interest (its Nonce); it decoded once, so it decodes again
-            let to_send = entry
-                .in_record(down)
-                .and_then(|r| Interest::decode(r.wire.clone()).ok())
-                .unwrap_or(interest);
-            ctx.send_interest(next, &to_send);
+            ctx.send_interest(next, &interest);
             entry.strategy_info.chosen_face = Some(next);
             return;
         }

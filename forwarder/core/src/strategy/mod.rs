@@ -25,8 +25,9 @@ pub enum Action {
         /// The upstream.
         face: FaceId,
         /// The Interest to send (the Nonce it carries goes in the out-record); `None` for the
-        /// Interest that triggered the strategy, which the forwarder still holds.
-        interest: Option<Interest>,
+        /// Interest that triggered the strategy, which the forwarder still holds. Boxed, so
+        /// that an action stays small: a strategy's usual action sends the trigger.
+        interest: Option<Box<Interest>>,
     },
     /// Send Data to a downstream.
     SendData {
@@ -100,7 +101,7 @@ impl<'a> StrategyContext<'a> {
         let is_trigger = self.trigger.is_some_and(|t| std::ptr::eq(t, interest));
         self.actions.push(Action::SendInterest {
             face,
-            interest: (!is_trigger).then(|| interest.clone()),
+            interest: (!is_trigger).then(|| Box::new(interest.clone())),
         });
     }
 

@@ -68,7 +68,12 @@ pub struct StrategyInfo {
 /// One PIT entry, keyed by (name, CanBePrefix, MustBeFresh).
 #[derive(Debug, Clone)]
 pub struct PitEntry {
-    interest: Interest,
+    /// The name of the Interests the entry stands for.
+    name: Name,
+    /// The ForwardingHint of the Interest that created the entry (usually none: no allocation).
+    forwarding_hint: Vec<Name>,
+    can_be_prefix: bool,
+    must_be_fresh: bool,
     name_hash: u64,
     /// The name ends with an implicit digest.
     has_digest: bool,
@@ -87,24 +92,24 @@ pub struct PitEntry {
 }
 
 impl PitEntry {
-    /// The Interest that created the entry.
-    pub fn interest(&self) -> &Interest {
-        &self.interest
-    }
-
     /// The entry's name.
     pub fn name(&self) -> &Name {
-        self.interest.name()
+        &self.name
+    }
+
+    /// The ForwardingHint of the Interest that created the entry.
+    pub fn forwarding_hint(&self) -> &[Name] {
+        &self.forwarding_hint
     }
 
     /// CanBePrefix of the entry.
     pub fn can_be_prefix(&self) -> bool {
-        self.interest.can_be_prefix()
+        self.can_be_prefix
     }
 
     /// MustBeFresh of the entry.
     pub fn must_be_fresh(&self) -> bool {
-        self.interest.must_be_fresh()
+        self.must_be_fresh
     }
 
     /// When the entry expires ([`Duration::ZERO`] until the forwarder sets it).
@@ -395,7 +400,10 @@ impl Pit {
         }
         let has_digest = interest.name().implicit_digest().is_some();
         let entry = PitEntry {
-            interest: interest.clone(),
+            name: interest.name().clone(),
+            forwarding_hint: interest.forwarding_hint().to_vec(),
+            can_be_prefix: interest.can_be_prefix(),
+            must_be_fresh: interest.must_be_fresh(),
             name_hash: hash,
             has_digest,
             in_records: Records::default(),
