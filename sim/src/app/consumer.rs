@@ -7,7 +7,7 @@
 //! `p(k) ∝ 1/(k+q)^s`. Every 50 ms the consumer looks for Interests unanswered for longer than
 //! the retransmission timeout; those are retransmitted, before new names, in the next ticks.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use bytes::Bytes;
 use ndn::{InterestBuilder, Name};
@@ -122,11 +122,13 @@ pub struct Consumer {
     next_seq: u64,
     next_send: Option<SimTime>,
     next_check: Option<SimTime>,
-    pending: BTreeMap<u64, Pending>,
-    /// No pending Interest was last sent before this time (`SimTime::MAX` when none is
-    /// pending): while `now - earliest_sent` is within the RTO, no check can find a timeout,
-    /// so the pending Interests are not walked.
-    earliest_sent: SimTime,
+    /// Unanswered requests by sequence number (never iterated, so its order cannot show).
+    pending: HashMap<u64, Pending>,
+    /// Every send as (time, sequence number), oldest first (sends happen in time order). A
+    /// request's latest send is the only one that counts; older ones, and those of answered
+    /// requests, are skipped when they reach the front. A timeout check looks at the front
+    /// only, instead of walking every pending request.
+    sends: VecDeque<(SimTime, u64)>,
     retx_queue: BTreeSet<u64>,
     rtt: RttEstimator,
     stats: ConsumerStats,
@@ -146,8 +148,8 @@ impl Consumer {
             next_seq: 0,
             next_send: None,
             next_check: None,
-            pending: BTreeMap::new(),
-            earliest_sent: SimTime::MAX,
+            pending: HashMap::new(),
+            sends: VecDeque::new(),
             retx_queue: BTreeSet::new(),
             rtt: RttEstimator::default(),
             stats: ConsumerStats::default(),
@@ -221,7 +223,7 @@ impl Consumer {
             .lifetime_ms(self.config.lifetime_ms)
             .encode();
         out.packets.push(wire);
-        self.earliest_sent = self.earliest_sent.min(now);
+        self.sends.push_back((now, seq));
         match self.pending.get_mut(&seq) {
             Some(p) => p.last_sent = now,
             None => {
@@ -274,23 +276,19 @@ impl Consumer {
         }
     }
 
+    /// Every pending request whose latest send is older than the RTO times out once (it
+    /// joins the retransmission queue, and times out again only after it is sent again).
     fn check_timeouts(&mut self, now: SimTime) {
         let rto = self.rtt.rto();
-        // every pending Interest was last sent at `earliest_sent` or later (sends only move
-        // it earlier, answers and retransmissions only make the true earliest later)
-        if now.saturating_sub(self.earliest_sent) <= rto {
-            return;
-        }
-        self.earliest_sent = self
-            .pending
-            .values()
-            .map(|p| p.last_sent)
-            .min()
-            .unwrap_or(SimTime::MAX);
         let mut timed_out = false;
-        for (&seq, p) in &self.pending {
-            if now.saturating_sub(p.last_sent) > rto && !self.retx_queue.contains(&seq) {
-                self.retx_queue.insert(seq);
+        while let Some(&(sent, seq)) = self.sends.front() {
+            if now.saturating_sub(sent) <= rto {
+                // later sends are no older
+                break;
+            }
+            self.sends.pop_front();
+            let latest = self.pending.get(&seq).is_some_and(|p| p.last_sent == sent);
+            if latest && self.retx_queue.insert(seq) {
                 self.stats.timeouts += 1;
                 timed_out = true;
             }
