@@ -137,6 +137,7 @@ fn nanos(d: Duration) -> SimTime {
 }
 
 mod build;
+mod packet_buf;
 mod queue;
 mod state;
 
@@ -434,7 +435,7 @@ impl Sim {
         let face = slot.face;
         let node = slot.node;
         for w in self.app_out.packets.drain(..) {
-            self.feed.push((face, w, None));
+            self.feed.push((face, packet_buf::colocated(&w), None));
         }
         for (w, reason) in self.app_out.nacks.drain(..) {
             self.feed.push((face, w, Some(reason)));
