@@ -631,8 +631,8 @@ mod tests {
         let long = vec![b'y'; 300];
         let name = Name::new()
             .append_generic("a")
-            .append_generic(&[b'z'; 252])
-            .append_generic(&[b'z'; 253])
+            .append_generic([b'z'; 252])
+            .append_generic([b'z'; 253])
             .append_generic(&long)
             .append(300, b"t")
             .unwrap()

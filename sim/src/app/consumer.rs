@@ -7,7 +7,9 @@
 //! `p(k) ∝ 1/(k+q)^s`. Every 50 ms the consumer looks for Interests unanswered for longer than
 //! the retransmission timeout; those are retransmitted, before new names, in the next ticks.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::hash::BuildHasherDefault;
 
 use bytes::Bytes;
 use ndn::{InterestBuilder, Name};
@@ -123,7 +125,7 @@ pub struct Consumer {
     next_send: Option<SimTime>,
     next_check: Option<SimTime>,
     /// Unanswered requests by sequence number (never iterated, so its order cannot show).
-    pending: HashMap<u64, Pending>,
+    pending: HashMap<u64, Pending, BuildHasherDefault<DefaultHasher>>,
     /// Every send as (time, sequence number), oldest first (sends happen in time order). A
     /// request's latest send is the only one that counts; older ones, and those of answered
     /// requests, are skipped when they reach the front. A timeout check looks at the front
@@ -148,7 +150,7 @@ impl Consumer {
             next_seq: 0,
             next_send: None,
             next_check: None,
-            pending: HashMap::new(),
+            pending: HashMap::default(),
             sends: VecDeque::new(),
             retx_queue: BTreeSet::new(),
             rtt: RttEstimator::default(),
