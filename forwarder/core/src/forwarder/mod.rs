@@ -387,14 +387,18 @@ impl Forwarder {
             prefetch_object(x);
         }
         self.pit.prefetch_expiry();
+        self.pit.prefetch_free_lists();
+        self.cs.prefetch_free_list();
         self.dead_nonces.prefetch_front();
     }
 
     /// Start loading what the buffers prefetched by [`Forwarder::prefetch_buffers`] point to:
-    /// the PIT slots of the earliest deadlines. Call it once those buffers are cached (a hint;
-    /// nothing changes).
+    /// the PIT slots of the earliest deadlines, and the PIT and CS slots the next new entries
+    /// take. Call it once those buffers are cached (a hint; nothing changes).
     pub fn prefetch_deep(&self) {
         self.pit.prefetch_expiry_slots();
+        self.pit.prefetch_vacant_slots();
+        self.cs.prefetch_vacant_slot();
     }
 
     /// The strategy choice table.

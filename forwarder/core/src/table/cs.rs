@@ -252,6 +252,22 @@ impl Cs {
         self.by_hash.prefetch(hash);
     }
 
+    /// Start loading the end of the free list, which names the slot the next insert takes
+    /// (a hint).
+    pub(crate) fn prefetch_free_list(&self) {
+        if let Some(i) = self.free.last() {
+            crate::hint::prefetch_line(i);
+        }
+    }
+
+    /// Start loading the slot the next insert takes; call it once the end of the free list is
+    /// cached (a hint).
+    pub(crate) fn prefetch_vacant_slot(&self) {
+        if let Some(s) = self.free.last().and_then(|&i| self.slots.get(i as usize)) {
+            prefetch_object(s);
+        }
+    }
+
     /// Start loading what inserting a Data whose name hashes to `hash` reads first: its
     /// bucket, the slot it would take and, when the store is full, the links and the index
     /// bucket of the entry it would evict (a hint).

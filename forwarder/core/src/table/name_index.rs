@@ -126,6 +126,15 @@ impl<V> NameIndex<V> {
         self.table.prefetch(hash);
     }
 
+    /// Start loading the end of the free list, which names the slot the next new name will
+    /// take (a hint).
+    #[inline]
+    pub fn prefetch_free_list(&self) {
+        if let Some(i) = self.free.last() {
+            crate::hint::prefetch_line(i);
+        }
+    }
+
     /// Start loading the slot the next new name will take (a hint).
     #[inline]
     pub fn prefetch_vacant(&self) {

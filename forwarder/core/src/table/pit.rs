@@ -375,6 +375,24 @@ impl Pit {
         self.by_name.prefetch(hash);
     }
 
+    /// Start loading the ends of the free lists, which name the slots a new entry will take
+    /// (a hint; [`Pit::prefetch_vacant_slots`] goes on from there).
+    pub(crate) fn prefetch_free_lists(&self) {
+        if let Some(i) = self.free.last() {
+            crate::hint::prefetch_line(i);
+        }
+        self.by_name.prefetch_free_list();
+    }
+
+    /// Start loading the slots a new entry will take; call it once the ends of the free lists
+    /// are cached (a hint).
+    pub(crate) fn prefetch_vacant_slots(&self) {
+        if let Some(s) = self.free.last().and_then(|&i| self.slots.get(i as usize)) {
+            prefetch_object(s);
+        }
+        self.by_name.prefetch_vacant();
+    }
+
     /// Start loading what a lookup of a name hashing to `hash` reads first, and the slots a
     /// new entry would take (a hint).
     #[inline]
