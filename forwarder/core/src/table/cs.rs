@@ -277,9 +277,7 @@ impl Cs {
             return;
         }
         self.by_hash.prefetch(hash);
-        if let Some(s) = self.free.last().and_then(|&i| self.slots.get(i as usize)) {
-            prefetch_object(s);
-        }
+        self.prefetch_vacant_slot();
         if self.len + 1 >= self.capacity_packets {
             // the entry this insert will evict: the last eviction started loading it, so
             // its hash is usually at hand, and the index bucket the removal rewrites is the

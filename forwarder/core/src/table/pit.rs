@@ -398,10 +398,7 @@ impl Pit {
     #[inline]
     pub fn prefetch_insert(&self, hash: u64) {
         self.by_name.prefetch(hash);
-        if let Some(s) = self.free.last().and_then(|&i| self.slots.get(i as usize)) {
-            prefetch_object(s);
-        }
-        self.by_name.prefetch_vacant();
+        self.prefetch_vacant_slots();
     }
 
     /// Find the entry for this Interest or create it.
