@@ -247,25 +247,28 @@ fn name_hash(c: &mut Criterion) {
 
 /// The cost of one random read from memory on this machine: a pointer chase through a random
 /// cycle over 256 MiB, each read depending on the previous one. Tables at 1M entries pay this
-/// for every cache line they touch that is not cached.
+/// for every cache line they touch that is not cached. The same chase over smaller areas shows
+/// how much of the cache a table can count on (on a shared host, less than the CPU has).
 fn memory(c: &mut Criterion) {
-    let n: u32 = 64 << 20;
-    // Sattolo's algorithm: a single cycle through every index
-    let mut next: Vec<u32> = (0..n).collect();
-    let mut rng = SplitMix(6);
-    for i in (1..n as usize).rev() {
-        let j = rng.below(i as u64) as usize;
-        next.swap(i, j);
-    }
-    let mut at = 0u32;
-    c.bench_function("memory/dependent_random_read_256MiB", |b| {
-        b.iter_custom(|n| {
-            timed(n, || {
-                at = next[at as usize];
+    for mib in [1u32, 2, 4, 16, 256] {
+        let n: u32 = mib << 18;
+        // Sattolo's algorithm: a single cycle through every index
+        let mut next: Vec<u32> = (0..n).collect();
+        let mut rng = SplitMix(6);
+        for i in (1..n as usize).rev() {
+            let j = rng.below(i as u64) as usize;
+            next.swap(i, j);
+        }
+        let mut at = 0u32;
+        c.bench_function(&format!("memory/dependent_random_read_{mib}MiB"), |b| {
+            b.iter_custom(|n| {
+                timed(n, || {
+                    at = next[at as usize];
+                })
             })
-        })
-    });
-    black_box(at);
+        });
+        black_box(at);
+    }
 }
 
 criterion_group! {
