@@ -723,3 +723,30 @@ fn pit_token_is_echoed_on_management_responses() {
     assert_eq!(summary(&ts), vec![(app, "data")]);
     assert_eq!(token(&ts[0]), Some(&b"mgmt"[..]));
 }
+
+#[test]
+fn a_removed_face_is_not_sent_the_notification_of_its_own_removal() {
+    use ndn::mgmt::Record;
+    let mut h = Harness::new();
+    let (app, watcher) = (h.local(), h.local());
+    let events = ndn::mgmt::localhost_nfd()
+        .append_generic("faces")
+        .append_generic("events");
+    // both wait for the next face event
+    for (face, nonce) in [(app, 1), (watcher, 2)] {
+        let i = ndn::InterestBuilder::new(events.clone())
+            .can_be_prefix(true)
+            .nonce(nonce);
+        h.send(face, i.encode());
+    }
+    assert!(h.transmits().is_empty());
+    h.fw.remove_face(h.now, app);
+    // the Destroyed notification goes to the face that is still there, not to the removed one
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(watcher, "data")]);
+    let d = ndn::Data::decode(ts[0].packet.wire().clone()).unwrap();
+    let n = ndn::mgmt::FaceEventNotification::decode(d.content()).unwrap();
+    assert_eq!(n.face_id, app.0);
+    assert_eq!(n.kind, ndn::mgmt::FaceEventKind::Destroyed);
+    assert_eq!(h.fw.pit().len(), 0);
+}

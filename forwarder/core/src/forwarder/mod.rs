@@ -261,11 +261,12 @@ impl Forwarder {
     /// Remove a face and everything that refers to it (RIB routes, FIB next hops, PIT records,
     /// measurements). A face event notification is published.
     pub fn remove_face(&mut self, now: Duration, face: FaceId) {
-        if face == FaceId::INTERNAL || !self.faces.contains(face) {
+        if face == FaceId::INTERNAL {
             return;
         }
-        self.notify_face_event(now, face, ndn::mgmt::FaceEventKind::Destroyed);
-        self.faces.remove(face);
+        let Some(removed) = self.faces.remove(face) else {
+            return;
+        };
         self.mgmt_face_removed(face);
         self.fib.remove_face(face);
         self.measurements.remove_face(face);
@@ -279,6 +280,10 @@ impl Forwarder {
                 self.finalize_interest(now, id);
             }
         }
+        // announced once nothing refers to the face any more, so that a subscription of the face
+        // itself does not get the notification: it could not be sent
+        let n = crate::mgmt::face_event(face, &removed.info, ndn::mgmt::FaceEventKind::Destroyed);
+        self.publish_face_event(now, &n);
     }
 
     /// A packet (Interest, Data, or the Interest of a Nack, already unwrapped from NDNLPv2)

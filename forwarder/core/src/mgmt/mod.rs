@@ -19,7 +19,7 @@ use ndn::mgmt::{
 use ndn::sign::{DigestSha256, Verifier};
 use ndn::{Data, DataBuilder, Interest, Name};
 
-use crate::face::FaceId;
+use crate::face::{FaceId, FaceInfo};
 use crate::forwarder::{Forwarder, LinkFields};
 use rib::Rib;
 use store::Store;
@@ -112,6 +112,24 @@ impl Management {
 
 fn is_under(name: &Name, prefix: &Name) -> bool {
     prefix.is_prefix_of(name)
+}
+
+/// The notification of `kind` about `face`, described by `info`.
+pub(crate) fn face_event(
+    face: FaceId,
+    info: &FaceInfo,
+    kind: FaceEventKind,
+) -> FaceEventNotification {
+    FaceEventNotification {
+        kind,
+        face_id: face.0,
+        uri: info.remote_uri.clone(),
+        local_uri: info.local_uri.clone(),
+        face_scope: info.scope,
+        face_persistency: info.persistency,
+        link_type: info.link_type,
+        flags: datasets::face_flags(info),
+    }
 }
 
 impl Forwarder {
@@ -317,21 +335,18 @@ impl Forwarder {
         }
     }
 
-    /// Publish a face event notification (`/localhost/nfd/faces/events/seq=N`).
+    /// Publish a face event notification (`/localhost/nfd/faces/events/seq=N`) about a face in
+    /// the face table.
     pub(crate) fn notify_face_event(&mut self, now: Duration, face: FaceId, kind: FaceEventKind) {
         let Some(f) = self.faces.get(face) else {
             return;
         };
-        let n = FaceEventNotification {
-            kind,
-            face_id: face.0,
-            uri: f.info.remote_uri.clone(),
-            local_uri: f.info.local_uri.clone(),
-            face_scope: f.info.scope,
-            face_persistency: f.info.persistency,
-            link_type: f.info.link_type,
-            flags: datasets::face_flags(&f.info),
-        };
+        let n = face_event(face, &f.info, kind);
+        self.publish_face_event(now, &n);
+    }
+
+    /// Publish a face event notification (`/localhost/nfd/faces/events/seq=N`).
+    pub(crate) fn publish_face_event(&mut self, now: Duration, n: &FaceEventNotification) {
         let seq = self.mgmt.next_event_seq;
         self.mgmt.next_event_seq += 1;
         let name = localhost_nfd()
