@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-120}"
 ./seed-corpus.sh
-for target in tlv interest data lp_packet reassembler; do
+for target in tlv interest data lp_packet reassembler forwarder; do
     echo "== $target (${seconds}s)"
     cargo fuzz run "$target" --sanitizer none -- -max_total_time="$seconds" 2>&1 \
         | tee "/tmp/ndn-fuzz-$target.log" | grep -E '^Done|^#[0-9]+ +DONE|panicked|SUMMARY|Test unit written'
