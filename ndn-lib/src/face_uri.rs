@@ -186,7 +186,12 @@ impl FaceUri {
             }),
             Scheme::Fd | Scheme::Dev | Scheme::Ether => Ok(FaceUri {
                 scheme,
-                host: rest.to_owned(),
+                // `ether://[mac]`: the brackets are not part of the host (printing adds them)
+                host: rest
+                    .strip_prefix('[')
+                    .and_then(|r| r.strip_suffix(']'))
+                    .unwrap_or(rest)
+                    .to_owned(),
                 port: None,
                 path: String::new(),
             }),
@@ -296,6 +301,15 @@ mod tests {
                 .socket_addr(),
             Some("127.0.0.1:6363".parse().unwrap())
         );
+    }
+
+    #[test]
+    fn ether_mac_in_brackets_prints_as_it_was_written() {
+        let uri = FaceUri::parse("ether://[01:00:5e:00:17:aa]").unwrap();
+        assert_eq!(uri.host, "01:00:5e:00:17:aa");
+        assert_eq!(uri.to_string(), "ether://[01:00:5e:00:17:aa]");
+        assert_eq!(FaceUri::parse(&uri.to_string()).unwrap(), uri);
+        assert_eq!(FaceUri::parse("dev://eth0").unwrap().host, "eth0");
     }
 
     #[test]
