@@ -110,17 +110,18 @@ impl ValidityPeriod {
         2 * tlv::tlv_len(tt::NOT_BEFORE, 15)
     }
 
+    /// Bounds after the last second the wire form can hold are written as that second.
     fn encode_to(&self, buf: &mut impl BufMut) {
         tlv::put_tlv_header(buf, tt::VALIDITY_PERIOD, Self::value_len());
         tlv::put_tlv(
             buf,
             tt::NOT_BEFORE,
-            format_iso8601(self.not_before).as_bytes(),
+            format_iso8601(self.not_before.min(MAX_ISO8601_SECS)).as_bytes(),
         );
         tlv::put_tlv(
             buf,
             tt::NOT_AFTER,
-            format_iso8601(self.not_after).as_bytes(),
+            format_iso8601(self.not_after.min(MAX_ISO8601_SECS)).as_bytes(),
         );
     }
 }
@@ -150,7 +151,11 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// Parse `YYYYMMDDThhmmss` (UTC) into seconds since the epoch.
+/// 9999-12-31T23:59:59, the last second `YYYYMMDDThhmmss` can write.
+const MAX_ISO8601_SECS: u64 = 253_402_300_799;
+
+/// Parse `YYYYMMDDThhmmss` (UTC) into seconds since the epoch. A time after
+/// 9999-12-31T23:59:59 (written with second 60) is rejected, as it has no such form.
 pub fn parse_iso8601(text: &[u8]) -> Option<u64> {
     if text.len() != 15 || text.get(8) != Some(&b'T') {
         return None;
@@ -169,7 +174,7 @@ pub fn parse_iso8601(text: &[u8]) -> Option<u64> {
     }
     let days = days_from_civil(i64::from(y), mo, d);
     let secs = days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s);
-    u64::try_from(secs).ok()
+    u64::try_from(secs).ok().filter(|&t| t <= MAX_ISO8601_SECS)
 }
 
 /// Format seconds since the epoch as `YYYYMMDDThhmmss` (UTC).
@@ -332,6 +337,32 @@ mod tests {
         }
         assert_eq!(parse_iso8601(b"2024022XT235959"), None);
         assert_eq!(parse_iso8601(b"20241301T000000"), None);
+    }
+
+    #[test]
+    fn validity_period_after_year_9999_encodes_to_its_declared_length() {
+        // second 60 of the last minute of 9999 is year 10000, which has no 15-byte form
+        assert_eq!(parse_iso8601(b"99991231T235960"), None);
+        assert_eq!(parse_iso8601(b"99991231T235959"), Some(MAX_ISO8601_SECS));
+        for not_after in [MAX_ISO8601_SECS, MAX_ISO8601_SECS + 1, u64::MAX] {
+            let info = SignatureInfo {
+                validity_period: Some(ValidityPeriod {
+                    not_before: u64::MAX,
+                    not_after,
+                }),
+                ..SignatureInfo::new(signature_type::ED25519, None)
+            };
+            let wire = info.to_wire(tt::SIGNATURE_INFO);
+            assert_eq!(wire.len(), info.encoded_len(tt::SIGNATURE_INFO));
+            let back = SignatureInfo::from_wire(&wire).unwrap();
+            assert_eq!(
+                back.validity_period,
+                Some(ValidityPeriod {
+                    not_before: MAX_ISO8601_SECS,
+                    not_after: MAX_ISO8601_SECS,
+                })
+            );
+        }
     }
 
     #[test]
