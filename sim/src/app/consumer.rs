@@ -272,7 +272,8 @@ impl Consumer {
                 || self.config.max_seq.is_none_or(|m| self.next_seq <= m)
                 || !self.cdf.is_empty();
             if more || !self.pending.is_empty() {
-                let next = now + self.interval();
+                // a tiny frequency gives an interval near `SimTime::MAX`: never send again
+                let next = now.saturating_add(self.interval());
                 self.next_send = Some(next);
             }
         }
@@ -474,6 +475,23 @@ mod tests {
             assert!((f - pmf[k - 1]).abs() < 0.01, "k={k} f={f}");
         }
         assert_eq!(counts[0], 0);
+    }
+
+    #[test]
+    fn a_tiny_frequency_never_schedules_a_send_in_the_past() {
+        for randomize in [Randomize::None, Randomize::Uniform, Randomize::Exponential] {
+            let mut cfg = ConsumerConfig::cbr(name("/p"), 1e-12);
+            cfg.randomize = randomize;
+            cfg.start = NANOS_PER_SEC;
+            let mut c = Consumer::new(cfg);
+            let mut out = AppOutput::default();
+            c.start(0, &mut out);
+            c.on_timeout(NANOS_PER_SEC, &mut out);
+            assert_eq!(c.stats().interests, 1);
+            // the next send is not before now (it was, wrapped around, which made the simulator
+            // send again at the same instant forever)
+            assert!(c.next_send.is_some_and(|t| t > NANOS_PER_SEC));
+        }
     }
 
     #[test]
