@@ -177,6 +177,28 @@ pub enum GeneratorConfig {
     },
 }
 
+impl GeneratorConfig {
+    /// Number of nodes the generator makes, `None` when it does not fit a `usize`.
+    pub fn node_count(&self) -> Option<usize> {
+        match *self {
+            GeneratorConfig::Line { nodes } | GeneratorConfig::Random { nodes, .. } => Some(nodes),
+            GeneratorConfig::Grid { rows, cols } => rows.checked_mul(cols),
+            GeneratorConfig::Tree { depth, fanout } => {
+                // 1 + fanout + fanout^2 + ... + fanout^depth
+                let (mut total, mut level) = (1usize, 1usize);
+                for _ in 0..depth {
+                    level = level.checked_mul(fanout)?;
+                    if level == 0 {
+                        break;
+                    }
+                    total = total.checked_add(level)?;
+                }
+                Some(total)
+            }
+        }
+    }
+}
+
 /// Link properties; each one left out keeps its default.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

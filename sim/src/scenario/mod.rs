@@ -55,6 +55,12 @@ pub enum ScenarioError {
     Invalid(String),
 }
 
+/// Most nodes a generated topology may have (a hundred times the largest grid benchmarked),
+/// so that a typing slip gives an error instead of exhausting memory.
+pub const MAX_GENERATED_NODES: usize = 1_000_000;
+/// Most links a random topology may ask for.
+pub const MAX_GENERATED_LINKS: usize = 10_000_000;
+
 fn invalid(msg: impl Into<String>) -> ScenarioError {
     ScenarioError::Invalid(msg.into())
 }
@@ -325,6 +331,19 @@ impl Scenario {
                 t
             }
             (None, Some(g)) => match *g {
+                _ if g
+                    .node_count()
+                    .is_none_or(|n| n == 0 || n > MAX_GENERATED_NODES) =>
+                {
+                    return Err(invalid(format!(
+                        "[topology.generator] must make between 1 and {MAX_GENERATED_NODES} nodes"
+                    )));
+                }
+                GeneratorConfig::Random { links, .. } if links > MAX_GENERATED_LINKS => {
+                    return Err(invalid(format!(
+                        "[topology.generator] may ask for at most {MAX_GENERATED_LINKS} links"
+                    )));
+                }
                 GeneratorConfig::Line { nodes } => generate::line(nodes, defaults),
                 GeneratorConfig::Grid { rows, cols } => generate::grid(rows, cols, defaults),
                 GeneratorConfig::Tree { depth, fanout } => generate::tree(depth, fanout, defaults),
@@ -726,6 +745,32 @@ prefix = "/p"
                 .to_string()
                 .contains("unknown strategy")
         );
+    }
+
+    #[test]
+    fn generators_too_large_or_empty_are_errors_not_hangs() {
+        for g in [
+            r#"{ kind = "grid", rows = 1000000000000, cols = 0 }"#,
+            r#"{ kind = "grid", rows = 2000, cols = 2000 }"#,
+            r#"{ kind = "tree", depth = 64, fanout = 2 }"#,
+            r#"{ kind = "line", nodes = 0 }"#,
+            r#"{ kind = "random", nodes = 100, links = 100000000 }"#,
+        ] {
+            let text = MINIMAL.replace(r#"{ kind = "line", nodes = 3 }"#, g);
+            let s = Scenario::parse(&text, Path::new(".")).unwrap();
+            let e = s.topology(1).unwrap_err().to_string();
+            assert!(e.contains("[topology.generator]"), "{g}: {e}");
+        }
+        // a tree without children is its root, however deep
+        for g in [
+            r#"{ kind = "tree", depth = 0, fanout = 0 }"#,
+            r#"{ kind = "tree", depth = 1000000000000, fanout = 0 }"#,
+            r#"{ kind = "grid", rows = 1, cols = 3 }"#,
+        ] {
+            let text = MINIMAL.replace(r#"{ kind = "line", nodes = 3 }"#, g);
+            let s = Scenario::parse(&text, Path::new(".")).unwrap();
+            assert!(s.topology(1).is_ok(), "{g}");
+        }
     }
 
     #[test]

@@ -48,6 +48,10 @@ pub fn grid(rows: usize, cols: usize, params: LinkParams) -> Topology {
 pub fn tree(depth: usize, fanout: usize, params: LinkParams) -> Topology {
     let mut t = Topology::new();
     let _ = t.add_node("t0", 0.0, 0.0);
+    if fanout == 0 {
+        // no level below the root has a node, however deep
+        return t;
+    }
     let mut level = vec![0usize];
     for d in 1..=depth {
         let mut next = Vec::with_capacity(level.len() * fanout);
