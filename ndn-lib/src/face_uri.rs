@@ -197,6 +197,7 @@ impl FaceUri {
             }),
             _ => {
                 let rest = rest.trim_end_matches('/');
+                let bracketed = rest.starts_with('[');
                 let (host, port) = if let Some(stripped) = rest.strip_prefix('[') {
                     let (h, after) = stripped.split_once(']').ok_or(err("unclosed '['"))?;
                     let port = match after.strip_prefix(':') {
@@ -214,6 +215,13 @@ impl FaceUri {
                 };
                 if host.is_empty() {
                     return Err(err("missing host"));
+                }
+                if !valid_host(&host, bracketed) {
+                    return Err(err(if bracketed {
+                        "brackets hold an IPv6 address (with an optional %zone)"
+                    } else {
+                        "a host is an IPv4 address or a DNS name"
+                    }));
                 }
                 let port = match port {
                     Some(p) => Some(p.parse::<u16>().map_err(|_| err("bad port"))?),
@@ -241,6 +249,25 @@ impl FaceUri {
             }
         }
     }
+}
+
+/// True when `host` may stand in a URI: in brackets an IPv6 address with an optional zone
+/// (`fe80::1%eth0`), otherwise letters, digits, '.', '-' and '_' (an IPv4 address or a DNS
+/// name).
+fn valid_host(host: &str, bracketed: bool) -> bool {
+    let name_like = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    };
+    if !bracketed {
+        return name_like(host);
+    }
+    let (address, zone) = match host.split_once('%') {
+        Some((a, z)) => (a, Some(z)),
+        None => (host, None),
+    };
+    address.parse::<std::net::Ipv6Addr>().is_ok() && zone.is_none_or(name_like)
 }
 
 impl FromStr for FaceUri {
@@ -288,6 +315,8 @@ mod tests {
             "fd://17",
             "internal://",
             "udp://example.net:6363",
+            "udp6://[fe80::1%eth0]:6363",
+            "tcp://my-router_1.example:6363",
         ] {
             assert_eq!(FaceUri::parse(s).unwrap().to_string(), s);
         }
@@ -323,6 +352,12 @@ mod tests {
             "unix://relative",
             "udp4://::1:6363",
             "tcp4://:6363",
+            "udp://[[a]:1",
+            "udp://[a]:1",
+            "udp6://[fe80::1%]:6363",
+            "tcp://host name:6363",
+            "tcp://a/b:6363",
+            "udp://a]:6363",
         ] {
             assert!(FaceUri::parse(s).is_err(), "{s}");
         }
