@@ -151,6 +151,16 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// Days in month `m` (1-12) of year `y` (Gregorian).
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400)) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// 9999-12-31T23:59:59, the last second `YYYYMMDDThhmmss` can write.
 const MAX_ISO8601_SECS: u64 = 253_402_300_799;
 
@@ -169,7 +179,7 @@ pub fn parse_iso8601(text: &[u8]) -> Option<u64> {
     };
     let (y, mo, d) = (num(0..4)?, num(4..6)?, num(6..8)?);
     let (h, mi, s) = (num(9..11)?, num(11..13)?, num(13..15)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
     let days = days_from_civil(i64::from(y), mo, d);
@@ -337,6 +347,19 @@ mod tests {
         }
         assert_eq!(parse_iso8601(b"2024022XT235959"), None);
         assert_eq!(parse_iso8601(b"20241301T000000"), None);
+        // days that no month has, with leap years as the Gregorian calendar counts them
+        assert_eq!(parse_iso8601(b"20230231T000000"), None);
+        assert_eq!(parse_iso8601(b"20230229T000000"), None);
+        assert_eq!(parse_iso8601(b"21000229T000000"), None);
+        assert_eq!(parse_iso8601(b"20240431T000000"), None);
+        for ok in [
+            &b"20240229T000000"[..],
+            b"20000229T120000",
+            b"20241130T235959",
+        ] {
+            let t = parse_iso8601(ok).unwrap();
+            assert_eq!(format_iso8601(t).as_bytes(), ok);
+        }
     }
 
     #[test]
