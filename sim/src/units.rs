@@ -53,9 +53,12 @@ fn split_number(text: &str) -> (&str, &str) {
     (num, unit.trim())
 }
 
+/// 2^64: rates and times at or above it do not fit the `u64` they are kept in.
+const U64_LIMIT: f64 = 18_446_744_073_709_551_616.0;
+
 /// Parse an ns-3 data rate into bits per second: `bps`, `kbps`/`Kbps`, `Mbps`, `Gbps` (powers
 /// of 1000), the same with `b/s`, and byte rates `Bps`, `KBps`, `MBps`, `GBps`, `KiBps`,
-/// `MiBps`, `GiBps`. A bare number is bits per second.
+/// `MiBps`, `GiBps`. A bare number is bits per second (at least 1, below 2^64).
 pub fn parse_rate(text: &str) -> Result<u64, UnitError> {
     const KNOWN: &str =
         "bps, kbps, Mbps, Gbps, b/s, kb/s, Mb/s, Gb/s, Bps, KBps, MBps, GBps, KiBps, MiBps, GiBps";
@@ -87,18 +90,19 @@ pub fn parse_rate(text: &str) -> Result<u64, UnitError> {
         }
     };
     let bps = value * factor;
-    if !(bps.is_finite() && bps >= 1.0) {
+    // below 2^64 bps, so that the rate is kept exactly as rounded, never capped
+    if !(bps.is_finite() && (1.0..U64_LIMIT).contains(&bps)) {
         return Err(UnitError::BadNumber {
             text: text.to_string(),
             what: "data rate",
-            example: "`10Mbps` (at least 1 bps)",
+            example: "`10Mbps` (at least 1 bps, below 2^64 bps)",
         });
     }
     Ok(bps.round() as u64)
 }
 
 /// Parse an ns-3 time into nanoseconds: `s`, `ms`, `us`, `ns`, `min`, `h`. A bare number is
-/// seconds, as in ns-3.
+/// seconds, as in ns-3. Not negative, and below 2^64 ns (about 584 years).
 pub fn parse_time(text: &str) -> Result<SimTime, UnitError> {
     const KNOWN: &str = "h, min, s, ms, us, ns";
     let (num, unit) = split_number(text);
@@ -124,11 +128,11 @@ pub fn parse_time(text: &str) -> Result<SimTime, UnitError> {
         }
     };
     let ns = value * factor;
-    if !(ns.is_finite() && ns >= 0.0) {
+    if !(ns.is_finite() && (0.0..U64_LIMIT).contains(&ns)) {
         return Err(UnitError::BadNumber {
             text: text.to_string(),
             what: "time",
-            example: "`10ms` (not negative)",
+            example: "`10ms` (not negative, and less than 2^64 ns, about 584 years)",
         });
     }
     Ok(ns.round() as u64)
@@ -198,6 +202,9 @@ mod tests {
         assert_eq!(parse_rate("1KBps"), Ok(8000));
         assert_eq!(parse_rate("1KiBps"), Ok(8192));
         assert_eq!(parse_rate("64000"), Ok(64_000));
+        assert!(parse_rate("18000000000Gbps").is_ok());
+        assert!(parse_rate("19000000000Gbps").is_err());
+        assert!(parse_rate("inf").is_err());
         assert!(matches!(
             parse_rate("10Mbit"),
             Err(UnitError::UnknownUnit { .. })
@@ -220,6 +227,11 @@ mod tests {
         assert_eq!(parse_time("1min"), Ok(60_000_000_000));
         assert!(parse_time("-1s").is_err());
         assert!(parse_time("1 fortnight").is_err());
+        // beyond what a u64 of nanoseconds holds: an error, not a silently capped time
+        assert!(parse_time("600000h").is_ok());
+        assert!(parse_time("6000000h").is_err());
+        assert!(parse_time("1e300s").is_err());
+        assert!(parse_time("nan").is_err());
         assert_eq!(Time(10_000_000).to_string(), "10ms");
     }
 

@@ -133,7 +133,9 @@ pub fn parse(text: &str, defaults: LinkParams) -> Result<(Topology, ReadNotes), 
                     None => Ok(0.0),
                     Some(s) => s
                         .parse::<f64>()
-                        .map_err(|_| line_err(no, format!("{what} `{s}` is not a number"))),
+                        .ok()
+                        .filter(|v| v.is_finite())
+                        .ok_or_else(|| line_err(no, format!("{what} `{s}` is not a number"))),
                 }
             };
             let y = num(2, "yPos")?;
@@ -264,6 +266,15 @@ mod tests {
         );
         assert_eq!(p.loss, 0.25);
         assert_eq!(notes.skipped_duplicates.len(), 1);
+    }
+
+    #[test]
+    fn positions_that_are_not_finite_numbers_are_errors() {
+        for pos in ["nan", "inf", "-inf", "NaN"] {
+            let text = format!("router\na NA {pos} 0\nb NA 0 0\nlink\na b\n");
+            let e = parse(&text, LinkParams::default()).unwrap_err();
+            assert!(e.to_string().contains("yPos"), "{pos}: {e}");
+        }
     }
 
     #[test]
