@@ -5,7 +5,7 @@
 pub struct DropCounters {
     /// Not a valid Interest, Data or Nack.
     pub malformed: u64,
-    /// Received from a face the core does not know.
+    /// Received from a face the core does not know, or said to come from the internal face.
     pub unknown_face: u64,
     /// A `/localhost` packet on a non-local face.
     pub localhost_violation: u64,

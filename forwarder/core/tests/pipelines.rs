@@ -395,6 +395,29 @@ fn unsolicited_data_is_dropped_and_counted_by_default() {
 }
 
 #[test]
+fn packets_from_unknown_faces_or_the_internal_face_are_dropped_and_counted() {
+    let mut h = Harness::new();
+    let (app, up) = (h.local(), h.remote());
+    h.route("/a", up, 0);
+    h.send(app, interest("/a/1", 1).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up, "interest")]);
+    // the internal face is the core's own: nothing arrives on it from a driver
+    let internal = ndn_fw::FaceId::INTERNAL;
+    h.send(internal, signed(data("/a/1")));
+    h.send(internal, interest("/a/2", 2).encode());
+    h.send(internal, interest("/localhost/nfd/status/general", 3).encode());
+    // nor on a face the core never had
+    h.send(ndn_fw::FaceId(9999), signed(data("/a/1")));
+    assert!(h.transmits().is_empty());
+    assert_eq!(h.fw.counters().drops.unknown_face, 4);
+    assert_eq!(h.fw.pit().len(), 1);
+    assert_eq!(h.fw.cs().len(), 0);
+    // the pending Interest is still answered by its upstream
+    h.send(up, signed(data("/a/1")));
+    assert_eq!(summary(&h.transmits()), vec![(app, "data")]);
+}
+
+#[test]
 fn unsolicited_data_policy_admit_all_caches() {
     let mut h = Harness::new();
     h.fw.set_unsolicited_data_policy(UnsolicitedDataPolicy::AdmitAll);

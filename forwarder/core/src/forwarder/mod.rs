@@ -287,9 +287,11 @@ impl Forwarder {
     }
 
     /// A packet (Interest, Data, or the Interest of a Nack, already unwrapped from NDNLPv2)
-    /// arrived on `face`, with its link-layer fields.
+    /// arrived on `face`, with its link-layer fields. A packet said to arrive on a face the core
+    /// does not know, or on the internal face (which only the core itself speaks on), is
+    /// dropped and counted as `unknown_face`.
     pub fn handle_packet(&mut self, now: Duration, face: FaceId, wire: Bytes, link: LinkFields) {
-        if !self.faces.contains(face) {
+        if face == FaceId::INTERNAL || !self.faces.contains(face) {
             self.counters.drops.unknown_face += 1;
             return;
         }
