@@ -184,17 +184,36 @@ impl FaceUri {
                 port: None,
                 path: String::new(),
             }),
-            Scheme::Fd | Scheme::Dev | Scheme::Ether => Ok(FaceUri {
-                scheme,
-                // `ether://[mac]`: the brackets are not part of the host (printing adds them)
-                host: rest
-                    .strip_prefix('[')
-                    .and_then(|r| r.strip_suffix(']'))
-                    .unwrap_or(rest)
-                    .to_owned(),
-                port: None,
-                path: String::new(),
-            }),
+            Scheme::Fd | Scheme::Dev | Scheme::Ether => {
+                let host = match scheme {
+                    Scheme::Fd => valid_fd(rest)
+                        .ok_or(err("an fd:// URI holds a file descriptor number"))?
+                        .to_owned(),
+                    Scheme::Dev => valid_interface_name(rest)
+                        .ok_or(err(
+                            "a dev:// URI holds an interface name: 1 to 15 characters, \
+                             without '/', ':' or white space",
+                        ))?
+                        .to_owned(),
+                    // `ether://[mac]`: the brackets are not part of the host (printing adds
+                    // them); the address is kept in its canonical form, lower case with colons
+                    _ => canonical_mac(
+                        rest.strip_prefix('[')
+                            .and_then(|r| r.strip_suffix(']'))
+                            .unwrap_or(rest),
+                    )
+                    .ok_or(err(
+                        "an ether:// URI holds a MAC address in brackets, like \
+                         ether://[01:00:5e:00:17:aa]",
+                    ))?,
+                };
+                Ok(FaceUri {
+                    scheme,
+                    host,
+                    port: None,
+                    path: String::new(),
+                })
+            }
             _ => {
                 let rest = rest.trim_end_matches('/');
                 let bracketed = rest.starts_with('[');
@@ -249,6 +268,37 @@ impl FaceUri {
             }
         }
     }
+}
+
+/// `text` when it is a file descriptor number (decimal digits, at most `i32::MAX` as a file
+/// descriptor is a C `int`).
+fn valid_fd(text: &str) -> Option<&str> {
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    (digits && text.parse::<i32>().is_ok()).then_some(text)
+}
+
+/// `text` when Linux would take it as a network interface name: 1 to 15 bytes (`IFNAMSIZ` less
+/// the terminating NUL), not `.` or `..`, and no '/', ':' or white space.
+fn valid_interface_name(text: &str) -> Option<&str> {
+    let ok = (1..=15).contains(&text.len())
+        && text != "."
+        && text != ".."
+        && !text
+            .chars()
+            .any(|c| c == '/' || c == ':' || c.is_whitespace() || c.is_control());
+    ok.then_some(text)
+}
+
+/// The canonical form (lower case, colons) of a MAC address written as six pairs of hex digits
+/// separated by ':' or '-', as NFD accepts them.
+fn canonical_mac(text: &str) -> Option<String> {
+    let sep = if text.contains('-') { '-' } else { ':' };
+    let pairs: Vec<&str> = text.split(sep).collect();
+    let ok = pairs.len() == 6
+        && pairs
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
+    ok.then(|| pairs.join(":").to_ascii_lowercase())
 }
 
 /// True when `host` may stand in a URI: in brackets an IPv6 address with an optional zone
@@ -339,6 +389,50 @@ mod tests {
         assert_eq!(uri.to_string(), "ether://[01:00:5e:00:17:aa]");
         assert_eq!(FaceUri::parse(&uri.to_string()).unwrap(), uri);
         assert_eq!(FaceUri::parse("dev://eth0").unwrap().host, "eth0");
+        assert_eq!(FaceUri::parse("fd://0").unwrap().host, "0");
+    }
+
+    #[test]
+    fn mac_addresses_are_kept_in_canonical_form() {
+        for written in [
+            "ether://[01:00:5E:00:17:AA]",
+            "ether://[01-00-5e-00-17-aa]",
+            "ether://01:00:5e:00:17:aa",
+        ] {
+            let uri = FaceUri::parse(written).unwrap();
+            assert_eq!(uri.to_string(), "ether://[01:00:5e:00:17:aa]", "{written}");
+        }
+    }
+
+    #[test]
+    fn fd_dev_and_ether_hosts_are_checked_and_errors_say_what_is_expected() {
+        for (s, expected) in [
+            ("fd://", "file descriptor number"),
+            ("fd://-1", "file descriptor number"),
+            ("fd://12a", "file descriptor number"),
+            ("fd://99999999999", "file descriptor number"),
+            ("dev://", "interface name"),
+            ("dev://a-name-of-16-chars", "interface name"),
+            ("dev://eth0/1", "interface name"),
+            ("dev://eth 0", "interface name"),
+            ("dev://..", "interface name"),
+            ("ether://[01:00:5e:00:17]", "MAC address"),
+            ("ether://[01:00:5e:00:17:zz]", "MAC address"),
+            ("ether://[01:00:5e:00:17:aa:bb]", "MAC address"),
+            ("ether://[1:0:5e:0:17:aa]", "MAC address"),
+            ("ether://[01:00-5e:00:17:aa]", "MAC address"),
+            ("ether://", "MAC address"),
+        ] {
+            let e = FaceUri::parse(s).expect_err(s);
+            assert!(e.to_string().contains(expected), "{s}: {e}");
+        }
+        // the longest name Linux takes
+        let longest = "enp0s31f6-15chr";
+        assert_eq!(longest.len(), 15);
+        assert_eq!(
+            FaceUri::parse(&format!("dev://{longest}")).unwrap().host,
+            longest
+        );
     }
 
     #[test]

@@ -405,7 +405,10 @@ fn packets_from_unknown_faces_or_the_internal_face_are_dropped_and_counted() {
     let internal = ndn_fw::FaceId::INTERNAL;
     h.send(internal, signed(data("/a/1")));
     h.send(internal, interest("/a/2", 2).encode());
-    h.send(internal, interest("/localhost/nfd/status/general", 3).encode());
+    h.send(
+        internal,
+        interest("/localhost/nfd/status/general", 3).encode(),
+    );
     // nor on a face the core never had
     h.send(ndn_fw::FaceId(9999), signed(data("/a/1")));
     assert!(h.transmits().is_empty());
