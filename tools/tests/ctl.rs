@@ -62,6 +62,80 @@ impl Running {
     }
 }
 
+/// The face id in an `ndnctl` line such as `face-created id=N ...`.
+fn id_in(text: &str, prefix: &str) -> u64 {
+    text.lines()
+        .find(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} line in {text}"))
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("id="))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn routes_take_a_face_uri_as_next_hop_as_nfdc_does() {
+    let d = start();
+    // a UDP endpoint to point a face at (nothing needs to answer)
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let uri = format!("udp4://127.0.0.1:{port}");
+    // no face has that URI yet: one is created, as `face create` would
+    let added = d.ok(&["route", "add", "/by-uri/a", &uri, "--cost", "3"]);
+    let id = id_in(&added, "face-created");
+    assert!(
+        added.contains(&format!(
+            "route-add-accepted prefix=/by-uri/a nexthop={id} origin=255 cost=3"
+        )),
+        "{added}"
+    );
+    // the same face, written the way a user might (no address family, default port elsewhere)
+    let again = d.ok(&[
+        "route",
+        "add",
+        "/by-uri/b",
+        &format!("udp://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(id_in(&again, "face-exists"), id, "{again}");
+    let json: serde_json::Value =
+        serde_json::from_str(&d.ok(&["--json", "route", "add", "/by-uri/c", &uri])).unwrap();
+    assert_eq!(json["nexthop"], id);
+    assert_eq!(json["face_created"], false);
+    let fib = d.ok(&["fib", "list"]);
+    assert!(
+        fib.lines()
+            .any(|l| l.starts_with("/by-uri/a ") && l.contains(&format!("faceid={id} (cost=3)"))),
+        "{fib}"
+    );
+    // removal by URI finds the face among the existing ones
+    let removed = d.ok(&[
+        "route",
+        "remove",
+        "/by-uri/a",
+        &format!("udp://127.0.0.1:{port}"),
+    ]);
+    assert!(
+        removed.contains(&format!("route-removed prefix=/by-uri/a nexthop={id}")),
+        "{removed}"
+    );
+    assert!(!d.ok(&["fib", "list"]).contains("/by-uri/a "));
+    // a URI that names no face is an error that says so, and a next hop that is neither an id
+    // nor a URI says what it should be
+    let out = d.ctl(&["route", "remove", "/by-uri/b", "udp4://127.0.0.1:1"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no face has the remote URI udp4://127.0.0.1:1"),
+        "{err}"
+    );
+    let out = d.ctl(&["route", "add", "/x", "face-seven"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("a next hop is a face id"), "{err}");
+    d.stop();
+}
+
 #[test]
 fn route_add_list_fib_remove() {
     let d = start();

@@ -110,6 +110,9 @@ pub enum ControlError {
         code: u32,
         /// ControlResponse StatusText.
         text: String,
+        /// The ControlParameters the response carried, if any (a 409 to `faces/create` names
+        /// the face that exists).
+        body: Option<Box<crate::mgmt::ControlParameters>>,
     },
     /// The answer is not a ControlResponse.
     #[error("{command}: malformed ControlResponse: {error}")]

@@ -316,6 +316,7 @@ impl Face {
                 command: what,
                 code: resp.status_code,
                 text: resp.status_text,
+                body: resp.body.map(Box::new),
             });
         }
         Ok(resp)

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use ndn::Name;
 use ndn::app::Face;
-use ndn_tools::ctl::{self, CtlError};
+use ndn_tools::ctl::{self, CtlError, NextHopArg};
 
 /// Control an NDN forwarder through the NFD management protocol (like NFD's `nfdc`).
 ///
@@ -79,12 +79,12 @@ enum Persistency {
 enum RouteCmd {
     /// List routes.
     List,
-    /// Add a route.
+    /// Add a route. A face URI that names no face yet gets one (as `face create`).
     Add {
         /// Name prefix.
         prefix: String,
-        /// Next-hop face id.
-        nexthop: u64,
+        /// Next hop: a face id, or the remote URI of a face (udp4://192.0.2.1:6363).
+        nexthop: NextHopArg,
         /// Cost.
         #[arg(long, default_value_t = 0)]
         cost: u64,
@@ -95,12 +95,12 @@ enum RouteCmd {
         #[arg(long)]
         expires: Option<u64>,
     },
-    /// Remove a route.
+    /// Remove a route. A face URI removes the route from every face with that remote URI.
     Remove {
         /// Name prefix.
         prefix: String,
-        /// Next-hop face id.
-        nexthop: u64,
+        /// Next hop: a face id, or the remote URI of a face.
+        nexthop: NextHopArg,
         /// Route origin.
         #[arg(long, default_value_t = 255)]
         origin: u64,
@@ -197,12 +197,12 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
             cost,
             origin,
             expires,
-        }) => ctl::route_add(f, name(prefix)?, *nexthop, *cost, *origin, *expires).await,
+        }) => ctl::route_add(f, name(prefix)?, nexthop, *cost, *origin, *expires).await,
         Command::Route(RouteCmd::Remove {
             prefix,
             nexthop,
             origin,
-        }) => ctl::route_remove(f, name(prefix)?, *nexthop, *origin).await,
+        }) => ctl::route_remove(f, name(prefix)?, nexthop, *origin).await,
         Command::Fib(FibCmd::List) => ctl::fib_list(f).await,
         Command::Strategy(StrategyCmd::List) => ctl::strategy_list(f).await,
         Command::Strategy(StrategyCmd::Set { prefix, strategy }) => {
@@ -232,7 +232,7 @@ fn main() -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("ndnctl: cannot start the async runtime: {e}");
+            eprintln!("ndnctl: error: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -246,7 +246,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("ndnctl: {e}");
+            eprintln!("ndnctl: error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -140,14 +140,14 @@ fn main() -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("ndnperf: cannot start the async runtime: {e}");
+            eprintln!("ndnperf: error: cannot start the async runtime: {e}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ndnperf: {e:#}");
+            eprintln!("ndnperf: error: {e:#}");
             ExitCode::FAILURE
         }
     }

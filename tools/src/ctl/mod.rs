@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use ndn::app::Face;
+use ndn::face_uri::{FaceUri, Scheme};
 use ndn::mgmt::{
     ChannelStatus, ControlParameters, ControlResponse, CsInfo, FaceQueryFilter, FaceStatus,
     FibEntry, GeneralStatus, Record, RibEntry, StrategyChoice, cs_flags, decode_dataset,
@@ -231,12 +232,38 @@ pub async fn face_show(face: &Face, id: u64) -> Result<(Value, String), CtlError
     Ok((face_json(f), text))
 }
 
-/// `ndnctl face create URI`.
-pub async fn face_create(
+/// A face that `faces/create` made, or found already there.
+#[derive(Debug, Clone)]
+pub struct CreatedFace {
+    /// Its id.
+    pub id: u64,
+    /// False when the face existed before.
+    pub created: bool,
+    /// Remote URI, as the forwarder reports it.
+    pub remote: String,
+    /// Local URI, as the forwarder reports it.
+    pub local: String,
+}
+
+impl CreatedFace {
+    fn line(&self) -> String {
+        if self.created {
+            format!(
+                "face-created id={} remote={} local={}\n",
+                self.id, self.remote, self.local
+            )
+        } else {
+            format!("face-exists id={}\n", self.id)
+        }
+    }
+}
+
+/// Create the face to `uri`, or find it when the forwarder says it exists.
+pub async fn create_or_find_face(
     face: &Face,
     uri: &str,
     persistency: Option<ndn::mgmt::FacePersistency>,
-) -> Result<(Value, String), CtlError> {
+) -> Result<CreatedFace, CtlError> {
     let p = ControlParameters {
         uri: Some(uri.to_owned()),
         face_persistency: persistency,
@@ -245,33 +272,55 @@ pub async fn face_create(
     match face.command("faces", "create", &p).await {
         Ok(r) => {
             let b = r.body.unwrap_or_default();
-            let id = b.face_id.unwrap_or(0);
-            Ok((
-                json!({"created": true, "id": id, "remote": b.uri, "local": b.local_uri}),
-                format!(
-                    "face-created id={id} remote={} local={}\n",
-                    b.uri.unwrap_or_default(),
-                    b.local_uri.unwrap_or_default()
-                ),
-            ))
+            Ok(CreatedFace {
+                id: b.face_id.unwrap_or(0),
+                created: true,
+                remote: b.uri.unwrap_or_default(),
+                local: b.local_uri.unwrap_or_default(),
+            })
         }
-        Err(ndn::app::ControlError::Refused { code: 409, .. }) => {
-            // the face exists: find its id
-            let filter = FaceQueryFilter {
-                uri: Some(uri.to_owned()),
-                ..Default::default()
-            };
-            let faces: Vec<FaceStatus> =
-                decode_dataset(dataset(face, "faces", "query", Some(filter.encode())).await?)
+        Err(ndn::app::ControlError::Refused {
+            code: 409, body, ..
+        }) => {
+            // the face exists: NFD and ndnd name it in the response; ask otherwise
+            let id = match body.and_then(|b| b.face_id) {
+                Some(id) => id,
+                None => {
+                    let filter = FaceQueryFilter {
+                        uri: Some(uri.to_owned()),
+                        ..Default::default()
+                    };
+                    let faces: Vec<FaceStatus> = decode_dataset(
+                        dataset(face, "faces", "query", Some(filter.encode())).await?,
+                    )
                     .map_err(|e| CtlError::Command(e.to_string()))?;
-            let id = faces.first().map_or(0, |f| f.face_id);
-            Ok((
-                json!({"created": false, "id": id}),
-                format!("face-exists id={id}\n"),
-            ))
+                    faces.first().map_or(0, |f| f.face_id)
+                }
+            };
+            Ok(CreatedFace {
+                id,
+                created: false,
+                remote: uri.to_owned(),
+                local: String::new(),
+            })
         }
         Err(e) => Err(CtlError::Command(e.to_string())),
     }
+}
+
+/// `ndnctl face create URI`.
+pub async fn face_create(
+    face: &Face,
+    uri: &str,
+    persistency: Option<ndn::mgmt::FacePersistency>,
+) -> Result<(Value, String), CtlError> {
+    let f = create_or_find_face(face, uri, persistency).await?;
+    let j = if f.created {
+        json!({"created": true, "id": f.id, "remote": f.remote, "local": f.local})
+    } else {
+        json!({"created": false, "id": f.id})
+    };
+    Ok((j, f.line()))
 }
 
 /// `ndnctl face destroy ID`.
@@ -322,18 +371,78 @@ pub async fn route_list(face: &Face) -> Result<(Value, String), CtlError> {
     Ok((Value::Array(j), t.render()))
 }
 
-/// `ndnctl route add PREFIX FACE`.
+/// The next hop of a route as given on the command line: a face id, or the URI of the remote
+/// end of a face (as `nfdc` takes them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextHopArg {
+    /// A face id.
+    Id(u64),
+    /// A face URI, e.g. `udp4://192.0.2.1:6363`.
+    Uri(String),
+}
+
+impl std::str::FromStr for NextHopArg {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            return s
+                .parse()
+                .map(NextHopArg::Id)
+                .map_err(|_| format!("face id {s} is too large"));
+        }
+        match FaceUri::parse(s) {
+            Ok(_) => Ok(NextHopArg::Uri(s.to_owned())),
+            Err(e) => Err(format!(
+                "a next hop is a face id (see `ndnctl face list`) or a face URI such as \
+                 udp4://192.0.2.1:6363; {e}"
+            )),
+        }
+    }
+}
+
+/// `uri` as a forwarder reports a face's remote end: for UDP and TCP the scheme names the
+/// address family and a host name is resolved, as `faces/create` does; a port is always given.
+pub async fn canonical_face_uri(uri: &str) -> Result<String, CtlError> {
+    let parsed = FaceUri::parse(uri).map_err(|e| CtlError::Usage(e.to_string()))?;
+    let kind = if parsed.scheme.is_udp() {
+        "udp"
+    } else if parsed.scheme.is_tcp() {
+        "tcp"
+    } else {
+        return Ok(parsed.to_string());
+    };
+    let port = parsed.port.unwrap_or(ndn::face_uri::DEFAULT_PORT);
+    let want_v4 = matches!(parsed.scheme, Scheme::Udp4 | Scheme::Tcp4);
+    let want_v6 = matches!(parsed.scheme, Scheme::Udp6 | Scheme::Tcp6);
+    let addr = tokio::net::lookup_host((parsed.host.as_str(), port))
+        .await
+        .map_err(|e| CtlError::Usage(format!("cannot resolve {}: {e}", parsed.host)))?
+        .find(|a| (!want_v4 || a.is_ipv4()) && (!want_v6 || a.is_ipv6()))
+        .ok_or_else(|| CtlError::Usage(format!("no address for {}", parsed.host)))?;
+    Ok(FaceUri::from_socket_addr(kind, addr).to_string())
+}
+
+/// `ndnctl route add PREFIX FACEID|FACEURI`. A face URI that names no face yet gets one,
+/// created as `ndnctl face create` does.
 pub async fn route_add(
     face: &Face,
     prefix: Name,
-    nexthop: u64,
+    nexthop: &NextHopArg,
     cost: u64,
     origin: u64,
     expires_ms: Option<u64>,
 ) -> Result<(Value, String), CtlError> {
+    let (id, made) = match nexthop {
+        NextHopArg::Id(id) => (*id, None),
+        NextHopArg::Uri(uri) => {
+            let f = create_or_find_face(face, uri, None).await?;
+            (f.id, Some(f))
+        }
+    };
     let p = ControlParameters {
         name: Some(prefix.clone()),
-        face_id: Some(nexthop),
+        face_id: Some(id),
         cost: Some(cost),
         origin: Some(origin),
         flags: Some(route_flags::CHILD_INHERIT),
@@ -341,32 +450,64 @@ pub async fn route_add(
         ..Default::default()
     };
     command(face, "rib", "register", &p).await?;
-    Ok((
-        json!({"added": prefix.to_string(), "nexthop": nexthop, "cost": cost, "origin": origin}),
-        format!(
-            "route-add-accepted prefix={prefix} nexthop={nexthop} origin={origin} cost={cost}\n"
-        ),
-    ))
+    let mut j = json!({"added": prefix.to_string(), "nexthop": id, "cost": cost, "origin": origin});
+    let mut text = String::new();
+    if let Some(f) = made {
+        j["face_created"] = json!(f.created);
+        text.push_str(&f.line());
+    }
+    text.push_str(&format!(
+        "route-add-accepted prefix={prefix} nexthop={id} origin={origin} cost={cost}\n"
+    ));
+    Ok((j, text))
 }
 
-/// `ndnctl route remove PREFIX FACE`.
+/// `ndnctl route remove PREFIX FACEID|FACEURI`. A face URI must match one or more faces; the
+/// route is removed from each.
 pub async fn route_remove(
     face: &Face,
     prefix: Name,
-    nexthop: u64,
+    nexthop: &NextHopArg,
     origin: u64,
 ) -> Result<(Value, String), CtlError> {
-    let p = ControlParameters {
-        name: Some(prefix.clone()),
-        face_id: Some(nexthop),
-        origin: Some(origin),
-        ..Default::default()
+    let ids = match nexthop {
+        NextHopArg::Id(id) => vec![*id],
+        NextHopArg::Uri(uri) => {
+            let canonical = canonical_face_uri(uri).await?;
+            let faces: Vec<FaceStatus> =
+                decode_dataset(dataset(face, "faces", "list", None).await?)
+                    .map_err(|e| CtlError::Command(e.to_string()))?;
+            let ids: Vec<u64> = faces
+                .iter()
+                .filter(|f| f.uri == canonical)
+                .map(|f| f.face_id)
+                .collect();
+            if ids.is_empty() {
+                return Err(CtlError::Command(format!(
+                    "no face has the remote URI {canonical} (`ndnctl face list` shows the faces)"
+                )));
+            }
+            ids
+        }
     };
-    command(face, "rib", "unregister", &p).await?;
-    Ok((
-        json!({"removed": prefix.to_string(), "nexthop": nexthop, "origin": origin}),
-        format!("route-removed prefix={prefix} nexthop={nexthop} origin={origin}\n"),
-    ))
+    let mut text = String::new();
+    for &id in &ids {
+        let p = ControlParameters {
+            name: Some(prefix.clone()),
+            face_id: Some(id),
+            origin: Some(origin),
+            ..Default::default()
+        };
+        command(face, "rib", "unregister", &p).await?;
+        text.push_str(&format!(
+            "route-removed prefix={prefix} nexthop={id} origin={origin}\n"
+        ));
+    }
+    let j = match ids[..] {
+        [id] => json!({"removed": prefix.to_string(), "nexthop": id, "origin": origin}),
+        _ => json!({"removed": prefix.to_string(), "nexthops": ids, "origin": origin}),
+    };
+    Ok((j, text))
 }
 
 /// `ndnctl fib list`.
