@@ -80,6 +80,7 @@ pub fn bin(tool: &str) -> &'static str {
         "ndnpeek" => env!("CARGO_BIN_EXE_ndnpeek"),
         "ndnpoke" => env!("CARGO_BIN_EXE_ndnpoke"),
         "ndnkey" => env!("CARGO_BIN_EXE_ndnkey"),
+        "ndnctl" => env!("CARGO_BIN_EXE_ndnctl"),
         other => panic!("no tool {other}"),
     }
 }

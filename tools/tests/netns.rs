@@ -1,0 +1,284 @@
+//! Three hosts on real network stacks: network namespaces A - B - C made by the test, each link
+//! a veth pair with its own subnet (the B - C link with an MTU of 1400 bytes, below the UDP
+//! faces' 8800), and one `ndnd` in each, reached by the tools through its Unix socket. Routes
+//! are made with `ndnctl route add PREFIX udp4://...` as an operator would; `ndnput` publishes
+//! on C, `ndnget` fetches on A, and a second fetch after the publisher stopped is answered by
+//! B's content store.
+//!
+//! Creating namespaces needs root. Without it the test says so and passes, unless
+//! `NDN_REQUIRE_NETNS=1` (set by `scripts/test.sh` when run as root) makes that a failure.
+//! The namespaces (and with them the veth pairs) are deleted when the test ends, however it
+//! ends; the tools it starts are stopped by their handles.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::os::fd::AsRawFd;
+use std::path::Path;
+use std::process::Command as StdCommand;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::*;
+use ndnd::{Config, Daemon};
+
+/// Network namespaces made for one test, deleted on drop.
+struct Namespaces {
+    names: Vec<String>,
+}
+
+impl Drop for Namespaces {
+    fn drop(&mut self) {
+        for n in &self.names {
+            let _ = StdCommand::new("ip").args(["netns", "del", n]).status();
+        }
+    }
+}
+
+/// Run `ip ARGS`, returning its error text when it fails.
+fn ip(args: &[&str]) -> Result<(), String> {
+    let out = StdCommand::new("ip")
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run ip: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "ip {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+impl Namespaces {
+    /// Namespaces `<tag>-<pid>-<suffix>` for each suffix; `None` when this machine does not let
+    /// the test make them (and `NDN_REQUIRE_NETNS` is not set).
+    fn create(tag: &str, suffixes: &[&str]) -> Option<Namespaces> {
+        let mut made = Namespaces { names: Vec::new() };
+        for s in suffixes {
+            let name = format!("{tag}-{}-{s}", std::process::id());
+            if let Err(e) = ip(&["netns", "add", &name]) {
+                if std::env::var("NDN_REQUIRE_NETNS").as_deref() == Ok("1") {
+                    panic!("cannot create a network namespace: {e}");
+                }
+                eprintln!(
+                    "skipped: cannot create a network namespace ({e}); run as root, or set \
+                     NDN_REQUIRE_NETNS=1 to make this a failure"
+                );
+                return None;
+            }
+            made.names.push(name.clone());
+            ip(&["-n", &name, "link", "set", "lo", "up"]).unwrap();
+        }
+        Some(made)
+    }
+
+    fn name(&self, i: usize) -> &str {
+        &self.names[i]
+    }
+
+    /// A veth pair with MTU `mtu` between two ends, each (namespace index, interface name,
+    /// address in CIDR notation); both ends up.
+    fn link(&self, a: (usize, &str, &str), b: (usize, &str, &str), mtu: u32) {
+        let (na, nb) = (self.name(a.0), self.name(b.0));
+        let mtu = mtu.to_string();
+        ip(&[
+            "-n", na, "link", "add", a.1, "type", "veth", "peer", "name", b.1, "netns", nb,
+        ])
+        .unwrap();
+        for (ns, ifname, addr) in [(na, a.1, a.2), (nb, b.1, b.2)] {
+            ip(&["-n", ns, "addr", "add", addr, "dev", ifname]).unwrap();
+            ip(&["-n", ns, "link", "set", ifname, "mtu", &mtu, "up"]).unwrap();
+        }
+    }
+}
+
+/// An `ndnd` running in a namespace, on a thread of its own (a thread's network namespace is
+/// its own to change), listening on a Unix socket (reachable from any namespace) and on UDP
+/// port 6363 of the namespace.
+struct NsDaemon {
+    transport: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl NsDaemon {
+    fn start(ns: &str, dir: &Path, seed: u64) -> NsDaemon {
+        let ns_path = format!("/run/netns/{ns}");
+        let sock = dir.join(format!("{ns}.sock"));
+        let transport = format!("unix://{}", sock.display());
+        let listen = vec![transport.clone(), "udp4://0.0.0.0:6363".to_owned()];
+        let (started_tx, started_rx) = mpsc::channel::<Result<(), String>>();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let file = std::fs::File::open(&ns_path).unwrap();
+            // SAFETY: setns(2) is given a file descriptor of a network namespace, open for the
+            // length of the call; it changes this thread's network namespace and touches no
+            // memory of the program.
+            #[allow(unsafe_code)]
+            let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+            if rc != 0 {
+                let e = std::io::Error::last_os_error();
+                started_tx
+                    .send(Err(format!("setns {ns_path}: {e}")))
+                    .unwrap();
+                return;
+            }
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let mut config = Config {
+                    listen,
+                    ..Config::default()
+                };
+                config.metrics.listen = String::new();
+                config.forwarder.seed = seed;
+                match Daemon::start(config).await {
+                    Ok(daemon) => {
+                        started_tx.send(Ok(())).unwrap();
+                        let _ = stop_rx.await;
+                        daemon.stop().await;
+                    }
+                    Err(e) => started_tx.send(Err(e.to_string())).unwrap(),
+                }
+            });
+        });
+        started_rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("ndnd did not start in time")
+            .unwrap_or_else(|e| panic!("ndnd in {ns}: {e}"));
+        NsDaemon {
+            transport,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            t.join().unwrap();
+        }
+    }
+}
+
+/// `ndnctl --json ARGS` against the forwarder of `env`, parsed.
+async fn ctl_json(env: &Env, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = env.run("ndnctl", &all, None).await;
+    assert_ok(&out, &format!("ndnctl {args:?}"));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// IP datagrams reassembled from fragments in namespace `ns` so far.
+fn ip_reassembled(ns: &str) -> u64 {
+    let out = StdCommand::new("ip")
+        .args(["netns", "exec", ns, "cat", "/proc/net/snmp"])
+        .output()
+        .unwrap();
+    let snmp = String::from_utf8_lossy(&out.stdout);
+    let mut ip_lines = snmp.lines().filter(|l| l.starts_with("Ip: "));
+    let (Some(names), Some(values)) = (ip_lines.next(), ip_lines.next()) else {
+        panic!("no Ip lines in /proc/net/snmp of {ns}");
+    };
+    names
+        .split_whitespace()
+        .zip(values.split_whitespace())
+        .find(|(n, _)| *n == "ReasmOKs")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap()
+}
+
+/// Interests that the forwarder of `env` received on the face whose remote end is `remote`.
+async fn interests_from(env: &Env, remote: &str) -> u64 {
+    let faces = ctl_json(env, &["face", "list"]).await;
+    let face = faces
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["remote"] == remote)
+        .unwrap_or_else(|| panic!("no face to {remote}: {faces}"));
+    face["in"]["interests"].as_u64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_crosses_three_hosts_and_the_middle_one_caches_it() {
+    let Some(ns) = Namespaces::create("ndnrs", &["a", "b", "c"]) else {
+        return;
+    };
+    // documentation address blocks, inside namespaces that exist only for this test
+    ns.link((0, "a0", "192.0.2.1/24"), (1, "b0", "192.0.2.2/24"), 1500);
+    ns.link(
+        (1, "b1", "198.51.100.1/24"),
+        (2, "c1", "198.51.100.2/24"),
+        1400,
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = dir.path().join("keychain");
+    let hosts: Vec<NsDaemon> = (0..3)
+        .map(|i| NsDaemon::start(ns.name(i), dir.path(), 11 + i as u64))
+        .collect();
+    let env = |i: usize| Env::new(hosts[i].transport.clone(), &keychain);
+    let (a, b, c) = (env(0), env(1), env(2));
+
+    // routes as an operator makes them: the face is created from its URI
+    let route = ctl_json(&a, &["route", "add", "/demo", "udp4://192.0.2.2:6363"]).await;
+    assert_eq!(route["face_created"], true, "{route}");
+    let route = ctl_json(&b, &["route", "add", "/demo", "udp4://198.51.100.2:6363"]).await;
+    assert_eq!(route["face_created"], true, "{route}");
+
+    // 300 kB: segments of several kB, each Data an IP-fragmented datagram on the B - C link
+    let content = random_bytes(7, 300_000);
+    let file = write_file(dir.path(), "report.bin", &content);
+    let publisher = c.put("/demo/report", &file, &[]).await;
+    assert!(
+        publisher.first_line.starts_with("/demo/report/v="),
+        "{}",
+        publisher.first_line
+    );
+    let out = dir.path().join("first.bin");
+    assert_ok(&a.get("/demo/report", &out, &[]).await, "ndnget on A");
+    assert!(
+        std::fs::read(&out).unwrap() == content,
+        "first fetch differs"
+    );
+    publisher.kill().await;
+    // the Data crossed the 1400-byte link as fragmented IP datagrams, put together again on B
+    assert!(ip_reassembled(ns.name(1)) > 0, "no IP reassembly on B");
+
+    // the publisher is gone and A forgets what it cached: B's content store answers, and no
+    // Interest reaches C any more
+    let interests_at_c = interests_from(&c, "udp4://198.51.100.1:6363").await;
+    assert!(interests_at_c > 0);
+    ctl_json(&a, &["cs", "erase", "/demo"]).await;
+    let out = dir.path().join("second.bin");
+    assert_ok(
+        &a.get("/demo/report", &out, &[]).await,
+        "second ndnget on A",
+    );
+    assert!(
+        std::fs::read(&out).unwrap() == content,
+        "second fetch differs"
+    );
+    assert_eq!(
+        interests_from(&c, "udp4://198.51.100.1:6363").await,
+        interests_at_c,
+        "the second fetch reached C"
+    );
+    let cs_b = ctl_json(&b, &["cs", "info"]).await;
+    assert!(cs_b["hits"].as_u64().unwrap() > 0, "{cs_b}");
+
+    for h in hosts {
+        h.stop();
+    }
+    drop(ns);
+}
