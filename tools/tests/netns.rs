@@ -3,7 +3,8 @@
 //! faces' 8800), and one `ndnd` in each, reached by the tools through its Unix socket. Routes
 //! are made with `ndnctl route add PREFIX udp4://...` as an operator would; `ndnput` publishes
 //! on C, `ndnget` fetches on A, and a second fetch after the publisher stopped is answered by
-//! B's content store.
+//! B's content store. A second test gives each host UDP multicast faces instead, B one on each
+//! of its two links, and checks that each face hears its own link only.
 //!
 //! Creating namespaces needs root. Without it the test says so and passes, unless
 //! `NDN_REQUIRE_NETNS=1` (set by `scripts/test.sh` when run as root) makes that a failure.
@@ -107,6 +108,16 @@ struct NsDaemon {
 
 impl NsDaemon {
     fn start(ns: &str, dir: &Path, seed: u64) -> NsDaemon {
+        Self::start_with(ns, dir, seed, |_| {})
+    }
+
+    /// Start with the test's configuration changed by `configure`.
+    fn start_with(
+        ns: &str,
+        dir: &Path,
+        seed: u64,
+        configure: impl FnOnce(&mut Config) + Send + 'static,
+    ) -> NsDaemon {
         let ns_path = format!("/run/netns/{ns}");
         let sock = dir.join(format!("{ns}.sock"));
         let transport = format!("unix://{}", sock.display());
@@ -138,6 +149,7 @@ impl NsDaemon {
                 };
                 config.metrics.listen = String::new();
                 config.forwarder.seed = seed;
+                configure(&mut config);
                 match Daemon::start(config).await {
                     Ok(daemon) => {
                         started_tx.send(Ok(())).unwrap();
@@ -276,6 +288,88 @@ async fn a_file_crosses_three_hosts_and_the_middle_one_caches_it() {
     );
     let cs_b = ctl_json(&b, &["cs", "info"]).await;
     assert!(cs_b["hits"].as_u64().unwrap() > 0, "{cs_b}");
+
+    for h in hosts {
+        h.stop();
+    }
+    drop(ns);
+}
+
+/// The id of the face whose local end is `local`, in the face list of the forwarder of `env`.
+async fn face_with_local(env: &Env, local: &str) -> serde_json::Value {
+    let faces = ctl_json(env, &["face", "list"]).await;
+    faces
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["local"] == local)
+        .unwrap_or_else(|| panic!("no face with local end {local}: {faces}"))
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multicast_faces_on_two_links_hear_only_their_own_link() {
+    let Some(ns) = Namespaces::create("ndnrsmc", &["a", "b", "c"]) else {
+        return;
+    };
+    // B sits on two links, with a multicast face on each
+    ns.link((0, "a0", "192.0.2.1/24"), (1, "b0", "192.0.2.2/24"), 1500);
+    ns.link(
+        (1, "b1", "198.51.100.1/24"),
+        (2, "c1", "198.51.100.2/24"),
+        1500,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = dir.path().join("keychain");
+    let interfaces: [&[&str]; 3] = [
+        &["192.0.2.1"],
+        &["192.0.2.2", "198.51.100.1"],
+        &["198.51.100.2"],
+    ];
+    let hosts: Vec<NsDaemon> = interfaces
+        .iter()
+        .enumerate()
+        .map(|(i, ifaces)| {
+            let ifaces: Vec<String> = ifaces.iter().map(|s| (*s).to_owned()).collect();
+            NsDaemon::start_with(ns.name(i), dir.path(), 21 + i as u64, move |c| {
+                c.faces.multicast = true;
+                c.faces.multicast_interfaces = ifaces;
+            })
+        })
+        .collect();
+    let env = |i: usize| Env::new(hosts[i].transport.clone(), &keychain);
+    let (a, b, c) = (env(0), env(1), env(2));
+    let a_lan = face_with_local(&a, "udp4://192.0.2.1:56363").await;
+    let b_lan1 = face_with_local(&b, "udp4://192.0.2.2:56363").await;
+    let b_lan2 = face_with_local(&b, "udp4://198.51.100.1:56363").await;
+    assert_eq!(b_lan1["link_type"], "multi-access", "{b_lan1}");
+    let id = |f: &serde_json::Value| f["id"].as_u64().unwrap().to_string();
+    ctl_json(&a, &["route", "add", "/lan", &id(&a_lan)]).await;
+    ctl_json(&b, &["route", "add", "/lan", &id(&b_lan2)]).await;
+
+    let content = random_bytes(8, 50_000);
+    let file = write_file(dir.path(), "lan.bin", &content);
+    let publisher = c.put("/lan/file", &file, &[]).await;
+    let out = dir.path().join("lan-out.bin");
+    assert_ok(&a.get("/lan/file", &out, &[]).await, "ndnget on A");
+    assert!(std::fs::read(&out).unwrap() == content, "fetch differs");
+    publisher.kill().await;
+
+    // each of B's faces heard its own link only: A's Interests on the first, C's Data on the
+    // second, and neither B's own transmissions on the other link nor the other link's traffic
+    let a_lan = face_with_local(&a, "udp4://192.0.2.1:56363").await;
+    let b_lan1 = face_with_local(&b, "udp4://192.0.2.2:56363").await;
+    let b_lan2 = face_with_local(&b, "udp4://198.51.100.1:56363").await;
+    let sent_by_a = a_lan["out"]["interests"].as_u64().unwrap();
+    assert!(sent_by_a > 0, "{a_lan}");
+    assert_eq!(
+        b_lan1["in"]["interests"].as_u64(),
+        Some(sent_by_a),
+        "{b_lan1}"
+    );
+    assert_eq!(b_lan1["in"]["data"], 0, "{b_lan1}");
+    assert_eq!(b_lan2["in"]["interests"], 0, "{b_lan2}");
+    assert!(b_lan2["in"]["data"].as_u64().unwrap() > 0, "{b_lan2}");
 
     for h in hosts {
         h.stop();

@@ -27,9 +27,15 @@ fn recv_socket(group: SocketAddrV4, iface: Ipv4Addr) -> std::io::Result<UdpSocke
         Some(socket2::Protocol::UDP),
     )?;
     s.set_reuse_address(true)?;
-    s.set_reuse_port(true)?;
     s.bind(&SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, group.port())).into())?;
     s.join_multicast_v4(group.ip(), &iface)?;
+    // Linux delivers a multicast datagram to every socket bound to its port, whichever
+    // interface joined the group, unless the socket asks for its own memberships only: without
+    // this, the face of each interface would also hear the other links (and this forwarder's
+    // own sends on them) and take them for its own link's packets. (SO_REUSEPORT is not set:
+    // with it, some datagrams of one link still reached the socket of another.)
+    #[cfg(target_os = "linux")]
+    s.set_multicast_all_v4(false)?;
     s.set_nonblocking(true)?;
     UdpSocket::from_std(s.into())
 }
