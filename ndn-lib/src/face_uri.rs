@@ -128,7 +128,9 @@ pub struct FaceUriError {
 
 impl FaceUri {
     /// A URI for a socket address with the given scheme family (`udp`/`tcp`/`ws`): `udp4` or
-    /// `udp6` by address family, likewise for TCP.
+    /// `udp6` by address family, likewise for TCP. An IPv6 address with a scope (a link-local
+    /// address, which means nothing without its interface) keeps it as a numeric zone:
+    /// `udp6://[fe80::1%3]:6363`.
     pub fn from_socket_addr(kind: &str, addr: SocketAddr) -> FaceUri {
         let v6 = addr.is_ipv6();
         let scheme = match (kind, v6) {
@@ -139,9 +141,13 @@ impl FaceUri {
             ("wsclient", _) => Scheme::WsClient,
             _ => Scheme::Ws,
         };
+        let host = match addr {
+            SocketAddr::V6(a) if a.scope_id() != 0 => format!("{}%{}", a.ip(), a.scope_id()),
+            _ => addr.ip().to_string(),
+        };
         FaceUri {
             scheme,
-            host: addr.ip().to_string(),
+            host,
             port: Some(addr.port()),
             path: String::new(),
         }
@@ -157,10 +163,19 @@ impl FaceUri {
         }
     }
 
-    /// The socket address when the host is an IP literal and a port is known.
+    /// The socket address when the host is an IP literal (an IPv6 one with a numeric zone
+    /// included) and a port is known. A zone given by interface name needs resolving.
     pub fn socket_addr(&self) -> Option<SocketAddr> {
+        let port = self.port?;
+        if let Some((address, zone)) = self.host.split_once('%') {
+            let ip: std::net::Ipv6Addr = address.parse().ok()?;
+            let scope = zone.parse::<u32>().ok()?;
+            return Some(SocketAddr::V6(std::net::SocketAddrV6::new(
+                ip, port, 0, scope,
+            )));
+        }
         let ip: IpAddr = self.host.parse().ok()?;
-        Some(SocketAddr::new(ip, self.port?))
+        Some(SocketAddr::new(ip, port))
     }
 
     /// Parse a face URI. `udp`, `tcp` and `ws` URIs without a port get the NDN default.
@@ -390,6 +405,29 @@ mod tests {
         assert_eq!(FaceUri::parse(&uri.to_string()).unwrap(), uri);
         assert_eq!(FaceUri::parse("dev://eth0").unwrap().host, "eth0");
         assert_eq!(FaceUri::parse("fd://0").unwrap().host, "0");
+    }
+
+    #[test]
+    fn link_local_addresses_keep_their_zone() {
+        let scoped = SocketAddr::V6(std::net::SocketAddrV6::new(
+            "fe80::1".parse().unwrap(),
+            6363,
+            0,
+            3,
+        ));
+        let uri = FaceUri::from_socket_addr("udp", scoped);
+        assert_eq!(uri.to_string(), "udp6://[fe80::1%3]:6363");
+        let back = FaceUri::parse(&uri.to_string()).unwrap();
+        assert_eq!(back, uri);
+        assert_eq!(back.socket_addr(), Some(scoped));
+        // without a scope, as before; a zone by name is left to the resolver
+        let plain: SocketAddr = "[fe80::1]:6363".parse().unwrap();
+        assert_eq!(
+            FaceUri::from_socket_addr("tcp", plain).to_string(),
+            "tcp6://[fe80::1]:6363"
+        );
+        let named = FaceUri::parse("udp6://[fe80::1%eth0]:6363").unwrap();
+        assert_eq!(named.socket_addr(), None);
     }
 
     #[test]

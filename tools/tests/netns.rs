@@ -4,7 +4,8 @@
 //! are made with `ndnctl route add PREFIX udp4://...` as an operator would; `ndnput` publishes
 //! on C, `ndnget` fetches on A, and a second fetch after the publisher stopped is answered by
 //! B's content store. A second test gives each host UDP multicast faces instead, B one on each
-//! of its two links, and checks that each face hears its own link only.
+//! of its two links, and checks that each face hears its own link only. A third connects two
+//! hosts by IPv6 link-local addresses, which mean nothing without their interface.
 //!
 //! Creating namespaces needs root. Without it the test says so and passes, unless
 //! `NDN_REQUIRE_NETNS=1` (set by `scripts/test.sh` when run as root) makes that a failure.
@@ -371,6 +372,84 @@ async fn multicast_faces_on_two_links_hear_only_their_own_link() {
     assert_eq!(b_lan2["in"]["interests"], 0, "{b_lan2}");
     assert!(b_lan2["in"]["data"].as_u64().unwrap() > 0, "{b_lan2}");
 
+    for h in hosts {
+        h.stop();
+    }
+    drop(ns);
+}
+
+/// The interface index of `ifname` in namespace `ns`.
+fn ifindex(ns: &str, ifname: &str) -> u32 {
+    let out = StdCommand::new("ip")
+        .args(["-n", ns, "-o", "link", "show", ifname])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split(':').next().unwrap().trim().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipv6_link_local_faces_keep_their_interface() {
+    let Some(ns) = Namespaces::create("ndnrsll", &["a", "b"]) else {
+        return;
+    };
+    let (na, nb) = (ns.name(0), ns.name(1));
+    ip(&[
+        "-n", na, "link", "add", "a0", "type", "veth", "peer", "name", "b0", "netns", nb,
+    ])
+    .unwrap();
+    for (n, ifname, addr) in [(na, "a0", "fe80::a/64"), (nb, "b0", "fe80::b/64")] {
+        ip(&["-n", n, "link", "set", ifname, "up"]).unwrap();
+        // no duplicate address detection, so the address is usable at once
+        ip(&["-n", n, "addr", "add", addr, "dev", ifname, "nodad"]).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = dir.path().join("keychain");
+    let hosts: Vec<NsDaemon> = (0..2)
+        .map(|i| {
+            NsDaemon::start_with(ns.name(i), dir.path(), 31 + i as u64, |c| {
+                c.listen.push("udp6://[::]:6363".to_owned());
+            })
+        })
+        .collect();
+    let a = Env::new(hosts[0].transport.clone(), &keychain);
+    let b = Env::new(hosts[1].transport.clone(), &keychain);
+    // the peer's address with the zone of A's interface towards it
+    let peer = format!("udp6://[fe80::b%{}]:6363", ifindex(na, "a0"));
+    let route = ctl_json(&a, &["route", "add", "/ll", &peer]).await;
+    assert_eq!(route["face_created"], true, "{route}");
+    let faces = ctl_json(&a, &["face", "list"]).await;
+    assert!(
+        faces
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["remote"] == peer),
+        "{faces}"
+    );
+    let server = b.start_reading_line("ndnpingserver", &["/ll"], None).await;
+    let ping = a.run("ndnping", &["-c", "3", "/ll"], None).await;
+    assert_ok(&ping, "ndnping over a link-local face");
+    assert!(
+        text(&ping.stdout).contains("3 packets transmitted, 3 received"),
+        "{}",
+        text(&ping.stdout)
+    );
+    // B's face, made when the first Interest came, names A's address with B's interface
+    let b_faces = ctl_json(&b, &["face", "list"]).await;
+    let from_a = format!("udp6://[fe80::a%{}]:6363", ifindex(nb, "b0"));
+    assert!(
+        b_faces
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["remote"] == from_a),
+        "{b_faces}"
+    );
+    // and the route goes by the same URI
+    let removed = ctl_json(&a, &["route", "remove", "/ll", &peer]).await;
+    assert_eq!(removed["removed"], "/ll", "{removed}");
+    server.kill().await;
     for h in hosts {
         h.stop();
     }
