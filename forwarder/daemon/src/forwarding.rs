@@ -154,10 +154,12 @@ impl Forwarding {
     fn handle(&mut self, now: Duration, m: ToForwarder) {
         match m {
             ToForwarder::Packet { face, wire, link } => {
+                self.before_packet(face, &wire);
                 self.fw.handle_packet(now, face, wire, link);
             }
             ToForwarder::Packets { face, packets } => {
                 for (wire, link) in packets {
+                    self.before_packet(face, &wire);
                     self.fw.handle_packet(now, face, wire, link);
                 }
             }
@@ -293,6 +295,20 @@ impl Forwarding {
         }
     }
 
+    /// Work that must precede the core's handling of a packet: a request for a face dataset
+    /// from a local application is answered with the link byte counts of this moment (they are
+    /// otherwise copied into the core once a second).
+    fn before_packet(&mut self, face: FaceId, wire: &[u8]) {
+        let local = self
+            .fw
+            .faces()
+            .get(face)
+            .is_some_and(|f| f.info.scope == ndn_fw::FaceScope::Local);
+        if local && asks_for_face_dataset(wire) {
+            self.sync_byte_counters();
+        }
+    }
+
     fn sync_byte_counters(&mut self) {
         for (id, state) in &self.faces {
             if let Some(f) = self.fw.faces_mut().get_mut(*id) {
@@ -333,6 +349,21 @@ impl Forwarding {
     }
 }
 
+/// True when `wire` is an Interest under `/localhost/nfd/faces` (the face datasets), read
+/// without decoding the whole packet.
+fn asks_for_face_dataset(wire: &[u8]) -> bool {
+    // the name's first components: "localhost", "nfd", "faces"
+    const PREFIX: &[u8] = b"\x08\x09localhost\x08\x03nfd\x08\x05faces";
+    let mut r = ndn::tlv::Reader::new(wire);
+    let Ok(interest) = r.expect_element(ndn::tlv::types::INTEREST, "Interest") else {
+        return false;
+    };
+    interest
+        .reader()
+        .expect_element(ndn::tlv::types::NAME, "Name")
+        .is_ok_and(|name| name.value.starts_with(PREFIX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,5 +384,24 @@ mod tests {
         // drained: reset, and the next episode marks at once
         assert!(!m.should_mark(ms(130), 5, 100));
         assert!(m.should_mark(ms(131), 200, 100));
+    }
+
+    #[test]
+    fn face_dataset_requests_are_recognised_from_the_wire() {
+        let wire = |uri: &str| {
+            ndn::InterestBuilder::new(Name::from_uri(uri).unwrap())
+                .can_be_prefix(true)
+                .encode()
+        };
+        assert!(asks_for_face_dataset(&wire("/localhost/nfd/faces/list")));
+        assert!(asks_for_face_dataset(&wire("/localhost/nfd/faces/query/x")));
+        assert!(!asks_for_face_dataset(&wire("/localhost/nfd/fib/list")));
+        assert!(!asks_for_face_dataset(&wire("/localhost/nfd/facesx")));
+        assert!(!asks_for_face_dataset(&wire("/localhost/nfd")));
+        assert!(!asks_for_face_dataset(&wire(
+            "/example/localhost/nfd/faces"
+        )));
+        assert!(!asks_for_face_dataset(b"\x06\x00"));
+        assert!(!asks_for_face_dataset(b""));
     }
 }

@@ -41,8 +41,11 @@ async fn face_dataset_shows_uris_and_counters() {
     producer.register("/p").await;
     let _s = serve(producer, vec![1; 100]);
     let mut udp = d.udp().await;
+    let mut sent_bytes = 0;
     for i in 0..3 {
-        udp.send(&interest(&format!("/p/{i}"))).await;
+        let wire = interest(&format!("/p/{i}"));
+        sent_bytes += wire.len() as u64;
+        udp.send(&wire).await;
         udp.recv().await.unwrap().data();
     }
     let mut admin = d.unix().await;
@@ -54,6 +57,9 @@ async fn face_dataset_shows_uris_and_counters() {
         .unwrap();
     assert_eq!(udp_face.n_in_interests, 3);
     assert_eq!(udp_face.n_out_data, 3);
+    // link byte counts as of the request, not as of the last periodic copy
+    assert_eq!(udp_face.n_in_bytes, sent_bytes);
+    assert!(udp_face.n_out_bytes >= 100, "{}", udp_face.n_out_bytes);
     assert!(udp_face.local_uri.starts_with("udp4://127.0.0.1:"));
     let unix_faces = faces.iter().filter(|f| f.uri.starts_with("fd://")).count();
     assert_eq!(unix_faces, 2);
