@@ -455,3 +455,66 @@ async fn ipv6_link_local_faces_keep_their_interface() {
     }
     drop(ns);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_face_mtu_set_by_management_fragments_with_ndnlp_instead_of_ip() {
+    let Some(ns) = Namespaces::create("ndnrsmtu", &["b", "c"]) else {
+        return;
+    };
+    ns.link(
+        (0, "b1", "198.51.100.1/24"),
+        (1, "c1", "198.51.100.2/24"),
+        1400,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = dir.path().join("keychain");
+    let hosts: Vec<NsDaemon> = (0..2)
+        .map(|i| NsDaemon::start(ns.name(i), dir.path(), 41 + i as u64))
+        .collect();
+    let b = Env::new(hosts[0].transport.clone(), &keychain);
+    let c = Env::new(hosts[1].transport.clone(), &keychain);
+    // C sends its Data to B through a face whose MTU management set below the link's
+    let too_small = c
+        .run(
+            "ndnctl",
+            &["face", "create", "udp4://198.51.100.1:6363", "--mtu", "40"],
+            None,
+        )
+        .await;
+    assert!(!too_small.status.success());
+    assert!(
+        text(&too_small.stderr).contains("MTU cannot be less than 64"),
+        "{}",
+        text(&too_small.stderr)
+    );
+    let made = ctl_json(
+        &c,
+        &[
+            "face",
+            "create",
+            "udp4://198.51.100.1:6363",
+            "--mtu",
+            "1300",
+        ],
+    )
+    .await;
+    assert_eq!(made["created"], true, "{made}");
+    let to_b = face_with_local(&c, "udp4://0.0.0.0:6363").await;
+    assert_eq!(to_b["mtu"], 1300, "{to_b}");
+    ctl_json(&b, &["route", "add", "/mtu", "udp4://198.51.100.2:6363"]).await;
+
+    let content = random_bytes(9, 100_000);
+    let file = write_file(dir.path(), "mtu.bin", &content);
+    let publisher = c.put("/mtu/file", &file, &[]).await;
+    let out = dir.path().join("mtu-out.bin");
+    assert_ok(&b.get("/mtu/file", &out, &[]).await, "ndnget on B");
+    assert!(std::fs::read(&out).unwrap() == content, "fetch differs");
+    publisher.kill().await;
+    // every Data left C in NDNLPv2 fragments that fit the link: nothing to reassemble in IP
+    assert_eq!(ip_reassembled(ns.name(0)), 0, "IP fragments reached B");
+
+    for h in hosts {
+        h.stop();
+    }
+    drop(ns);
+}

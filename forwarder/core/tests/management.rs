@@ -331,6 +331,34 @@ fn faces_update_destroy_and_list() {
     assert!(h.fw.faces().get(app).unwrap().info.local_fields_enabled);
     p.face_id = Some(remote.0);
     assert_eq!(run(&mut h, app, "faces", "update", p).status_code, 409);
+    // an MTU only shrinks, and never below 64
+    let mtu = |m| ControlParameters {
+        face_id: Some(remote.0),
+        mtu: Some(m),
+        ..Default::default()
+    };
+    let r = run(&mut h, app, "faces", "update", mtu(63));
+    assert_eq!(
+        (r.status_code, r.status_text.as_str()),
+        (409, "MTU cannot be less than 64")
+    );
+    assert_eq!(h.fw.faces().get(remote).unwrap().info.mtu, None);
+    assert_eq!(
+        run(&mut h, app, "faces", "update", mtu(1200)).status_code,
+        200
+    );
+    assert_eq!(h.fw.faces().get(remote).unwrap().info.mtu, Some(1200));
+    assert_eq!(
+        run(&mut h, app, "faces", "update", mtu(9000)).status_code,
+        200
+    );
+    assert_eq!(h.fw.faces().get(remote).unwrap().info.mtu, Some(1200));
+    let create = ControlParameters {
+        uri: Some("udp4://192.0.2.9:6363".into()),
+        mtu: Some(10),
+        ..Default::default()
+    };
+    assert_eq!(run(&mut h, app, "faces", "create", create).status_code, 406);
     let faces: Vec<FaceStatus> = decode_dataset(dataset(&mut h, app, "faces", "list")).unwrap();
     assert_eq!(faces.len(), 3, "internal, app, remote");
     let me = faces.iter().find(|f| f.face_id == app.0).unwrap();

@@ -229,7 +229,7 @@ impl Forwarding {
             let Some(state) = self.faces.get_mut(&t.face) else {
                 continue;
             };
-            let (local_fields, marking) = self
+            let (local_fields, marking, mtu) = self
                 .fw
                 .faces()
                 .get(t.face)
@@ -237,9 +237,18 @@ impl Forwarding {
                     (
                         f.info.local_fields_enabled,
                         f.info.congestion_marking_enabled,
+                        f.info.mtu,
                     )
                 })
-                .unwrap_or((false, false));
+                .unwrap_or((false, false, None));
+            // the link's own MTU, or the smaller one management set (`faces/create` or
+            // `faces/update` with Mtu), which the core keeps in the face's info
+            let managed = mtu.and_then(|m| usize::try_from(m).ok());
+            state.sender.mtu = match (state.handle.mtu, managed) {
+                (Some(link), Some(m)) => Some(link.min(m)),
+                (link, None) => link,
+                (None, m) => m,
+            };
             // mark congestion while the send queue stays over an eighth of its capacity
             let tx = &state.handle.tx;
             let queued = tx.max_capacity() - tx.capacity();

@@ -61,6 +61,10 @@ enum FaceCmd {
         /// Persistency.
         #[arg(long, value_enum, default_value_t = Persistency::Persistent)]
         persistency: Persistency,
+        /// MTU in bytes (at least 64), when smaller than the link's: larger packets are
+        /// fragmented with NDNLPv2.
+        #[arg(long)]
+        mtu: Option<u64>,
     },
     /// Destroy a face.
     Destroy {
@@ -182,12 +186,16 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
         Command::Status => ctl::status(f).await,
         Command::Face(FaceCmd::List) => ctl::face_list(f).await,
         Command::Face(FaceCmd::Show { id }) => ctl::face_show(f, *id).await,
-        Command::Face(FaceCmd::Create { uri, persistency }) => {
+        Command::Face(FaceCmd::Create {
+            uri,
+            persistency,
+            mtu,
+        }) => {
             let p = match persistency {
                 Persistency::Persistent => ndn::mgmt::FacePersistency::Persistent,
                 Persistency::Permanent => ndn::mgmt::FacePersistency::Permanent,
             };
-            ctl::face_create(f, uri, Some(p)).await
+            ctl::face_create(f, uri, Some(p), *mtu).await
         }
         Command::Face(FaceCmd::Destroy { id }) => ctl::face_destroy(f, *id).await,
         Command::Route(RouteCmd::List) => ctl::route_list(f).await,

@@ -263,10 +263,12 @@ pub async fn create_or_find_face(
     face: &Face,
     uri: &str,
     persistency: Option<ndn::mgmt::FacePersistency>,
+    mtu: Option<u64>,
 ) -> Result<CreatedFace, CtlError> {
     let p = ControlParameters {
         uri: Some(uri.to_owned()),
         face_persistency: persistency,
+        mtu,
         ..Default::default()
     };
     match face.command("faces", "create", &p).await {
@@ -308,13 +310,14 @@ pub async fn create_or_find_face(
     }
 }
 
-/// `ndnctl face create URI`.
+/// `ndnctl face create URI [--mtu MTU]`.
 pub async fn face_create(
     face: &Face,
     uri: &str,
     persistency: Option<ndn::mgmt::FacePersistency>,
+    mtu: Option<u64>,
 ) -> Result<(Value, String), CtlError> {
-    let f = create_or_find_face(face, uri, persistency).await?;
+    let f = create_or_find_face(face, uri, persistency, mtu).await?;
     let j = if f.created {
         json!({"created": true, "id": f.id, "remote": f.remote, "local": f.local})
     } else {
@@ -436,7 +439,7 @@ pub async fn route_add(
     let (id, made) = match nexthop {
         NextHopArg::Id(id) => (*id, None),
         NextHopArg::Uri(uri) => {
-            let f = create_or_find_face(face, uri, None).await?;
+            let f = create_or_find_face(face, uri, None, None).await?;
             (f.id, Some(f))
         }
     };

@@ -14,6 +14,12 @@ use crate::face::{FaceId, FaceScope};
 use crate::forwarder::{Event, Forwarder};
 use crate::strategy::StrategyKind;
 
+/// The smallest MTU management may set on a face (NFD's `MIN_MTU`): below it an NDNLPv2
+/// fragment would carry next to nothing.
+const MIN_MTU: u64 = 64;
+
+const MTU_TOO_SMALL: &str = "MTU cannot be less than 64";
+
 fn bad(text: &str) -> ControlResponse {
     ControlResponse::new(status_code::BAD_REQUEST, text)
 }
@@ -175,6 +181,12 @@ impl Forwarder {
                 let Some(uri) = p.uri.clone() else {
                     return Some(bad("Uri is required"));
                 };
+                if p.mtu.is_some_and(|m| m < MIN_MTU) {
+                    return Some(ControlResponse::new(
+                        status_code::NOT_ACCEPTABLE,
+                        MTU_TOO_SMALL,
+                    ));
+                }
                 let request = self.mgmt.next_request;
                 self.mgmt.next_request += 1;
                 self.mgmt.pending_creates.insert(
@@ -205,11 +217,15 @@ impl Forwarder {
                     .faces
                     .get(face)
                     .is_some_and(|f| f.info.scope == FaceScope::NonLocal);
-                if wants_local_fields && non_local {
-                    let mut r = ControlResponse::new(
-                        status_code::CONFLICT,
-                        "local fields cannot be enabled on a non-local face",
-                    );
+                let refusal = if wants_local_fields && non_local {
+                    Some("local fields cannot be enabled on a non-local face")
+                } else if p.mtu.is_some_and(|m| m < MIN_MTU) {
+                    Some(MTU_TOO_SMALL)
+                } else {
+                    None
+                };
+                if let Some(text) = refusal {
+                    let mut r = ControlResponse::new(status_code::CONFLICT, text);
                     r.body = Some(self.face_parameters(face));
                     return Some(r);
                 }
