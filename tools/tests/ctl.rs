@@ -132,7 +132,11 @@ fn routes_take_a_face_uri_as_next_hop_as_nfdc_does() {
     let out = d.ctl(&["route", "add", "/x", "face-seven"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("a next hop is a face id"), "{err}");
+    assert!(err.contains("a face is given by its id"), "{err}");
+    // a face goes by its URI too
+    let gone = d.ok(&["face", "destroy", &format!("udp://127.0.0.1:{port}")]);
+    assert!(gone.contains(&format!("face-destroyed id={id}")), "{gone}");
+    assert!(!d.ok(&["face", "list"]).contains(&uri));
     d.stop();
 }
 

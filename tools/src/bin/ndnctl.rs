@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use ndn::Name;
 use ndn::app::Face;
-use ndn_tools::ctl::{self, CtlError, NextHopArg};
+use ndn_tools::ctl::{self, CtlError, FaceArg};
 
 /// Control an NDN forwarder through the NFD management protocol (like NFD's `nfdc`).
 ///
@@ -68,8 +68,8 @@ enum FaceCmd {
     },
     /// Destroy a face.
     Destroy {
-        /// Face id.
-        id: u64,
+        /// The face: its id, or its remote URI (udp4://192.0.2.1:6363).
+        face: FaceArg,
     },
 }
 
@@ -88,7 +88,7 @@ enum RouteCmd {
         /// Name prefix.
         prefix: String,
         /// Next hop: a face id, or the remote URI of a face (udp4://192.0.2.1:6363).
-        nexthop: NextHopArg,
+        nexthop: FaceArg,
         /// Cost.
         #[arg(long, default_value_t = 0)]
         cost: u64,
@@ -104,7 +104,7 @@ enum RouteCmd {
         /// Name prefix.
         prefix: String,
         /// Next hop: a face id, or the remote URI of a face.
-        nexthop: NextHopArg,
+        nexthop: FaceArg,
         /// Route origin.
         #[arg(long, default_value_t = 255)]
         origin: u64,
@@ -197,7 +197,7 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
             };
             ctl::face_create(f, uri, Some(p), *mtu).await
         }
-        Command::Face(FaceCmd::Destroy { id }) => ctl::face_destroy(f, *id).await,
+        Command::Face(FaceCmd::Destroy { face }) => ctl::face_destroy(f, face).await,
         Command::Route(RouteCmd::List) => ctl::route_list(f).await,
         Command::Route(RouteCmd::Add {
             prefix,

@@ -326,8 +326,17 @@ pub async fn face_create(
     Ok((j, f.line()))
 }
 
-/// `ndnctl face destroy ID`.
-pub async fn face_destroy(face: &Face, id: u64) -> Result<(Value, String), CtlError> {
+/// `ndnctl face destroy FACEID|FACEURI`; a URI must name exactly one face.
+pub async fn face_destroy(face: &Face, which: &FaceArg) -> Result<(Value, String), CtlError> {
+    let id = match matching_faces(face, which).await?[..] {
+        [id] => id,
+        ref ids => {
+            return Err(CtlError::Command(format!(
+                "{} faces have that remote URI ({ids:?}); destroy one by its id",
+                ids.len()
+            )));
+        }
+    };
     let p = ControlParameters {
         face_id: Some(id),
         ..Default::default()
@@ -374,30 +383,30 @@ pub async fn route_list(face: &Face) -> Result<(Value, String), CtlError> {
     Ok((Value::Array(j), t.render()))
 }
 
-/// The next hop of a route as given on the command line: a face id, or the URI of the remote
-/// end of a face (as `nfdc` takes them).
+/// A face as given on the command line (a route's next hop, a face to destroy): a face id, or
+/// the URI of the remote end of a face (as `nfdc` takes them).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NextHopArg {
+pub enum FaceArg {
     /// A face id.
     Id(u64),
     /// A face URI, e.g. `udp4://192.0.2.1:6363`.
     Uri(String),
 }
 
-impl std::str::FromStr for NextHopArg {
+impl std::str::FromStr for FaceArg {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
         if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
             return s
                 .parse()
-                .map(NextHopArg::Id)
+                .map(FaceArg::Id)
                 .map_err(|_| format!("face id {s} is too large"));
         }
         match FaceUri::parse(s) {
-            Ok(_) => Ok(NextHopArg::Uri(s.to_owned())),
+            Ok(_) => Ok(FaceArg::Uri(s.to_owned())),
             Err(e) => Err(format!(
-                "a next hop is a face id (see `ndnctl face list`) or a face URI such as \
+                "a face is given by its id (see `ndnctl face list`) or by a face URI such as \
                  udp4://192.0.2.1:6363; {e}"
             )),
         }
@@ -426,19 +435,42 @@ pub async fn canonical_face_uri(uri: &str) -> Result<String, CtlError> {
     Ok(FaceUri::from_socket_addr(kind, addr).to_string())
 }
 
+/// The ids of the faces `arg` names: the id itself, or every face whose remote URI is the
+/// canonical form of the URI (at least one).
+async fn matching_faces(face: &Face, arg: &FaceArg) -> Result<Vec<u64>, CtlError> {
+    let uri = match arg {
+        FaceArg::Id(id) => return Ok(vec![*id]),
+        FaceArg::Uri(uri) => uri,
+    };
+    let canonical = canonical_face_uri(uri).await?;
+    let faces: Vec<FaceStatus> = decode_dataset(dataset(face, "faces", "list", None).await?)
+        .map_err(|e| CtlError::Command(e.to_string()))?;
+    let ids: Vec<u64> = faces
+        .iter()
+        .filter(|f| f.uri == canonical)
+        .map(|f| f.face_id)
+        .collect();
+    if ids.is_empty() {
+        return Err(CtlError::Command(format!(
+            "no face has the remote URI {canonical} (`ndnctl face list` shows the faces)"
+        )));
+    }
+    Ok(ids)
+}
+
 /// `ndnctl route add PREFIX FACEID|FACEURI`. A face URI that names no face yet gets one,
 /// created as `ndnctl face create` does.
 pub async fn route_add(
     face: &Face,
     prefix: Name,
-    nexthop: &NextHopArg,
+    nexthop: &FaceArg,
     cost: u64,
     origin: u64,
     expires_ms: Option<u64>,
 ) -> Result<(Value, String), CtlError> {
     let (id, made) = match nexthop {
-        NextHopArg::Id(id) => (*id, None),
-        NextHopArg::Uri(uri) => {
+        FaceArg::Id(id) => (*id, None),
+        FaceArg::Uri(uri) => {
             let f = create_or_find_face(face, uri, None, None).await?;
             (f.id, Some(f))
         }
@@ -470,29 +502,10 @@ pub async fn route_add(
 pub async fn route_remove(
     face: &Face,
     prefix: Name,
-    nexthop: &NextHopArg,
+    nexthop: &FaceArg,
     origin: u64,
 ) -> Result<(Value, String), CtlError> {
-    let ids = match nexthop {
-        NextHopArg::Id(id) => vec![*id],
-        NextHopArg::Uri(uri) => {
-            let canonical = canonical_face_uri(uri).await?;
-            let faces: Vec<FaceStatus> =
-                decode_dataset(dataset(face, "faces", "list", None).await?)
-                    .map_err(|e| CtlError::Command(e.to_string()))?;
-            let ids: Vec<u64> = faces
-                .iter()
-                .filter(|f| f.uri == canonical)
-                .map(|f| f.face_id)
-                .collect();
-            if ids.is_empty() {
-                return Err(CtlError::Command(format!(
-                    "no face has the remote URI {canonical} (`ndnctl face list` shows the faces)"
-                )));
-            }
-            ids
-        }
-    };
+    let ids = matching_faces(face, nexthop).await?;
     let mut text = String::new();
     for &id in &ids {
         let p = ControlParameters {
