@@ -66,6 +66,8 @@ pub struct Forwarding {
     congestion_marking: bool,
     /// How long to keep polling for packets after the last ones before sleeping.
     busy_poll: BusyPoll,
+    /// Faces whose peers wait for NDNLPv2 acknowledgements.
+    ack_faces: Vec<FaceId>,
 }
 
 impl Forwarding {
@@ -86,6 +88,7 @@ impl Forwarding {
             creator,
             congestion_marking,
             busy_poll: BusyPoll::new(busy_poll),
+            ack_faces: Vec::new(),
         }
     }
 
@@ -127,6 +130,7 @@ impl Forwarding {
                 _ = sync.tick() => self.sync_byte_counters(),
             }
             self.flush();
+            self.send_acks();
             self.events();
         }
         tracing::info!("forwarding stopped");
@@ -154,10 +158,12 @@ impl Forwarding {
     fn handle(&mut self, now: Duration, m: ToForwarder) {
         match m {
             ToForwarder::Packet { face, wire, link } => {
+                self.note_acks(face);
                 self.before_packet(face, &wire);
                 self.fw.handle_packet(now, face, wire, link);
             }
             ToForwarder::Packets { face, packets } => {
+                self.note_acks(face);
                 for (wire, link) in packets {
                     self.before_packet(face, &wire);
                     self.fw.handle_packet(now, face, wire, link);
@@ -299,6 +305,38 @@ impl Forwarding {
                             })
                             .await;
                     });
+                }
+            }
+        }
+    }
+
+    /// Remember that `face` has frames to acknowledge (its peer uses NDNLPv2 reliability).
+    fn note_acks(&mut self, face: FaceId) {
+        if self
+            .faces
+            .get(&face)
+            .is_some_and(|s| s.handle.stats.has_acks())
+            && !self.ack_faces.contains(&face)
+        {
+            self.ack_faces.push(face);
+        }
+    }
+
+    /// Send the acknowledgements that wait, each face's in IDLE LpPackets after its other
+    /// frames. (A peer with link reliability retransmits a frame it has no Ack for.)
+    fn send_acks(&mut self) {
+        for face in self.ack_faces.drain(..) {
+            let Some(state) = self.faces.get(&face) else {
+                continue;
+            };
+            let acks = state.handle.stats.take_acks();
+            for frame in crate::link::ack_frames(&acks, state.sender.mtu) {
+                if state.handle.tx.try_send(frame).is_err() {
+                    state
+                        .handle
+                        .stats
+                        .queue_drops
+                        .fetch_add(1, Ordering::Relaxed);
                 }
             }
         }

@@ -58,16 +58,19 @@ pub fn next_frame(buf: &mut BytesMut, max_packet: usize) -> Result<Option<Bytes>
     Ok(Some(frame))
 }
 
-/// Decodes incoming frames of one peer: NDNLPv2 headers, reassembly.
+/// Decodes incoming frames of one peer: NDNLPv2 headers, reassembly, and the TxSequence
+/// numbers a peer with link reliability enabled wants acknowledged.
 #[derive(Debug)]
 pub struct LinkReceiver {
     reassembler: Reassembler,
+    acks: Vec<u64>,
 }
 
 impl Default for LinkReceiver {
     fn default() -> Self {
         LinkReceiver {
             reassembler: Reassembler::new(ReassemblyLimits::default()),
+            acks: Vec::new(),
         }
     }
 }
@@ -81,6 +84,10 @@ impl LinkReceiver {
         frame: Bytes,
     ) -> Result<Option<(Bytes, LinkFields)>, ndn::DecodeError> {
         let lp = LpPacket::decode(frame)?;
+        if let Some(seq) = lp.tx_sequence {
+            // acknowledged whether or not the packet is whole yet, as NDNLPv2 asks
+            self.acks.push(seq);
+        }
         if lp.fragment.is_none() {
             return Ok(None);
         }
@@ -98,6 +105,31 @@ impl LinkReceiver {
             }),
         }
     }
+}
+
+impl LinkReceiver {
+    /// The TxSequence numbers received since the last call, to acknowledge.
+    pub fn take_acks(&mut self) -> Vec<u64> {
+        std::mem::take(&mut self.acks)
+    }
+}
+
+/// IDLE LpPackets (no fragment) acknowledging `acks`, each within `mtu` bytes when the link
+/// has one.
+pub fn ack_frames(acks: &[u64], mtu: Option<usize>) -> Vec<Bytes> {
+    // an Ack is 12 bytes (3-byte TLV-TYPE, length, 8-byte number); the LpPacket header at
+    // most 1 + 5
+    const ACK_LEN: usize = 12;
+    let per_frame = mtu.map_or(512, |m| (m.saturating_sub(6) / ACK_LEN).max(1));
+    acks.chunks(per_frame)
+        .map(|chunk| {
+            LpPacket {
+                acks: chunk.to_vec(),
+                ..Default::default()
+            }
+            .to_link_wire()
+        })
+        .collect()
 }
 
 /// Encodes outgoing packets of one face.
@@ -196,5 +228,60 @@ mod tests {
         assert_eq!(wire, packet);
         // the PitToken travels with the reassembled packet
         assert_eq!(link.pit_token.as_deref(), Some(&b"token"[..]));
+    }
+
+    #[test]
+    fn every_tx_sequence_is_acknowledged_whole_partial_or_idle() {
+        let interest = ndn::InterestBuilder::new(ndn::Name::from_uri("/a").unwrap())
+            .nonce(1)
+            .encode();
+        let mut r = LinkReceiver::default();
+        let frame = |seq, fragment: Option<Bytes>, index: Option<u64>| {
+            LpPacket {
+                tx_sequence: Some(seq),
+                sequence: index.map(|_| 9),
+                frag_index: index,
+                frag_count: index.map(|_| 2),
+                fragment,
+                ..Default::default()
+            }
+            .encode()
+        };
+        assert!(
+            r.receive(Duration::ZERO, frame(7, Some(interest.clone()), None))
+                .unwrap()
+                .is_some()
+        );
+        // the first of two fragments: no packet yet, but an Ack is due
+        let half = interest.slice(..4);
+        assert!(
+            r.receive(Duration::ZERO, frame(8, Some(half), Some(0)))
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            r.receive(Duration::ZERO, frame(9, None, None))
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(r.take_acks(), vec![7, 8, 9]);
+        assert!(r.take_acks().is_empty());
+    }
+
+    #[test]
+    fn ack_frames_fit_the_mtu_and_carry_every_ack() {
+        let acks: Vec<u64> = (1..=300).collect();
+        let frames = ack_frames(&acks, Some(1400));
+        assert!(frames.len() > 1);
+        let mut back = Vec::new();
+        for f in &frames {
+            assert!(f.len() <= 1400, "{}", f.len());
+            let lp = LpPacket::decode(f.clone()).unwrap();
+            assert!(lp.fragment.is_none() && lp.tx_sequence.is_none());
+            back.extend(lp.acks);
+        }
+        assert_eq!(back, acks);
+        assert_eq!(ack_frames(&[5], None).len(), 1);
+        assert!(ack_frames(&[], Some(1400)).is_empty());
     }
 }

@@ -242,3 +242,41 @@ async fn a_udp_burst_in_gso_runs_is_forwarded_whole_and_answered_in_runs() {
     d.stop().await;
     assert_eq!(served.await.unwrap(), 300);
 }
+
+/// A peer with NDNLPv2 link reliability on (as NFD's `reliability on`) numbers its frames with
+/// TxSequence and sends each again until it is acknowledged: the daemon acknowledges them all,
+/// on a face towards a producer as on one towards a consumer.
+#[tokio::test]
+async fn frames_with_tx_sequence_are_acknowledged() {
+    let d = TestDaemon::start().await;
+    let mut producer = d.unix().await;
+    producer.register("/rel").await;
+    let _served = serve(producer, b"reliable".to_vec());
+    let mut udp = d.udp().await;
+    let mut acked = Vec::new();
+    let mut data = 0;
+    for (i, seq) in [(0u32, 1000u64), (1, 1001), (2, 1002)] {
+        let frame = ndn::lp::LpPacket {
+            tx_sequence: Some(seq),
+            fragment: Some(interest(&format!("/rel/{i}"))),
+            ..Default::default()
+        }
+        .encode();
+        udp.send(&frame).await;
+        // the Data, and an IDLE LpPacket with the Ack, in either order
+        while data <= i as usize || !acked.contains(&seq) {
+            let f = tokio::time::timeout(TIMEOUT, udp.next_frame())
+                .await
+                .expect("no answer in time")
+                .unwrap();
+            let lp = ndn::lp::LpPacket::decode(f).unwrap();
+            acked.extend(lp.acks.iter().copied());
+            if lp.fragment.is_some_and(|f| f.first() == Some(&0x06)) {
+                data += 1;
+            }
+        }
+    }
+    assert_eq!(acked, vec![1000, 1001, 1002]);
+    assert_eq!(data, 3);
+    d.stop().await;
+}

@@ -10,8 +10,8 @@ pub mod stream;
 pub mod udp;
 pub mod ws;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use ndn_fw::{FaceId, FaceInfo, LinkFields};
@@ -28,9 +28,44 @@ pub struct FaceStats {
     pub queue_drops: AtomicU64,
     /// Frames that could not be decoded.
     pub malformed: AtomicU64,
+    /// TxSequence numbers of received frames not acknowledged yet (NDNLPv2 reliability of the
+    /// peer), with a flag the forwarding task can read without taking the lock.
+    pending_acks: Mutex<Vec<u64>>,
+    has_acks: AtomicBool,
 }
 
+/// Most acknowledgements a face holds; beyond them the peer retransmits, which is harmless.
+const MAX_PENDING_ACKS: usize = 4096;
+
 impl FaceStats {
+    /// Remember TxSequence numbers to acknowledge to the peer.
+    pub fn acknowledge(&self, seqs: Vec<u64>) {
+        if seqs.is_empty() {
+            return;
+        }
+        if let Ok(mut pending) = self.pending_acks.lock() {
+            let room = MAX_PENDING_ACKS.saturating_sub(pending.len());
+            pending.extend(seqs.into_iter().take(room));
+            self.has_acks.store(true, Ordering::Release);
+        }
+    }
+
+    /// True when acknowledgements wait to be sent.
+    pub fn has_acks(&self) -> bool {
+        self.has_acks.load(Ordering::Acquire)
+    }
+
+    /// The TxSequence numbers to acknowledge now.
+    pub fn take_acks(&self) -> Vec<u64> {
+        match self.pending_acks.lock() {
+            Ok(mut pending) => {
+                self.has_acks.store(false, Ordering::Release);
+                std::mem::take(&mut *pending)
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// Add received bytes.
     pub fn add_in(&self, n: usize) {
         self.in_bytes.fetch_add(n as u64, Ordering::Relaxed);

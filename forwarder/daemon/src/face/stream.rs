@@ -128,7 +128,9 @@ async fn read_loop<R: AsyncRead + Unpin>(
                 Ok(None) => break None,
                 Err(e) => break Some(e),
             };
-            match receiver.receive(now, frame) {
+            let received = receiver.receive(now, frame);
+            stats.acknowledge(receiver.take_acks());
+            match received {
                 Ok(Some(p)) => batch.push(p),
                 Ok(None) => {}
                 Err(e) => {

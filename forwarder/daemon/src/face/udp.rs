@@ -165,7 +165,9 @@ pub async fn run(
                         return;
                     }
                     batch_face = Some(peer.id);
-                    match peer.receiver.receive(now, frame) {
+                    let received = peer.receiver.receive(now, frame);
+                    peer.stats.acknowledge(peer.receiver.take_acks());
+                    match received {
                         Ok(Some(p)) => batch.push(p),
                         Ok(None) => {}
                         Err(_) => {

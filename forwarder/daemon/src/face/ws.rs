@@ -81,7 +81,9 @@ pub async fn run(
                 continue;
             }
         };
-        match receiver.receive(opts.clock.now(), frame) {
+        let received = receiver.receive(opts.clock.now(), frame);
+        stats.acknowledge(receiver.take_acks());
+        match received {
             Ok(Some((wire, link))) => {
                 if !fw.packet(id, wire, link).await {
                     break "forwarder gone";
