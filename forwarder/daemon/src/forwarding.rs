@@ -170,6 +170,7 @@ impl Forwarding {
                 }
             }
             ToForwarder::Malformed(face) => self.fw.report_malformed(face),
+            ToForwarder::AcksWaiting(face) => self.note_acks(face),
             ToForwarder::AddFace {
                 mut info,
                 handle,

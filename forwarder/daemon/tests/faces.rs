@@ -278,5 +278,22 @@ async fn frames_with_tx_sequence_are_acknowledged() {
     }
     assert_eq!(acked, vec![1000, 1001, 1002]);
     assert_eq!(data, 3);
+    // the first of two fragments: the packet is not whole, its Ack is due all the same (the
+    // peer resends what it has no Ack for, and would give up on the packet)
+    let first_half = ndn::lp::LpPacket {
+        tx_sequence: Some(2000),
+        sequence: Some(50),
+        frag_index: Some(0),
+        frag_count: Some(2),
+        fragment: Some(interest("/rel/split").slice(..6)),
+        ..Default::default()
+    }
+    .encode();
+    udp.send(&first_half).await;
+    let f = tokio::time::timeout(TIMEOUT, udp.next_frame())
+        .await
+        .expect("no Ack in time")
+        .unwrap();
+    assert_eq!(ndn::lp::LpPacket::decode(f).unwrap().acks, vec![2000]);
     d.stop().await;
 }

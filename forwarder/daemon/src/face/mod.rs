@@ -111,6 +111,9 @@ pub enum ToForwarder {
     },
     /// A frame from a face could not be decoded.
     Malformed(FaceId),
+    /// Frames of a face wait to be acknowledged, and no packet went with them (a fragment of a
+    /// packet not whole yet).
+    AcksWaiting(FaceId),
     /// A transport has a new face; the forwarding task answers with its id.
     AddFace {
         /// What the core needs to know.
@@ -200,6 +203,15 @@ impl ForwarderLink {
             .send(ToForwarder::Packets { face, packets })
             .await
             .is_ok()
+    }
+
+    /// Tell the forwarding task that a face has frames to acknowledge although no packet goes
+    /// with them. `received_whole` is whether the frame gave a whole packet (whose message
+    /// carries the news anyway).
+    pub async fn acks_waiting(&self, face: FaceId, stats: &FaceStats, received_whole: bool) {
+        if !received_whole && stats.has_acks() {
+            let _ = self.tx.send(ToForwarder::AcksWaiting(face)).await;
+        }
     }
 
     /// Report a malformed frame.

@@ -130,6 +130,8 @@ async fn read_loop<R: AsyncRead + Unpin>(
             };
             let received = receiver.receive(now, frame);
             stats.acknowledge(receiver.take_acks());
+            fw.acks_waiting(id, stats, matches!(received, Ok(Some(_))))
+                .await;
             match received {
                 Ok(Some(p)) => batch.push(p),
                 Ok(None) => {}

@@ -167,6 +167,8 @@ pub async fn run(
                     batch_face = Some(peer.id);
                     let received = peer.receiver.receive(now, frame);
                     peer.stats.acknowledge(peer.receiver.take_acks());
+                    fw.acks_waiting(peer.id, &peer.stats, matches!(received, Ok(Some(_))))
+                        .await;
                     match received {
                         Ok(Some(p)) => batch.push(p),
                         Ok(None) => {}

@@ -83,6 +83,8 @@ pub async fn run(
         };
         let received = receiver.receive(opts.clock.now(), frame);
         stats.acknowledge(receiver.take_acks());
+        fw.acks_waiting(id, &stats, matches!(received, Ok(Some(_))))
+            .await;
         match received {
             Ok(Some((wire, link))) => {
                 if !fw.packet(id, wire, link).await {
