@@ -210,30 +210,45 @@ fn ip_reassembled(ns: &str) -> u64 {
         .unwrap()
 }
 
-/// Interests that the forwarder of `env` received on the face whose remote end is `remote`.
-async fn interests_from(env: &Env, remote: &str) -> u64 {
+/// The face (as `ndnctl --json face list` shows it) whose `end` ("remote" or "local") is `uri`,
+/// in the face list of the forwarder of `env`.
+async fn face_where(env: &Env, end: &str, uri: &str) -> serde_json::Value {
     let faces = ctl_json(env, &["face", "list"]).await;
-    let face = faces
+    faces
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["remote"] == remote)
-        .unwrap_or_else(|| panic!("no face to {remote}: {faces}"));
-    face["in"]["interests"].as_u64().unwrap()
+        .find(|f| f[end] == uri)
+        .unwrap_or_else(|| panic!("no face with {end} end {uri}: {faces}"))
+        .clone()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_file_crosses_three_hosts_and_the_middle_one_caches_it() {
-    let Some(ns) = Namespaces::create("ndnrs", &["a", "b", "c"]) else {
-        return;
-    };
-    // documentation address blocks, inside namespaces that exist only for this test
+/// Interests that the forwarder of `env` received on the face whose remote end is `remote`.
+async fn interests_from(env: &Env, remote: &str) -> u64 {
+    face_where(env, "remote", remote).await["in"]["interests"]
+        .as_u64()
+        .unwrap()
+}
+
+/// Namespaces A - B - C in a line: A and B on 192.0.2.0/24 (MTU 1500), B and C on
+/// 198.51.100.0/24 with MTU `bc_mtu` (documentation address blocks, inside namespaces that
+/// exist only for the test).
+fn three_in_a_line(tag: &str, bc_mtu: u32) -> Option<Namespaces> {
+    let ns = Namespaces::create(tag, &["a", "b", "c"])?;
     ns.link((0, "a0", "192.0.2.1/24"), (1, "b0", "192.0.2.2/24"), 1500);
     ns.link(
         (1, "b1", "198.51.100.1/24"),
         (2, "c1", "198.51.100.2/24"),
-        1400,
+        bc_mtu,
     );
+    Some(ns)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_crosses_three_hosts_and_the_middle_one_caches_it() {
+    let Some(ns) = three_in_a_line("ndnrs", 1400) else {
+        return;
+    };
 
     let dir = tempfile::tempdir().unwrap();
     let keychain = dir.path().join("keychain");
@@ -296,30 +311,17 @@ async fn a_file_crosses_three_hosts_and_the_middle_one_caches_it() {
     drop(ns);
 }
 
-/// The id of the face whose local end is `local`, in the face list of the forwarder of `env`.
+/// The face whose local end is `local`.
 async fn face_with_local(env: &Env, local: &str) -> serde_json::Value {
-    let faces = ctl_json(env, &["face", "list"]).await;
-    faces
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["local"] == local)
-        .unwrap_or_else(|| panic!("no face with local end {local}: {faces}"))
-        .clone()
+    face_where(env, "local", local).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn multicast_faces_on_two_links_hear_only_their_own_link() {
-    let Some(ns) = Namespaces::create("ndnrsmc", &["a", "b", "c"]) else {
+    // B sits on two links, with a multicast face on each
+    let Some(ns) = three_in_a_line("ndnrsmc", 1500) else {
         return;
     };
-    // B sits on two links, with a multicast face on each
-    ns.link((0, "a0", "192.0.2.1/24"), (1, "b0", "192.0.2.2/24"), 1500);
-    ns.link(
-        (1, "b1", "198.51.100.1/24"),
-        (2, "c1", "198.51.100.2/24"),
-        1500,
-    );
     let dir = tempfile::tempdir().unwrap();
     let keychain = dir.path().join("keychain");
     let interfaces: [&[&str]; 3] = [
