@@ -300,3 +300,53 @@ fn ndnperf_client_and_server_exchange() {
     );
     d.stop();
 }
+
+#[test]
+fn face_create_on_a_face_that_exists_raises_its_persistency_and_sets_its_mtu() {
+    let d = start();
+    // a peer whose Interest makes an on-demand face
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = peer.local_addr().unwrap().port();
+    let daemon_udp = ndn::face_uri::FaceUri::parse(d.daemon.channel("udp4").unwrap())
+        .unwrap()
+        .socket_addr()
+        .unwrap();
+    let interest = ndn::InterestBuilder::new(ndn::Name::from_uri("/nobody/home").unwrap())
+        .nonce(7)
+        .encode();
+    peer.send_to(&interest, daemon_udp).unwrap();
+    let uri = format!("udp4://127.0.0.1:{port}");
+    let show = |d: &Running| {
+        let faces: serde_json::Value =
+            serde_json::from_str(&d.ok(&["--json", "face", "list"])).unwrap();
+        faces
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["remote"] == uri.as_str())
+            .cloned()
+    };
+    let mut on_demand = None;
+    for _ in 0..100 {
+        on_demand = show(&d);
+        if on_demand.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let on_demand = on_demand.expect("no on-demand face for the peer");
+    assert_eq!(on_demand["persistency"], "on-demand", "{on_demand}");
+    let id = on_demand["id"].as_u64().unwrap();
+    // creating it raises the persistency, as nfdc does
+    let out = d.ok(&["face", "create", &uri]);
+    assert_eq!(out, format!("face-updated id={id}\n"));
+    assert_eq!(show(&d).unwrap()["persistency"], "persistent");
+    // an MTU given for a face that exists is set on it
+    let out = d.ok(&["face", "create", &uri, "--mtu", "1200"]);
+    assert_eq!(out, format!("face-updated id={id}\n"));
+    assert_eq!(show(&d).unwrap()["mtu"], 1200);
+    // nothing to change: the face is reported as it is
+    let out = d.ok(&["face", "create", &uri]);
+    assert_eq!(out, format!("face-exists id={id}\n"));
+    d.stop();
+}

@@ -243,6 +243,17 @@ pub struct CreatedFace {
     pub remote: String,
     /// Local URI, as the forwarder reports it.
     pub local: String,
+    /// The persistency of a face that existed, when the forwarder said.
+    pub existing_persistency: Option<ndn::mgmt::FacePersistency>,
+}
+
+/// Persistencies in the order `face create` may raise them: on-demand, persistent, permanent.
+fn persistency_rank(p: ndn::mgmt::FacePersistency) -> u8 {
+    match p {
+        ndn::mgmt::FacePersistency::OnDemand => 0,
+        ndn::mgmt::FacePersistency::Persistent => 1,
+        ndn::mgmt::FacePersistency::Permanent => 2,
+    }
 }
 
 impl CreatedFace {
@@ -279,11 +290,13 @@ pub async fn create_or_find_face(
                 created: true,
                 remote: b.uri.unwrap_or_default(),
                 local: b.local_uri.unwrap_or_default(),
+                existing_persistency: None,
             })
         }
         Err(ndn::app::ControlError::Refused {
             code: 409, body, ..
         }) => {
+            let existing_persistency = body.as_ref().and_then(|b| b.face_persistency);
             // the face exists: NFD and ndnd name it in the response; ask otherwise
             let id = match body.and_then(|b| b.face_id) {
                 Some(id) => id,
@@ -304,6 +317,7 @@ pub async fn create_or_find_face(
                 created: false,
                 remote: uri.to_owned(),
                 local: String::new(),
+                existing_persistency,
             })
         }
         Err(e) => Err(CtlError::Command(e.to_string())),
@@ -318,6 +332,25 @@ pub async fn face_create(
     mtu: Option<u64>,
 ) -> Result<(Value, String), CtlError> {
     let f = create_or_find_face(face, uri, persistency, mtu).await?;
+    // a face that exists takes the MTU given, and a higher persistency (an on-demand face made
+    // by incoming traffic becomes persistent), as nfdc does it
+    let raise = match (persistency, f.existing_persistency) {
+        (Some(want), Some(has)) => persistency_rank(want) > persistency_rank(has),
+        _ => false,
+    };
+    if !f.created && (raise || mtu.is_some()) {
+        let p = ControlParameters {
+            face_id: Some(f.id),
+            face_persistency: persistency.filter(|_| raise),
+            mtu,
+            ..Default::default()
+        };
+        command(face, "faces", "update", &p).await?;
+        return Ok((
+            json!({"created": false, "updated": true, "id": f.id}),
+            format!("face-updated id={}\n", f.id),
+        ));
+    }
     let j = if f.created {
         json!({"created": true, "id": f.id, "remote": f.remote, "local": f.local})
     } else {
