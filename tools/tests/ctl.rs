@@ -326,14 +326,12 @@ fn face_create_on_a_face_that_exists_raises_its_persistency_and_sets_its_mtu() {
             .find(|f| f["remote"] == uri.as_str())
             .cloned()
     };
-    let mut on_demand = None;
-    for _ in 0..100 {
-        on_demand = show(&d);
-        if on_demand.is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    // the daemon answers (a Nack: no route) once the face exists
+    peer.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let mut buf = [0u8; 9000];
+    peer.recv_from(&mut buf).expect("no answer from the daemon");
+    let on_demand = show(&d);
     let on_demand = on_demand.expect("no on-demand face for the peer");
     assert_eq!(on_demand["persistency"], "on-demand", "{on_demand}");
     let id = on_demand["id"].as_u64().unwrap();
