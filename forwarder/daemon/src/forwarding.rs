@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use bytes::Bytes;
 use ndn::Name;
 use ndn::mgmt::route_flags;
-use ndn_fw::{Event, FaceId, Forwarder, RibRoute};
+use ndn_fw::{Event, FaceId, Forwarder, LinkFields, RibRoute};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Clock;
@@ -127,7 +128,7 @@ impl Forwarding {
                     }
                 }
                 _ = sleep => self.fw.handle_timeout(self.clock.now()),
-                _ = sync.tick() => self.sync_byte_counters(),
+                _ = sync.tick() => self.sync_faces(),
             }
             self.flush();
             self.send_acks();
@@ -159,14 +160,12 @@ impl Forwarding {
         match m {
             ToForwarder::Packet { face, wire, link } => {
                 self.note_acks(face);
-                self.before_packet(face, &wire);
-                self.fw.handle_packet(now, face, wire, link);
+                self.handle_packet(now, face, wire, link);
             }
             ToForwarder::Packets { face, packets } => {
                 self.note_acks(face);
                 for (wire, link) in packets {
-                    self.before_packet(face, &wire);
-                    self.fw.handle_packet(now, face, wire, link);
+                    self.handle_packet(now, face, wire, link);
                 }
             }
             ToForwarder::Malformed(face) => self.fw.report_malformed(face),
@@ -194,7 +193,7 @@ impl Forwarding {
             }
             ToForwarder::FaceClosed(face) => self.remove(now, face),
             ToForwarder::Metrics(reply) => {
-                self.sync_byte_counters();
+                self.sync_faces();
                 let _ = reply.send(self.snapshot());
             }
             ToForwarder::FaceCreated { request, result } => {
@@ -343,25 +342,33 @@ impl Forwarding {
         }
     }
 
-    /// Work that must precede the core's handling of a packet: a request for a face dataset
-    /// from a local application is answered with the link byte counts of this moment (they are
-    /// otherwise copied into the core once a second).
-    fn before_packet(&mut self, face: FaceId, wire: &[u8]) {
+    /// Hand a packet to the core. Face management from a local application (`/localhost/nfd/
+    /// faces`) is served with the link byte counts of this moment, and what it changes reaches
+    /// the transports at once; both are otherwise copied once a second.
+    fn handle_packet(&mut self, now: Duration, face: FaceId, wire: Bytes, link: LinkFields) {
         let local = self
             .fw
             .faces()
             .get(face)
             .is_some_and(|f| f.info.scope == ndn_fw::FaceScope::Local);
-        if local && asks_for_face_dataset(wire) {
-            self.sync_byte_counters();
+        let face_management = local && is_face_management(&wire);
+        if face_management {
+            self.sync_faces();
+        }
+        self.fw.handle_packet(now, face, wire, link);
+        if face_management {
+            self.sync_faces();
         }
     }
 
-    fn sync_byte_counters(&mut self) {
+    /// Copy the transports' link byte counts into the core, and the core's persistency of each
+    /// face out to its transport (a `faces/update` may have changed it).
+    fn sync_faces(&mut self) {
         for (id, state) in &self.faces {
             if let Some(f) = self.fw.faces_mut().get_mut(*id) {
                 f.counters.n_in_bytes = state.handle.stats.in_bytes.load(Ordering::Relaxed);
                 f.counters.n_out_bytes = state.handle.stats.out_bytes.load(Ordering::Relaxed);
+                state.handle.stats.set_persistency(f.info.persistency);
             }
         }
     }
@@ -397,9 +404,9 @@ impl Forwarding {
     }
 }
 
-/// True when `wire` is an Interest under `/localhost/nfd/faces` (the face datasets), read
-/// without decoding the whole packet.
-fn asks_for_face_dataset(wire: &[u8]) -> bool {
+/// True when `wire` is an Interest under `/localhost/nfd/faces` (face datasets and commands),
+/// read without decoding the whole packet.
+fn is_face_management(wire: &[u8]) -> bool {
     // the name's first components: "localhost", "nfd", "faces"
     const PREFIX: &[u8] = b"\x08\x09localhost\x08\x03nfd\x08\x05faces";
     let mut r = ndn::tlv::Reader::new(wire);
@@ -435,21 +442,19 @@ mod tests {
     }
 
     #[test]
-    fn face_dataset_requests_are_recognised_from_the_wire() {
+    fn face_management_is_recognised_from_the_wire() {
         let wire = |uri: &str| {
             ndn::InterestBuilder::new(Name::from_uri(uri).unwrap())
                 .can_be_prefix(true)
                 .encode()
         };
-        assert!(asks_for_face_dataset(&wire("/localhost/nfd/faces/list")));
-        assert!(asks_for_face_dataset(&wire("/localhost/nfd/faces/query/x")));
-        assert!(!asks_for_face_dataset(&wire("/localhost/nfd/fib/list")));
-        assert!(!asks_for_face_dataset(&wire("/localhost/nfd/facesx")));
-        assert!(!asks_for_face_dataset(&wire("/localhost/nfd")));
-        assert!(!asks_for_face_dataset(&wire(
-            "/example/localhost/nfd/faces"
-        )));
-        assert!(!asks_for_face_dataset(b"\x06\x00"));
-        assert!(!asks_for_face_dataset(b""));
+        assert!(is_face_management(&wire("/localhost/nfd/faces/list")));
+        assert!(is_face_management(&wire("/localhost/nfd/faces/query/x")));
+        assert!(!is_face_management(&wire("/localhost/nfd/fib/list")));
+        assert!(!is_face_management(&wire("/localhost/nfd/facesx")));
+        assert!(!is_face_management(&wire("/localhost/nfd")));
+        assert!(!is_face_management(&wire("/example/localhost/nfd/faces")));
+        assert!(!is_face_management(b"\x06\x00"));
+        assert!(!is_face_management(b""));
     }
 }

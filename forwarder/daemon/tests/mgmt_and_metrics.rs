@@ -219,6 +219,66 @@ async fn idle_on_demand_udp_faces_are_closed() {
 }
 
 #[tokio::test]
+async fn an_on_demand_udp_face_made_persistent_by_faces_update_stays_open_when_idle() {
+    let d = TestDaemon::start_with(|c| {
+        c.faces.udp_idle_timeout = std::time::Duration::from_millis(200)
+    })
+    .await;
+    let mut udp = d.udp().await;
+    udp.send(&interest("/keep/x")).await;
+    udp.recv().await.unwrap();
+    let mut admin = d.unix().await;
+    let udp_face =
+        |faces: Vec<FaceStatus>| faces.into_iter().find(|f| f.uri.starts_with("udp4://"));
+    let face = udp_face(decode_dataset(dataset(&mut admin, "faces", "list").await).unwrap())
+        .expect("an on-demand UDP face");
+    assert_eq!(face.face_persistency, ndn::mgmt::FacePersistency::OnDemand);
+    let update = |p| ControlParameters {
+        face_id: Some(face.face_id),
+        face_persistency: Some(p),
+        ..Default::default()
+    };
+    let r = admin
+        .command(
+            "faces",
+            "update",
+            &update(ndn::mgmt::FacePersistency::Persistent),
+        )
+        .await;
+    assert_eq!(r.status_code, 200, "{r:?}");
+    // five idle timeouts later the face is still there: the channel follows the core
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    let kept = udp_face(decode_dataset(dataset(&mut admin, "faces", "list").await).unwrap())
+        .expect("the persistent face was closed as idle");
+    assert_eq!(
+        kept.face_persistency,
+        ndn::mgmt::FacePersistency::Persistent
+    );
+    // made on-demand again, it goes when idle
+    let r = admin
+        .command(
+            "faces",
+            "update",
+            &update(ndn::mgmt::FacePersistency::OnDemand),
+        )
+        .await;
+    assert_eq!(r.status_code, 200, "{r:?}");
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let faces = decode_dataset(dataset(&mut admin, "faces", "list").await).unwrap();
+        if udp_face(faces).is_none() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "UDP face still open"
+        );
+    }
+    d.stop().await;
+}
+
+#[tokio::test]
 async fn a_persistent_tcp_face_reconnects_to_a_restarted_peer() {
     let peer = TestDaemon::start().await;
     let tcp = peer.daemon.channel("tcp4").unwrap().to_owned();

@@ -32,12 +32,27 @@ pub struct FaceStats {
     /// peer), with a flag the forwarding task can read without taking the lock.
     pending_acks: Mutex<Vec<u64>>,
     has_acks: AtomicBool,
+    /// The face's persistency as the core has it (its wire value plus one; 0 until set), for
+    /// transports that act on it: an idle UDP face closes only while it is on-demand.
+    persistency: AtomicU64,
 }
 
 /// Most acknowledgements a face holds; beyond them the peer retransmits, which is harmless.
 const MAX_PENDING_ACKS: usize = 4096;
 
 impl FaceStats {
+    /// Record the face's persistency (the forwarding task copies the core's here).
+    pub fn set_persistency(&self, p: ndn_fw::FacePersistency) {
+        self.persistency
+            .store(u64::from(p).saturating_add(1), Ordering::Relaxed);
+    }
+
+    /// The face's persistency, once recorded.
+    pub fn persistency(&self) -> Option<ndn_fw::FacePersistency> {
+        let v = self.persistency.load(Ordering::Relaxed);
+        ndn_fw::FacePersistency::try_from(v.checked_sub(1)?).ok()
+    }
+
     /// Remember TxSequence numbers to acknowledge to the peer.
     pub fn acknowledge(&self, seqs: Vec<u64>) {
         if seqs.is_empty() {

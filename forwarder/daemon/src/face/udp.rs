@@ -53,7 +53,6 @@ struct Peer {
     receiver: LinkReceiver,
     stats: Arc<FaceStats>,
     last_seen: Duration,
-    persistency: FacePersistency,
 }
 
 async fn create_peer(
@@ -74,6 +73,7 @@ async fn create_peer(
     info.mtu = Some(opts.mtu as u64);
     let (tx, mut rx) = mpsc::channel::<Bytes>(opts.face.queue_len);
     let stats = Arc::new(FaceStats::default());
+    stats.set_persistency(persistency);
     let (id, close) = fw.add_face(info, tx, stats.clone(), Some(opts.mtu)).await?;
     tracing::info!(face = id.0, remote = %remote, "udp face created");
     let sock = socket.clone();
@@ -94,7 +94,6 @@ async fn create_peer(
         receiver: LinkReceiver::default(),
         stats,
         last_seen: opts.face.clock.now(),
-        persistency,
     })
 }
 
@@ -192,12 +191,9 @@ pub async fn run(
                         peers.remove(&remote);
                     }
                     let result = match peers.get_mut(&remote) {
-                        Some(p) => {
-                            if persistency != FacePersistency::OnDemand {
-                                p.persistency = persistency;
-                            }
-                            Ok((p.id, true))
-                        }
+                        // as NFD: the face exists, and keeps its persistency until a
+                        // `faces/update` changes it (ndnctl and nfdc send one)
+                        Some(p) => Ok((p.id, true)),
                         None => match create_peer(&socket, local, remote, persistency, &fw, &opts).await {
                             Some(p) => {
                                 let id = p.id;
@@ -215,7 +211,7 @@ pub async fn run(
                 let mut idle = Vec::new();
                 for (addr, p) in peers.iter_mut() {
                     if is_closed(p)
-                        || (p.persistency == FacePersistency::OnDemand
+                        || (p.stats.persistency() == Some(FacePersistency::OnDemand)
                             && now.saturating_sub(p.last_seen) >= opts.idle_timeout)
                     {
                         idle.push(*addr);
