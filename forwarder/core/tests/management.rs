@@ -359,6 +359,27 @@ fn faces_update_destroy_and_list() {
         ..Default::default()
     };
     assert_eq!(run(&mut h, app, "faces", "create", create).status_code, 406);
+    // link reliability cannot be turned on (turning it off is fine)
+    let reliability = |on: bool| ControlParameters {
+        face_id: Some(remote.0),
+        flags: Some(if on { 2 } else { 0 }),
+        mask: Some(2),
+        ..Default::default()
+    };
+    let r = run(&mut h, app, "faces", "update", reliability(true));
+    assert_eq!(r.status_code, 409);
+    assert!(
+        r.status_text.contains("reliability is not supported"),
+        "{r:?}"
+    );
+    assert_eq!(
+        run(&mut h, app, "faces", "update", reliability(false)).status_code,
+        200
+    );
+    let mut create = reliability(true);
+    create.face_id = None;
+    create.uri = Some("udp4://192.0.2.9:6363".into());
+    assert_eq!(run(&mut h, app, "faces", "create", create).status_code, 406);
     let faces: Vec<FaceStatus> = decode_dataset(dataset(&mut h, app, "faces", "list")).unwrap();
     assert_eq!(faces.len(), 3, "internal, app, remote");
     let me = faces.iter().find(|f| f.face_id == app.0).unwrap();

@@ -20,6 +20,16 @@ const MIN_MTU: u64 = 64;
 
 const MTU_TOO_SMALL: &str = "MTU cannot be less than 64";
 
+const NO_RELIABILITY: &str =
+    "NDNLPv2 link reliability is not supported (frames received with TxSequence are acknowledged)";
+
+/// True when a command asks to turn NDNLPv2 link reliability on, which the daemon does not do
+/// for its own frames: refused rather than silently left off.
+fn wants_reliability(p: &ControlParameters) -> bool {
+    p.mask.unwrap_or(0) & face_flags::LP_RELIABILITY_ENABLED != 0
+        && p.flags.unwrap_or(0) & face_flags::LP_RELIABILITY_ENABLED != 0
+}
+
 fn bad(text: &str) -> ControlResponse {
     ControlResponse::new(status_code::BAD_REQUEST, text)
 }
@@ -187,6 +197,12 @@ impl Forwarder {
                         MTU_TOO_SMALL,
                     ));
                 }
+                if wants_reliability(&p) {
+                    return Some(ControlResponse::new(
+                        status_code::NOT_ACCEPTABLE,
+                        NO_RELIABILITY,
+                    ));
+                }
                 let request = self.mgmt.next_request;
                 self.mgmt.next_request += 1;
                 self.mgmt.pending_creates.insert(
@@ -221,6 +237,8 @@ impl Forwarder {
                     Some("local fields cannot be enabled on a non-local face")
                 } else if p.mtu.is_some_and(|m| m < MIN_MTU) {
                     Some(MTU_TOO_SMALL)
+                } else if wants_reliability(&p) {
+                    Some(NO_RELIABILITY)
                 } else {
                     None
                 };
