@@ -346,5 +346,31 @@ fn face_create_on_a_face_that_exists_raises_its_persistency_and_sets_its_mtu() {
     // nothing to change: the face is reported as it is
     let out = d.ok(&["face", "create", &uri]);
     assert_eq!(out, format!("face-exists id={id}\n"));
+    // face list filters, as nfdc's: by remote URI (written any way), by scheme, by local URI
+    let ids = |args: &[&str]| -> Vec<u64> {
+        let mut all = vec!["--json", "face", "list"];
+        all.extend_from_slice(args);
+        let faces: serde_json::Value = serde_json::from_str(&d.ok(&all)).unwrap();
+        faces
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        ids(&["--remote", &format!("udp://127.0.0.1:{port}")]),
+        vec![id]
+    );
+    assert_eq!(ids(&["--scheme", "udp4"]), vec![id]);
+    let unix_faces = ids(&["--scheme", "fd"]);
+    assert!(
+        !unix_faces.is_empty() && !unix_faces.contains(&id),
+        "{unix_faces:?}"
+    );
+    let local = d.daemon.channel("udp4").unwrap().to_owned();
+    assert_eq!(ids(&["--local", &local, "--scheme", "udp4"]), vec![id]);
+    assert!(ids(&["--remote", "udp4://127.0.0.1:1"]).is_empty());
+    assert!(d.ok(&["face", "list", "--scheme", "tcp4"]).lines().count() <= 1);
     d.stop();
 }

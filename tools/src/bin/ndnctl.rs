@@ -47,8 +47,18 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum FaceCmd {
-    /// List faces with their counters.
-    List,
+    /// List faces with their counters, all or those matching every filter given.
+    List {
+        /// Only the face whose remote end is this URI.
+        #[arg(long)]
+        remote: Option<String>,
+        /// Only faces whose local end is this URI.
+        #[arg(long)]
+        local: Option<String>,
+        /// Only faces whose remote or local URI has this scheme (udp4, tcp4, unix, fd, ...).
+        #[arg(long)]
+        scheme: Option<String>,
+    },
     /// Show one face.
     Show {
         /// Face id.
@@ -184,7 +194,11 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
     let f = &face;
     match &args.command {
         Command::Status => ctl::status(f).await,
-        Command::Face(FaceCmd::List) => ctl::face_list(f).await,
+        Command::Face(FaceCmd::List {
+            remote,
+            local,
+            scheme,
+        }) => ctl::face_list(f, remote.as_deref(), local.as_deref(), scheme.as_deref()).await,
         Command::Face(FaceCmd::Show { id }) => ctl::face_show(f, *id).await,
         Command::Face(FaceCmd::Create {
             uri,

@@ -188,10 +188,31 @@ fn faces_table(faces: &[FaceStatus]) -> String {
     t.render()
 }
 
-/// `ndnctl face list`.
-pub async fn face_list(face: &Face) -> Result<(Value, String), CtlError> {
-    let faces: Vec<FaceStatus> = decode_dataset(dataset(face, "faces", "list", None).await?)
-        .map_err(|e| CtlError::Command(e.to_string()))?;
+/// `ndnctl face list [--remote URI] [--local URI] [--scheme SCHEME]`: with a filter, the
+/// forwarder's `faces/query` dataset answers (the remote URI is put in canonical form first).
+pub async fn face_list(
+    face: &Face,
+    remote: Option<&str>,
+    local: Option<&str>,
+    scheme: Option<&str>,
+) -> Result<(Value, String), CtlError> {
+    let bytes = if remote.is_none() && local.is_none() && scheme.is_none() {
+        dataset(face, "faces", "list", None).await?
+    } else {
+        let uri = match remote {
+            Some(u) => Some(canonical_face_uri(u).await?),
+            None => None,
+        };
+        let filter = FaceQueryFilter {
+            uri,
+            local_uri: local.map(str::to_owned),
+            uri_scheme: scheme.map(str::to_owned),
+            ..Default::default()
+        };
+        dataset(face, "faces", "query", Some(filter.encode())).await?
+    };
+    let faces: Vec<FaceStatus> =
+        decode_dataset(bytes).map_err(|e| CtlError::Command(e.to_string()))?;
     Ok((
         Value::Array(faces.iter().map(face_json).collect()),
         faces_table(&faces),
