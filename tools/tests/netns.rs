@@ -119,6 +119,17 @@ impl NsDaemon {
         seed: u64,
         configure: impl FnOnce(&mut Config) + Send + 'static,
     ) -> NsDaemon {
+        Self::try_start_with(ns, dir, seed, configure)
+            .unwrap_or_else(|e| panic!("ndnd in {ns}: {e}"))
+    }
+
+    /// Start, or say why ndnd refused to.
+    fn try_start_with(
+        ns: &str,
+        dir: &Path,
+        seed: u64,
+        configure: impl FnOnce(&mut Config) + Send + 'static,
+    ) -> Result<NsDaemon, String> {
         let ns_path = format!("/run/netns/{ns}");
         let sock = dir.join(format!("{ns}.sock"));
         let transport = format!("unix://{}", sock.display());
@@ -161,15 +172,18 @@ impl NsDaemon {
                 }
             });
         });
-        started_rx
+        let started = started_rx
             .recv_timeout(Duration::from_secs(30))
-            .expect("ndnd did not start in time")
-            .unwrap_or_else(|e| panic!("ndnd in {ns}: {e}"));
-        NsDaemon {
+            .expect("ndnd did not start in time");
+        if let Err(e) = started {
+            thread.join().unwrap();
+            return Err(e);
+        }
+        Ok(NsDaemon {
             transport,
             stop: Some(stop_tx),
             thread: Some(thread),
-        }
+        })
     }
 
     fn stop(mut self) {
@@ -324,11 +338,9 @@ async fn multicast_faces_on_two_links_hear_only_their_own_link() {
     };
     let dir = tempfile::tempdir().unwrap();
     let keychain = dir.path().join("keychain");
-    let interfaces: [&[&str]; 3] = [
-        &["192.0.2.1"],
-        &["192.0.2.2", "198.51.100.1"],
-        &["198.51.100.2"],
-    ];
+    // B finds its two interfaces itself (an empty list: every interface that is up,
+    // multicast-capable and not loopback)
+    let interfaces: [&[&str]; 3] = [&["192.0.2.1"], &[], &["198.51.100.2"]];
     let hosts: Vec<NsDaemon> = interfaces
         .iter()
         .enumerate()
@@ -518,5 +530,25 @@ async fn a_face_mtu_set_by_management_fragments_with_ndnlp_instead_of_ip() {
     for h in hosts {
         h.stop();
     }
+    drop(ns);
+}
+
+#[test]
+fn multicast_with_no_interface_to_use_is_an_error_that_says_what_to_do() {
+    // a host with only its loopback interface
+    let Some(ns) = Namespaces::create("ndnrsnomc", &["a"]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let refused = NsDaemon::try_start_with(ns.name(0), dir.path(), 51, |c| {
+        c.faces.multicast = true;
+    });
+    let Err(e) = refused else {
+        panic!("ndnd started with multicast on and no interface for it");
+    };
+    assert!(
+        e.contains("found no interface") && e.contains("multicast_interfaces"),
+        "{e}"
+    );
     drop(ns);
 }

@@ -70,7 +70,8 @@ pub struct FacesSection {
     pub multicast: bool,
     /// Multicast group and port.
     pub multicast_group: String,
-    /// Interfaces (IPv4 addresses) for multicast.
+    /// Interfaces (IPv4 addresses) for multicast; empty for every interface that is up,
+    /// multicast-capable and not loopback.
     pub multicast_interfaces: Vec<String>,
 }
 

@@ -276,12 +276,25 @@ impl Daemon {
                         config.faces.multicast_group
                     ))
                 })?;
-            if config.faces.multicast_interfaces.is_empty() {
-                return Err(StartError(
-                    "multicast = true needs multicast_interfaces (IPv4 addresses of the interfaces to use)".into(),
-                ));
-            }
-            for iface_text in &config.faces.multicast_interfaces {
+            let interfaces = if config.faces.multicast_interfaces.is_empty() {
+                // as NFD: every interface that is up, multicast-capable and not loopback
+                let found = multicast::ipv4_multicast_interfaces()
+                    .map_err(|e| StartError(format!("cannot list the network interfaces: {e}")))?;
+                if found.is_empty() {
+                    return Err(StartError(
+                        "multicast = true found no interface that is up, multicast-capable and \
+                         not loopback with an IPv4 address; name them in multicast_interfaces"
+                            .into(),
+                    ));
+                }
+                for (name, address) in &found {
+                    tracing::info!(interface = %name, %address, "multicast on interface");
+                }
+                found.into_iter().map(|(_, a)| a.to_string()).collect()
+            } else {
+                config.faces.multicast_interfaces.clone()
+            };
+            for iface_text in &interfaces {
                 let iface: std::net::Ipv4Addr = iface_text.parse().map_err(|_| {
                     StartError(format!(
                         "multicast interface {iface_text:?} is not an IPv4 address"

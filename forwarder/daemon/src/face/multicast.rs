@@ -54,6 +54,51 @@ fn send_socket(iface: Ipv4Addr) -> std::io::Result<UdpSocket> {
     UdpSocket::from_std(s.into())
 }
 
+/// The interfaces a multicast face can go on when none are configured, as NFD picks them: up,
+/// multicast-capable, not loopback, with an IPv4 address; (name, address) in the system's
+/// order. Read from `getifaddrs`, so in the network namespace of the calling thread.
+pub fn ipv4_multicast_interfaces() -> std::io::Result<Vec<(String, Ipv4Addr)>> {
+    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
+    // SAFETY: getifaddrs stores the head of a list it allocates in `head`; the list is read
+    // below and freed once with freeifaddrs.
+    #[allow(unsafe_code)]
+    let rc = unsafe { libc::getifaddrs(&mut head) };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let wanted = (libc::IFF_UP | libc::IFF_MULTICAST) as u32;
+    let mut found = Vec::new();
+    let mut at = head;
+    while !at.is_null() {
+        // SAFETY: `at` is a node of the list getifaddrs returned, alive until freeifaddrs; its
+        // name is a NUL-terminated string and its address, when not null, a sockaddr whose
+        // family says which sockaddr it is (here sockaddr_in for AF_INET).
+        #[allow(unsafe_code)]
+        unsafe {
+            let ifa = &*at;
+            if ifa.ifa_flags & wanted == wanted
+                && ifa.ifa_flags & libc::IFF_LOOPBACK as u32 == 0
+                && !ifa.ifa_addr.is_null()
+                && i32::from((*ifa.ifa_addr).sa_family) == libc::AF_INET
+            {
+                let sin = &*ifa.ifa_addr.cast::<libc::sockaddr_in>();
+                let address = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+                let name = std::ffi::CStr::from_ptr(ifa.ifa_name)
+                    .to_string_lossy()
+                    .into_owned();
+                found.push((name, address));
+            }
+            at = ifa.ifa_next;
+        }
+    }
+    // SAFETY: `head` came from getifaddrs and is freed once; nothing read from it is kept.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::freeifaddrs(head)
+    };
+    Ok(found)
+}
+
 /// The sockets of one multicast face.
 #[derive(Debug)]
 pub struct MulticastSockets {
