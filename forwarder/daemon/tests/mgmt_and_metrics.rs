@@ -182,6 +182,23 @@ async fn metrics_endpoint_reports_counters() {
     d.stop().await;
 }
 
+/// Wait (at most 3 s) until the daemon lists no UDP unicast face: the idle timeout is the
+/// behaviour under test, so the test waits it out and looks again.
+async fn wait_until_no_udp_face(admin: &mut Client) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let faces: Vec<FaceStatus> = decode_dataset(dataset(admin, "faces", "list").await).unwrap();
+        if !faces.iter().any(|f| f.uri.starts_with("udp4://")) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "UDP face still open"
+        );
+    }
+}
+
 #[tokio::test]
 async fn idle_on_demand_udp_faces_are_closed() {
     let d = TestDaemon::start_with(|c| {
@@ -202,19 +219,7 @@ async fn idle_on_demand_udp_faces_are_closed() {
         count_udp(decode_dataset(dataset(&mut admin, "faces", "list").await).unwrap()),
         1
     );
-    // the idle timeout is the behaviour under test: wait it out, then look again
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
-    loop {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let n = count_udp(decode_dataset(dataset(&mut admin, "faces", "list").await).unwrap());
-        if n == 0 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "UDP face still open"
-        );
-    }
+    wait_until_no_udp_face(&mut admin).await;
     d.stop().await;
 }
 
@@ -263,18 +268,7 @@ async fn an_on_demand_udp_face_made_persistent_by_faces_update_stays_open_when_i
         )
         .await;
     assert_eq!(r.status_code, 200, "{r:?}");
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
-    loop {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let faces = decode_dataset(dataset(&mut admin, "faces", "list").await).unwrap();
-        if udp_face(faces).is_none() {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "UDP face still open"
-        );
-    }
+    wait_until_no_udp_face(&mut admin).await;
     d.stop().await;
 }
 
