@@ -182,6 +182,20 @@ async fn metrics_endpoint_reports_counters() {
     d.stop().await;
 }
 
+/// A daemon whose UDP faces close after 200 ms idle, with one on-demand UDP face (made by an
+/// Interest for `name`, answered), and a local client to manage it.
+async fn daemon_with_an_on_demand_udp_face(name: &str) -> (TestDaemon, Client) {
+    let d = TestDaemon::start_with(|c| {
+        c.faces.udp_idle_timeout = std::time::Duration::from_millis(200)
+    })
+    .await;
+    let mut udp = d.udp().await;
+    udp.send(&interest(name)).await;
+    udp.recv().await.unwrap();
+    let admin = d.unix().await;
+    (d, admin)
+}
+
 /// Wait (at most 3 s) until the daemon lists no UDP unicast face: the idle timeout is the
 /// behaviour under test, so the test waits it out and looks again.
 async fn wait_until_no_udp_face(admin: &mut Client) {
@@ -201,14 +215,7 @@ async fn wait_until_no_udp_face(admin: &mut Client) {
 
 #[tokio::test]
 async fn idle_on_demand_udp_faces_are_closed() {
-    let d = TestDaemon::start_with(|c| {
-        c.faces.udp_idle_timeout = std::time::Duration::from_millis(200)
-    })
-    .await;
-    let mut udp = d.udp().await;
-    udp.send(&interest("/idle/x")).await;
-    udp.recv().await.unwrap();
-    let mut admin = d.unix().await;
+    let (d, mut admin) = daemon_with_an_on_demand_udp_face("/idle/x").await;
     let count_udp = |faces: Vec<FaceStatus>| {
         faces
             .iter()
@@ -225,14 +232,7 @@ async fn idle_on_demand_udp_faces_are_closed() {
 
 #[tokio::test]
 async fn an_on_demand_udp_face_made_persistent_by_faces_update_stays_open_when_idle() {
-    let d = TestDaemon::start_with(|c| {
-        c.faces.udp_idle_timeout = std::time::Duration::from_millis(200)
-    })
-    .await;
-    let mut udp = d.udp().await;
-    udp.send(&interest("/keep/x")).await;
-    udp.recv().await.unwrap();
-    let mut admin = d.unix().await;
+    let (d, mut admin) = daemon_with_an_on_demand_udp_face("/keep/x").await;
     let udp_face =
         |faces: Vec<FaceStatus>| faces.into_iter().find(|f| f.uri.starts_with("udp4://"));
     let face = udp_face(decode_dataset(dataset(&mut admin, "faces", "list").await).unwrap())
