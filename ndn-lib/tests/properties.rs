@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
-use ndn::lp::{LpPacket, NackReason, Reassembler, ReassemblyLimits, fragment};
+use ndn::lp::{LpPacket, NackReason, Reassembler, ReassemblyLimits, fragment, fragment_frames};
 use ndn::packet::{SignatureInfo, signature_type};
 use ndn::sign::{DigestSha256, Verifier};
 use ndn::tlv::types as tt;
@@ -556,6 +556,34 @@ proptest! {
         prop_assert_eq!(got, want);
         prop_assert_eq!(r.partial_count(), 0);
         prop_assert_eq!(r.held_bytes(), 0);
+    }
+
+    #[test]
+    fn frames_with_room_for_a_tx_sequence_still_fit_and_reassemble(
+        packet in proptest::collection::vec(any::<u8>(), 0..9000),
+        mtu in 80usize..9000,
+        tx in any::<u64>(),
+    ) {
+        // what a link with NDNLPv2 reliability does: leave 12 bytes per frame, then number it
+        let packet = Bytes::from(packet);
+        let mut next = 0;
+        let Ok(frames) = fragment_frames(packet.clone(), &LpPacket::default(), mtu, 12, &mut next)
+        else {
+            return Ok(());
+        };
+        let mut r = Reassembler::new(ReassemblyLimits::default());
+        let mut whole = None;
+        for (i, mut f) in frames.into_iter().enumerate() {
+            f.tx_sequence = Some(tx.wrapping_add(i as u64));
+            let wire = f.to_link_wire();
+            prop_assert!(wire.len() <= mtu, "frame of {} bytes at MTU {}", wire.len(), mtu);
+            let lp = LpPacket::decode(wire).unwrap();
+            prop_assert_eq!(lp.tx_sequence, Some(tx.wrapping_add(i as u64)));
+            if let Some(p) = r.receive(Duration::ZERO, lp).unwrap() {
+                whole = p.fragment;
+            }
+        }
+        prop_assert_eq!(whole, Some(packet));
     }
 }
 

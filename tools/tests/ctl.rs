@@ -302,7 +302,7 @@ fn ndnperf_client_and_server_exchange() {
 }
 
 #[test]
-fn face_create_on_a_face_that_exists_raises_its_persistency_and_sets_its_mtu() {
+fn face_create_on_a_face_that_exists_raises_its_persistency_and_sets_its_mtu_and_reliability() {
     let d = start();
     // a peer whose Interest makes an on-demand face
     let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
@@ -343,6 +343,21 @@ fn face_create_on_a_face_that_exists_raises_its_persistency_and_sets_its_mtu() {
     let out = d.ok(&["face", "create", &uri, "--mtu", "1200"]);
     assert_eq!(out, format!("face-updated id={id}\n"));
     assert_eq!(show(&d).unwrap()["mtu"], 1200);
+    // NDNLPv2 reliability, on and off, as nfdc's `reliability on|off`
+    let out = d.ok(&["face", "create", &uri, "--reliability", "on"]);
+    assert_eq!(out, format!("face-updated id={id}\n"));
+    let shown = d.ok(&["face", "show", &id.to_string()]);
+    let flags = |shown: &str| {
+        shown
+            .lines()
+            .find(|l| l.contains("flags="))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(flags(&shown).contains("lp-reliability"), "{shown}");
+    d.ok(&["face", "create", &uri, "--reliability", "off"]);
+    let shown = d.ok(&["face", "show", &id.to_string()]);
+    assert!(!flags(&shown).contains("lp-reliability"), "{shown}");
     // nothing to change: the face is reported as it is
     let out = d.ok(&["face", "create", &uri]);
     assert_eq!(out, format!("face-exists id={id}\n"));

@@ -162,6 +162,88 @@ async fn five_percent_loss_on_the_link_is_recovered() {
     b.stop().await;
 }
 
+/// NDNLPv2 link reliability on both ends of the lossy link (`ndnctl face create URI
+/// --reliability on`, as nfdc's `reliability on`): the daemons send lost frames again
+/// themselves, below the consumer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_reliability_sends_lost_frames_again_below_the_consumer() {
+    let with_metrics = |c: &mut ndnd::Config| c.metrics.listen = "127.0.0.1:0".into();
+    let b = TestDaemon::start_with(with_metrics).await;
+    let relay = Relay::start(b.udp_addr(), 0.05, 11, None).await;
+    let a = TestDaemon::start_with(|c| {
+        with_metrics(c);
+        c.routes.push(ndnd::config::RouteConfig {
+            prefix: "/reliable".into(),
+            face: relay.uri(),
+            cost: 0,
+        })
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = dir.path().join("keychain");
+    let on_a = Env::new(a.transport(), &keychain);
+    let on_b = Env::new(b.transport(), &keychain);
+    let content = random_bytes(9, 2_000_000);
+    let input = write_file(dir.path(), "in.bin", &content);
+    let producer = on_b.put("/reliable/file", &input, &[]).await;
+    // A's face to the relay exists (its route made it); B's appears with A's first Interest
+    let out = on_a
+        .run(
+            "ndnctl",
+            &["face", "create", &relay.uri(), "--reliability", "on"],
+            None,
+        )
+        .await;
+    assert_ok(&out, "ndnctl face create --reliability on, on A");
+    let _ = on_a
+        .run("ndnpeek", &["/reliable/warm-up", "--timeout", "500"], None)
+        .await;
+    let faces = on_b
+        .run(
+            "ndnctl",
+            &["--json", "face", "list", "--scheme", "udp4"],
+            None,
+        )
+        .await;
+    let faces: serde_json::Value = serde_json::from_slice(&faces.stdout).unwrap();
+    let towards_a = faces[0]["remote"]
+        .as_str()
+        .expect("B's face from the relay")
+        .to_owned();
+    let out = on_b
+        .run(
+            "ndnctl",
+            &["face", "create", &towards_a, "--reliability", "on"],
+            None,
+        )
+        .await;
+    assert_ok(&out, "ndnctl face create --reliability on, on B");
+
+    let out_file = dir.path().join("out.bin");
+    let got = on_a
+        .get("/reliable/file", &out_file, &["--lifetime", "2000"])
+        .await;
+    assert_ok(&got, "ndnget over the lossy link with link reliability");
+    assert!(std::fs::read(&out_file).unwrap() == content);
+    let lp = "ndnd_face_lp_frames_total{";
+    let resent = a.metric_sum(lp, "event=\"retransmitted\"").await
+        + b.metric_sum(lp, "event=\"retransmitted\"").await;
+    let acked = a.metric_sum(lp, "event=\"acknowledged\"").await
+        + b.metric_sum(lp, "event=\"acknowledged\"").await;
+    eprintln!(
+        "relay dropped {}, daemons resent {resent}, acknowledged {acked}; ndnget: {}",
+        relay.dropped(),
+        text(&got.stderr)
+    );
+    assert!(relay.dropped() > 0, "the relay dropped datagrams");
+    assert!(resent > 0, "the daemons sent lost frames again");
+    assert!(acked > 0);
+    producer.kill().await;
+    relay.stop();
+    a.stop().await;
+    b.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_producer_key_the_consumer_does_not_trust_fails_with_a_signature_error() {
     let d = TestDaemon::start().await;

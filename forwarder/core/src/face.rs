@@ -52,6 +52,9 @@ pub struct FaceInfo {
     pub local_fields_enabled: bool,
     /// The link service marks congestion on this face.
     pub congestion_marking_enabled: bool,
+    /// The link service numbers its frames (NDNLPv2 TxSequence) and retransmits those the peer
+    /// does not acknowledge.
+    pub lp_reliability_enabled: bool,
 }
 
 impl FaceInfo {
@@ -70,6 +73,7 @@ impl FaceInfo {
             mtu: None,
             local_fields_enabled: false,
             congestion_marking_enabled: false,
+            lp_reliability_enabled: false,
         }
     }
 

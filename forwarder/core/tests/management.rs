@@ -14,7 +14,7 @@ use ndn::mgmt::{
 };
 use ndn::sign::DigestSha256;
 use ndn::{Data, InterestBuilder, Name};
-use ndn_fw::{Event, FaceCreateOutcome, FaceId, OutPacket};
+use ndn_fw::{Event, FaceCreateOutcome, FaceId, FaceScope, LinkType, OutPacket};
 
 fn command(module: &str, verb: &str, p: &ControlParameters, nonce: u32) -> Bytes {
     let name = command_name(&localhost_nfd(), module, verb, p);
@@ -359,27 +359,66 @@ fn faces_update_destroy_and_list() {
         ..Default::default()
     };
     assert_eq!(run(&mut h, app, "faces", "create", create).status_code, 406);
-    // link reliability cannot be turned on (turning it off is fine)
-    let reliability = |on: bool| ControlParameters {
-        face_id: Some(remote.0),
+    // NDNLPv2 link reliability: on and off on a point-to-point face, reported in the flags
+    let reliability = |face: FaceId, on: bool| ControlParameters {
+        face_id: Some(face.0),
         flags: Some(if on { 2 } else { 0 }),
         mask: Some(2),
         ..Default::default()
     };
-    let r = run(&mut h, app, "faces", "update", reliability(true));
-    assert_eq!(r.status_code, 409);
+    let r = run(&mut h, app, "faces", "update", reliability(remote, true));
+    assert_eq!(r.status_code, 200, "{r:?}");
+    assert_eq!(r.body.unwrap().flags.unwrap() & 2, 2);
     assert!(
-        r.status_text.contains("reliability is not supported"),
-        "{r:?}"
+        h.fw.faces()
+            .get(remote)
+            .unwrap()
+            .info
+            .lp_reliability_enabled
+    );
+    let listed: Vec<FaceStatus> = decode_dataset(dataset(&mut h, app, "faces", "list")).unwrap();
+    let status = listed.iter().find(|f| f.face_id == remote.0).unwrap();
+    assert_eq!(status.flags & 2, 2);
+    let r = run(&mut h, app, "faces", "update", reliability(remote, false));
+    assert_eq!(r.status_code, 200);
+    assert!(
+        !h.fw
+            .faces()
+            .get(remote)
+            .unwrap()
+            .info
+            .lp_reliability_enabled
+    );
+    // ... but not on a multi-access face, whose peers would acknowledge for one another
+    let multicast = h.face(FaceScope::NonLocal, LinkType::MultiAccess);
+    let r = run(&mut h, app, "faces", "update", reliability(multicast, true));
+    assert_eq!(r.status_code, 409);
+    assert!(r.status_text.contains("multi-access"), "{r:?}");
+    assert!(
+        !h.fw
+            .faces()
+            .get(multicast)
+            .unwrap()
+            .info
+            .lp_reliability_enabled
     );
     assert_eq!(
-        run(&mut h, app, "faces", "update", reliability(false)).status_code,
+        run(
+            &mut h,
+            app,
+            "faces",
+            "update",
+            reliability(multicast, false)
+        )
+        .status_code,
         200
     );
-    let mut create = reliability(true);
-    create.face_id = None;
-    create.uri = Some("udp4://192.0.2.9:6363".into());
-    assert_eq!(run(&mut h, app, "faces", "create", create).status_code, 406);
+    let d = ControlParameters {
+        face_id: Some(multicast.0),
+        ..Default::default()
+    };
+    assert_eq!(run(&mut h, app, "faces", "destroy", d).status_code, 200);
+    assert_eq!(h.fw.poll_event(), Some(Event::DestroyFace(multicast)));
     let faces: Vec<FaceStatus> = decode_dataset(dataset(&mut h, app, "faces", "list")).unwrap();
     assert_eq!(faces.len(), 3, "internal, app, remote");
     let me = faces.iter().find(|f| f.face_id == app.0).unwrap();

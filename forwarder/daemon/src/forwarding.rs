@@ -1,7 +1,7 @@
 //! The forwarding task: owns the `ndn-fw` core, feeds it packets from every face, flushes its
 //! transmits to per-face queues, and sleeps until its next timer.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -67,8 +67,10 @@ pub struct Forwarding {
     congestion_marking: bool,
     /// How long to keep polling for packets after the last ones before sleeping.
     busy_poll: BusyPoll,
-    /// Faces whose peers wait for NDNLPv2 acknowledgements.
-    ack_faces: Vec<FaceId>,
+    /// Faces with NDNLPv2 reliability traffic to handle (Acks to send or received).
+    control_faces: Vec<FaceId>,
+    /// Faces with NDNLPv2 reliability on (their frames may need retransmitting).
+    reliable_faces: BTreeSet<FaceId>,
 }
 
 impl Forwarding {
@@ -89,7 +91,8 @@ impl Forwarding {
             creator,
             congestion_marking,
             busy_poll: BusyPoll::new(busy_poll),
-            ack_faces: Vec::new(),
+            control_faces: Vec::new(),
+            reliable_faces: BTreeSet::new(),
         }
     }
 
@@ -100,7 +103,11 @@ impl Forwarding {
         // packets were handled last time round: poll before sleeping
         let mut after_packets = false;
         loop {
-            let deadline = self.fw.poll_timeout().map(|t| self.clock.instant_at(t));
+            let deadline = [self.fw.poll_timeout(), self.link_deadline()]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|t| self.clock.instant_at(t));
             let sleep = async {
                 match deadline {
                     Some(d) => tokio::time::sleep_until(d).await,
@@ -127,11 +134,15 @@ impl Forwarding {
                         self.handle(now, m);
                     }
                 }
-                _ = sleep => self.fw.handle_timeout(self.clock.now()),
+                _ = sleep => {
+                    let now = self.clock.now();
+                    self.fw.handle_timeout(now);
+                    self.link_timeouts(now);
+                }
                 _ = sync.tick() => self.sync_faces(),
             }
             self.flush();
-            self.send_acks();
+            self.link_control();
             self.events();
         }
         tracing::info!("forwarding stopped");
@@ -159,17 +170,17 @@ impl Forwarding {
     fn handle(&mut self, now: Duration, m: ToForwarder) {
         match m {
             ToForwarder::Packet { face, wire, link } => {
-                self.note_acks(face);
+                self.note_control(face);
                 self.handle_packet(now, face, wire, link);
             }
             ToForwarder::Packets { face, packets } => {
-                self.note_acks(face);
+                self.note_control(face);
                 for (wire, link) in packets {
                     self.handle_packet(now, face, wire, link);
                 }
             }
             ToForwarder::Malformed(face) => self.fw.report_malformed(face),
-            ToForwarder::AcksWaiting(face) => self.note_acks(face),
+            ToForwarder::LinkControl(face) => self.note_control(face),
             ToForwarder::AddFace {
                 mut info,
                 handle,
@@ -222,6 +233,7 @@ impl Forwarding {
     }
 
     fn remove(&mut self, now: Duration, face: FaceId) {
+        self.reliable_faces.remove(&face);
         if let Some(state) = self.faces.remove(&face) {
             drop(state);
             self.fw.remove_face(now, face);
@@ -235,7 +247,7 @@ impl Forwarding {
             let Some(state) = self.faces.get_mut(&t.face) else {
                 continue;
             };
-            let (local_fields, marking, mtu) = self
+            let (local_fields, marking, mtu, reliable) = self
                 .fw
                 .faces()
                 .get(t.face)
@@ -244,9 +256,11 @@ impl Forwarding {
                         f.info.local_fields_enabled,
                         f.info.congestion_marking_enabled,
                         f.info.mtu,
+                        f.info.lp_reliability_enabled,
                     )
                 })
-                .unwrap_or((false, false, None));
+                .unwrap_or((false, false, None, false));
+            follow_reliability(t.face, state, &mut self.reliable_faces, reliable);
             // the link's own MTU, or the smaller one management set (`faces/create` or
             // `faces/update` with Mtu), which the core keeps in the face's info
             let managed = mtu.and_then(|m| usize::try_from(m).ok());
@@ -259,22 +273,14 @@ impl Forwarding {
             let tx = &state.handle.tx;
             let queued = tx.max_capacity() - tx.capacity();
             let mark = marking && state.marker.should_mark(now, queued, tx.max_capacity() / 8);
-            let frames = match state.sender.encode(&t, local_fields, mark) {
+            let frames = match state.sender.encode(now, &t, local_fields, mark) {
                 Ok(f) => f,
                 Err(e) => {
                     tracing::debug!(face = t.face.0, error = %e, "cannot encode for this link");
                     continue;
                 }
             };
-            for f in frames {
-                if let Err(mpsc::error::TrySendError::Full(_)) = state.handle.tx.try_send(f) {
-                    state
-                        .handle
-                        .stats
-                        .queue_drops
-                        .fetch_add(1, Ordering::Relaxed);
-                }
-            }
+            enqueue(&state.handle, frames);
         }
     }
 
@@ -284,6 +290,7 @@ impl Forwarding {
                 Event::DestroyFace(face) => {
                     // dropping the handle closes the face's tasks
                     self.faces.remove(&face);
+                    self.reliable_faces.remove(&face);
                 }
                 Event::CreateFace(req) => {
                     let existing = self
@@ -310,34 +317,55 @@ impl Forwarding {
         }
     }
 
-    /// Remember that `face` has frames to acknowledge (its peer uses NDNLPv2 reliability).
-    fn note_acks(&mut self, face: FaceId) {
+    /// Remember that `face` has NDNLPv2 reliability traffic to handle.
+    fn note_control(&mut self, face: FaceId) {
         if self
             .faces
             .get(&face)
-            .is_some_and(|s| s.handle.stats.has_acks())
-            && !self.ack_faces.contains(&face)
+            .is_some_and(|s| s.handle.stats.has_control())
+            && !self.control_faces.contains(&face)
         {
-            self.ack_faces.push(face);
+            self.control_faces.push(face);
         }
     }
 
-    /// Send the acknowledgements that wait, each face's in IDLE LpPackets after its other
-    /// frames. (A peer with link reliability retransmits a frame it has no Ack for.)
-    fn send_acks(&mut self) {
-        for face in self.ack_faces.drain(..) {
-            let Some(state) = self.faces.get(&face) else {
+    /// Handle the reliability traffic that waits: the peer's Acks settle this side's frames
+    /// (and may show some lost, to send again), and the TxSequence numbers received are
+    /// acknowledged in IDLE LpPackets after the face's other frames. (A peer with link
+    /// reliability retransmits a frame it has no Ack for.)
+    fn link_control(&mut self) {
+        if self.control_faces.is_empty() {
+            return;
+        }
+        let now = self.clock.now();
+        for face in self.control_faces.drain(..) {
+            let Some(state) = self.faces.get_mut(&face) else {
                 continue;
             };
-            let acks = state.handle.stats.take_acks();
-            for frame in crate::link::ack_frames(&acks, state.sender.mtu) {
-                if state.handle.tx.try_send(frame).is_err() {
-                    state
-                        .handle
-                        .stats
-                        .queue_drops
-                        .fetch_add(1, Ordering::Relaxed);
-                }
+            let control = state.handle.stats.take_control();
+            if state.sender.is_reliable() && !control.acknowledged.is_empty() {
+                let again = state.sender.reliability.on_acks(now, &control.acknowledged);
+                enqueue(&state.handle, again);
+            }
+            let acks = crate::link::ack_frames(&control.to_acknowledge, state.sender.mtu);
+            enqueue(&state.handle, acks);
+        }
+    }
+
+    /// The next retransmission deadline of a face with link reliability.
+    fn link_deadline(&self) -> Option<Duration> {
+        self.reliable_faces
+            .iter()
+            .filter_map(|id| self.faces.get(id)?.sender.reliability.next_deadline())
+            .min()
+    }
+
+    /// Send again the frames whose retransmission timeout has passed.
+    fn link_timeouts(&mut self, now: Duration) {
+        for id in &self.reliable_faces {
+            if let Some(state) = self.faces.get_mut(id) {
+                let again = state.sender.reliability.on_timeout(now);
+                enqueue(&state.handle, again);
             }
         }
     }
@@ -361,14 +389,20 @@ impl Forwarding {
         }
     }
 
-    /// Copy the transports' link byte counts into the core, and the core's persistency of each
-    /// face out to its transport (a `faces/update` may have changed it).
+    /// Copy the transports' link byte counts into the core, and the core's persistency and link
+    /// reliability of each face out to its transport (a `faces/update` may have changed them).
     fn sync_faces(&mut self) {
         for (id, state) in &self.faces {
             if let Some(f) = self.fw.faces_mut().get_mut(*id) {
                 f.counters.n_in_bytes = state.handle.stats.in_bytes.load(Ordering::Relaxed);
                 f.counters.n_out_bytes = state.handle.stats.out_bytes.load(Ordering::Relaxed);
                 state.handle.stats.set_persistency(f.info.persistency);
+            }
+        }
+        for (id, state) in &mut self.faces {
+            if let Some(f) = self.fw.faces().get(*id) {
+                let on = f.info.lp_reliability_enabled;
+                follow_reliability(*id, state, &mut self.reliable_faces, on);
             }
         }
     }
@@ -388,6 +422,10 @@ impl Forwarding {
                     .faces
                     .get(&f.id())
                     .map_or(0, |s| s.handle.stats.queue_drops.load(Ordering::Relaxed)),
+                reliability: self.faces.get(&f.id()).and_then(|s| {
+                    let c = s.sender.reliability.counters;
+                    (s.sender.is_reliable() || c != Default::default()).then_some(c)
+                }),
             })
             .collect();
         let cs = self.fw.cs();
@@ -400,6 +438,33 @@ impl Forwarding {
             cs_hits: cs.n_hits,
             cs_misses: cs.n_misses,
             faces,
+        }
+    }
+}
+
+/// Turn the link reliability of a face on or off as the core has it (management changes it).
+fn follow_reliability(
+    id: FaceId,
+    state: &mut FaceState,
+    reliable_faces: &mut BTreeSet<FaceId>,
+    on: bool,
+) {
+    if on == state.sender.is_reliable() {
+        return;
+    }
+    state.sender.set_reliable(on);
+    if on {
+        reliable_faces.insert(id);
+    } else {
+        reliable_faces.remove(&id);
+    }
+}
+
+/// Put frames on a face's send queue; a full queue drops them, counted.
+fn enqueue(handle: &FaceHandle, frames: Vec<Bytes>) {
+    for f in frames {
+        if let Err(mpsc::error::TrySendError::Full(_)) = handle.tx.try_send(f) {
+            handle.stats.queue_drops.fetch_add(1, Ordering::Relaxed);
         }
     }
 }

@@ -34,6 +34,8 @@ pub struct FaceSnapshot {
     pub counters: FaceCounters,
     /// Frames dropped because the send queue was full.
     pub queue_drops: u64,
+    /// NDNLPv2 reliability counters, for a face that has used it.
+    pub reliability: Option<crate::link::ReliabilityCounters>,
 }
 
 /// The forwarder's state at scrape time.
@@ -111,6 +113,11 @@ pub fn render(s: &Snapshot) -> String {
         "Link-layer bytes per face and direction",
     );
     let face_drops = counter_family(&mut reg, "face_drops", "Packets a face dropped, by reason");
+    let lp_frames = counter_family(
+        &mut reg,
+        "face_lp_frames",
+        "NDNLPv2 reliability: frames the peer acknowledged, and frames sent again",
+    );
     for f in &s.faces {
         let id = f.id.to_string();
         let c = &f.counters;
@@ -151,6 +158,27 @@ pub fn render(s: &Snapshot) -> String {
                     ("reason", reason),
                 ]))
                 .inc_by(v);
+        }
+        if let Some(r) = &f.reliability {
+            for (event, v) in [
+                ("acknowledged", r.acknowledged),
+                ("retransmitted", r.retransmitted),
+            ] {
+                lp_frames
+                    .get_or_create(&labels(&[
+                        ("face", &id),
+                        ("uri", &f.remote_uri),
+                        ("event", event),
+                    ]))
+                    .inc_by(v);
+            }
+            face_drops
+                .get_or_create(&labels(&[
+                    ("face", &id),
+                    ("uri", &f.remote_uri),
+                    ("reason", "retx_exhausted"),
+                ]))
+                .inc_by(r.retx_exhausted);
         }
     }
     let c = &s.counters;

@@ -297,3 +297,100 @@ async fn frames_with_tx_sequence_are_acknowledged() {
     assert_eq!(ndn::lp::LpPacket::decode(f).unwrap().acks, vec![2000]);
     d.stop().await;
 }
+
+/// The next frame, within `TIMEOUT`.
+async fn next_frame(c: &mut Client) -> bytes::Bytes {
+    tokio::time::timeout(TIMEOUT, c.next_frame())
+        .await
+        .expect("a frame in time")
+        .expect("the connection is open")
+}
+
+/// Sum of the metric lines that start with `prefix` and contain `label`.
+fn metric_sum(text: &str, prefix: &str, label: &str) -> u64 {
+    text.lines()
+        .filter(|l| l.starts_with(prefix) && l.contains(label))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// With NDNLPv2 reliability turned on by management (`nfdc face update ... reliability on`),
+/// the daemon numbers its frames with TxSequence and sends again, under a new TxSequence, a
+/// frame the peer does not acknowledge; an acknowledged frame is not sent again.
+#[tokio::test]
+async fn a_reliable_face_sends_again_what_its_peer_does_not_acknowledge() {
+    use ndn::mgmt::{ControlParameters, face_flags};
+    let d = TestDaemon::start().await;
+    let mut producer = d.unix().await;
+    producer.register("/rel").await;
+    let _served = serve(producer, b"numbered".to_vec());
+    let mut udp = d.udp().await;
+    udp.send(&interest("/rel/hello")).await;
+    udp.recv().await.unwrap().data();
+    let Client::Udp(socket, _) = &udp else {
+        unreachable!()
+    };
+    let uri = format!("udp4://{}", socket.local_addr().unwrap());
+    // the face exists: faces/create answers 409 with its id, then faces/update turns it on
+    let mut mgmt = d.unix().await;
+    let exists = ControlParameters {
+        uri: Some(uri),
+        ..Default::default()
+    };
+    let r = mgmt.command("faces", "create", &exists).await;
+    assert_eq!(r.status_code, 409, "{r:?}");
+    let face = r.body.unwrap().face_id.unwrap();
+    let on = ControlParameters {
+        face_id: Some(face),
+        flags: Some(face_flags::LP_RELIABILITY_ENABLED),
+        mask: Some(face_flags::LP_RELIABILITY_ENABLED),
+        ..Default::default()
+    };
+    let r = mgmt.command("faces", "update", &on).await;
+    assert_eq!(r.status_code, 200, "{r:?}");
+
+    let frame = |f: bytes::Bytes| {
+        let lp = ndn::lp::LpPacket::decode(f).unwrap();
+        let data = ndn::Data::decode(lp.fragment.unwrap()).unwrap();
+        (lp.tx_sequence.expect("a TxSequence"), data.name().clone())
+    };
+    udp.send(&interest("/rel/a")).await;
+    let (first, got) = frame(next_frame(&mut udp).await);
+    assert_eq!(got, name("/rel/a"));
+    // no Ack: after the retransmission timeout (1 s before any RTT sample) it comes again
+    let (again, got) = frame(next_frame(&mut udp).await);
+    assert_eq!(got, name("/rel/a"));
+    assert_ne!(again, first, "a retransmission takes a new TxSequence");
+    let ack = |seqs: Vec<u64>| {
+        ndn::lp::LpPacket {
+            acks: seqs,
+            ..Default::default()
+        }
+        .encode()
+    };
+    udp.send(&ack(vec![again])).await;
+    udp.send(&interest("/rel/b")).await;
+    let (third, got) = frame(next_frame(&mut udp).await);
+    assert_eq!(got, name("/rel/b"));
+    assert!(third > again);
+    udp.send(&ack(vec![third])).await;
+    // both acknowledged: the link stays quiet past the retransmission timeout
+    let quiet =
+        tokio::time::timeout(std::time::Duration::from_millis(1500), udp.next_frame()).await;
+    assert!(quiet.is_err(), "sent again after its Ack: {quiet:?}");
+    let text = d.metrics().await;
+    let face_label = format!("face=\"{face}\"");
+    let lp = "ndnd_face_lp_frames_total{";
+    assert_eq!(
+        metric_sum(&text, lp, "event=\"retransmitted\""),
+        1,
+        "{text}"
+    );
+    assert_eq!(metric_sum(&text, lp, "event=\"acknowledged\""), 2, "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with(lp) && l.contains(&face_label)),
+        "{text}"
+    );
+    d.stop().await;
+}

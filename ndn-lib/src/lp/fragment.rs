@@ -3,7 +3,7 @@
 use bytes::Bytes;
 
 use super::LpPacket;
-use crate::tlv;
+use crate::tlv::{self, types as tt};
 
 /// Why a packet could not be fragmented.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -50,13 +50,34 @@ pub fn fragment(
     mtu: usize,
     next_sequence: &mut u64,
 ) -> Result<Vec<Bytes>, FragmentError> {
+    let frames = fragment_frames(packet, headers, mtu, 0, next_sequence)?;
+    Ok(match frames.as_slice() {
+        [whole] => vec![whole.to_link_wire()],
+        _ => frames.iter().map(LpPacket::encode).collect(),
+    })
+}
+
+/// As [`fragment`], but the frames are returned unencoded, each leaving `reserve` bytes of the
+/// MTU for header fields the caller adds to every frame afterwards (a TxSequence is 12). With a
+/// `reserve`, the single frame of a packet that fits is always an LpPacket.
+pub fn fragment_frames(
+    packet: Bytes,
+    headers: &LpPacket,
+    mtu: usize,
+    reserve: usize,
+    next_sequence: &mut u64,
+) -> Result<Vec<LpPacket>, FragmentError> {
     let mut whole = headers.clone();
     whole.fragment = Some(packet.clone());
-    let single = whole.to_link_wire();
-    if single.len() <= mtu {
-        return Ok(vec![single]);
+    let single_len = if reserve == 0 && whole.is_bare() && super::is_network_packet(&packet) {
+        packet.len()
+    } else {
+        tlv::tlv_len(tt::LP_PACKET, whole.value_len() + reserve)
+    };
+    if single_len <= mtu {
+        return Ok(vec![whole]);
     }
-    let mut first_headers = headers.clone();
+    let mut first_headers = whole;
     first_headers.fragment = None;
     first_headers.sequence = None;
     first_headers.frag_index = None;
@@ -66,7 +87,7 @@ pub fn fragment(
     let mut count = 2usize;
     loop {
         let per = mtu
-            .checked_sub(overhead(count))
+            .checked_sub(overhead(count) + reserve)
             .filter(|&p| p > 0)
             .ok_or(FragmentError::MtuTooSmall { mtu })?;
         let first = per
@@ -98,7 +119,7 @@ pub fn fragment(
                 lp.frag_index = Some(i as u64);
                 lp.frag_count = Some(needed as u64);
                 lp.fragment = Some(packet.slice(pos..end));
-                out.push(lp.encode());
+                out.push(lp);
                 pos = end;
             }
             return Ok(out);

@@ -6,7 +6,7 @@
 mod fragment;
 mod reassembly;
 
-pub use fragment::{FragmentError, MAX_FRAGMENTS, fragment};
+pub use fragment::{FragmentError, MAX_FRAGMENTS, fragment, fragment_frames};
 pub use reassembly::{Reassembler, ReassemblyError, ReassemblyLimits};
 
 use bytes::{BufMut, Bytes, BytesMut};

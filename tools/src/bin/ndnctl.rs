@@ -75,12 +75,22 @@ enum FaceCmd {
         /// fragmented with NDNLPv2.
         #[arg(long)]
         mtu: Option<u64>,
+        /// NDNLPv2 link reliability: number frames and send again those the peer does not
+        /// acknowledge (nfdc's `reliability on|off`).
+        #[arg(long, value_enum)]
+        reliability: Option<OnOff>,
     },
     /// Destroy a face.
     Destroy {
         /// The face: its id, or its remote URI (udp4://192.0.2.1:6363).
         face: FaceArg,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OnOff {
+    On,
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -204,12 +214,18 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
             uri,
             persistency,
             mtu,
+            reliability,
         }) => {
             let p = match persistency {
                 Persistency::Persistent => ndn::mgmt::FacePersistency::Persistent,
                 Persistency::Permanent => ndn::mgmt::FacePersistency::Permanent,
             };
-            ctl::face_create(f, uri, Some(p), *mtu).await
+            let options = ctl::FaceOptions {
+                persistency: Some(p),
+                mtu: *mtu,
+                reliability: reliability.map(|r| matches!(r, OnOff::On)),
+            };
+            ctl::face_create(f, uri, &options).await
         }
         Command::Face(FaceCmd::Destroy { face }) => ctl::face_destroy(f, face).await,
         Command::Route(RouteCmd::List) => ctl::route_list(f).await,

@@ -11,7 +11,7 @@ use ndn::face_uri::{FaceUri, Scheme};
 use ndn::mgmt::{
     ChannelStatus, ControlParameters, ControlResponse, CsInfo, FaceQueryFilter, FaceStatus,
     FibEntry, GeneralStatus, Record, RibEntry, StrategyChoice, cs_flags, decode_dataset,
-    localhost_nfd, route_flags,
+    face_flags, localhost_nfd, route_flags,
 };
 use ndn::{InterestBuilder, Name};
 use serde_json::{Value, json};
@@ -232,7 +232,7 @@ pub async fn face_show(face: &Face, id: u64) -> Result<(Value, String), CtlError
         .first()
         .ok_or_else(|| CtlError::Command(format!("face {id} not found")))?;
     let text = format!(
-        "    faceid={}\n    remote={}\n     local={}\n     scope={}\npersistency={}\n  linktype={}\n       mtu={}\n  counters={{in={{{}i {}d {}n {}B}} out={{{}i {}d {}n {}B}}}}\n     flags={:#x}\n",
+        "    faceid={}\n    remote={}\n     local={}\n     scope={}\npersistency={}\n  linktype={}\n       mtu={}\n  counters={{in={{{}i {}d {}n {}B}} out={{{}i {}d {}n {}B}}}}\n     flags={{{}}}\n",
         f.face_id,
         f.uri,
         f.local_uri,
@@ -248,9 +248,23 @@ pub async fn face_show(face: &Face, id: u64) -> Result<(Value, String), CtlError
         f.n_out_data,
         f.n_out_nacks,
         f.n_out_bytes,
-        f.flags
+        face_flag_names(f.flags)
     );
     Ok((face_json(f), text))
+}
+
+/// The face flags that are set, by nfdc's names.
+fn face_flag_names(flags: u64) -> String {
+    [
+        (face_flags::LOCAL_FIELDS_ENABLED, "local-fields"),
+        (face_flags::LP_RELIABILITY_ENABLED, "lp-reliability"),
+        (face_flags::CONGESTION_MARKING_ENABLED, "congestion-marking"),
+    ]
+    .iter()
+    .filter(|(bit, _)| flags & bit != 0)
+    .map(|(_, n)| *n)
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 /// A face that `faces/create` made, or found already there.
@@ -290,17 +304,47 @@ impl CreatedFace {
     }
 }
 
+/// What `face create` asks of a face: given on creation, or applied to a face that exists.
+#[derive(Debug, Clone, Default)]
+pub struct FaceOptions {
+    /// Persistency (a face that exists only has it raised).
+    pub persistency: Option<ndn::mgmt::FacePersistency>,
+    /// MTU, when smaller than the link's.
+    pub mtu: Option<u64>,
+    /// NDNLPv2 link reliability on or off.
+    pub reliability: Option<bool>,
+}
+
+impl FaceOptions {
+    /// (Flags, Mask) for the face flags these options set, if any.
+    fn flags(&self) -> (Option<u64>, Option<u64>) {
+        match self.reliability {
+            Some(on) => (
+                Some(if on {
+                    face_flags::LP_RELIABILITY_ENABLED
+                } else {
+                    0
+                }),
+                Some(face_flags::LP_RELIABILITY_ENABLED),
+            ),
+            None => (None, None),
+        }
+    }
+}
+
 /// Create the face to `uri`, or find it when the forwarder says it exists.
 pub async fn create_or_find_face(
     face: &Face,
     uri: &str,
-    persistency: Option<ndn::mgmt::FacePersistency>,
-    mtu: Option<u64>,
+    options: &FaceOptions,
 ) -> Result<CreatedFace, CtlError> {
+    let (flags, mask) = options.flags();
     let p = ControlParameters {
         uri: Some(uri.to_owned()),
-        face_persistency: persistency,
-        mtu,
+        face_persistency: options.persistency,
+        mtu: options.mtu,
+        flags,
+        mask,
         ..Default::default()
     };
     match face.command("faces", "create", &p).await {
@@ -345,25 +389,27 @@ pub async fn create_or_find_face(
     }
 }
 
-/// `ndnctl face create URI [--mtu MTU]`.
+/// `ndnctl face create URI [--persistency P] [--mtu MTU] [--reliability on|off]`.
 pub async fn face_create(
     face: &Face,
     uri: &str,
-    persistency: Option<ndn::mgmt::FacePersistency>,
-    mtu: Option<u64>,
+    options: &FaceOptions,
 ) -> Result<(Value, String), CtlError> {
-    let f = create_or_find_face(face, uri, persistency, mtu).await?;
-    // a face that exists takes the MTU given, and a higher persistency (an on-demand face made
-    // by incoming traffic becomes persistent), as nfdc does it
-    let raise = match (persistency, f.existing_persistency) {
+    let f = create_or_find_face(face, uri, options).await?;
+    // a face that exists takes the MTU and reliability given, and a higher persistency (an
+    // on-demand face made by incoming traffic becomes persistent), as nfdc does it
+    let raise = match (options.persistency, f.existing_persistency) {
         (Some(want), Some(has)) => persistency_rank(want) > persistency_rank(has),
         _ => false,
     };
-    if !f.created && (raise || mtu.is_some()) {
+    if !f.created && (raise || options.mtu.is_some() || options.reliability.is_some()) {
+        let (flags, mask) = options.flags();
         let p = ControlParameters {
             face_id: Some(f.id),
-            face_persistency: persistency.filter(|_| raise),
-            mtu,
+            face_persistency: options.persistency.filter(|_| raise),
+            mtu: options.mtu,
+            flags,
+            mask,
             ..Default::default()
         };
         command(face, "faces", "update", &p).await?;
@@ -525,7 +571,7 @@ pub async fn route_add(
     let (id, made) = match nexthop {
         FaceArg::Id(id) => (*id, None),
         FaceArg::Uri(uri) => {
-            let f = create_or_find_face(face, uri, None, None).await?;
+            let f = create_or_find_face(face, uri, &FaceOptions::default()).await?;
             (f.id, Some(f))
         }
     };

@@ -68,6 +68,29 @@ impl TestDaemon {
     pub async fn stop(self) {
         self.daemon.stop().await;
     }
+
+    /// GET /metrics (for a daemon started with `metrics.listen` set).
+    pub async fn metrics(&self) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let addr = self.daemon.metrics_addr.expect("metrics enabled");
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"GET /metrics HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        out
+    }
+
+    /// The sum of a metric's series whose line contains `label`.
+    pub async fn metric_sum(&self, metric: &str, label: &str) -> u64 {
+        self.metrics()
+            .await
+            .lines()
+            .filter(|l| l.starts_with(metric) && l.contains(label))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum()
+    }
 }
 
 /// The binary of a tool of this crate.

@@ -10,7 +10,7 @@ use ndn::mgmt::{
 
 use super::rib::RibRoute;
 use super::{FaceCreateRequest, PendingCreate, datasets};
-use crate::face::{FaceId, FaceScope};
+use crate::face::{FaceId, FaceScope, LinkType};
 use crate::forwarder::{Event, Forwarder};
 use crate::strategy::StrategyKind;
 
@@ -20,11 +20,11 @@ const MIN_MTU: u64 = 64;
 
 const MTU_TOO_SMALL: &str = "MTU cannot be less than 64";
 
-const NO_RELIABILITY: &str =
-    "NDNLPv2 link reliability is not supported (frames received with TxSequence are acknowledged)";
+const NO_MULTI_ACCESS_RELIABILITY: &str =
+    "NDNLPv2 link reliability cannot be enabled on a multi-access face";
 
-/// True when a command asks to turn NDNLPv2 link reliability on, which the daemon does not do
-/// for its own frames: refused rather than silently left off.
+/// True when a command asks to turn NDNLPv2 link reliability on. A multi-access face refuses:
+/// its frames reach many peers, whose acknowledgements would stand for one another.
 fn wants_reliability(p: &ControlParameters) -> bool {
     p.mask.unwrap_or(0) & face_flags::LP_RELIABILITY_ENABLED != 0
         && p.flags.unwrap_or(0) & face_flags::LP_RELIABILITY_ENABLED != 0
@@ -197,12 +197,6 @@ impl Forwarder {
                         MTU_TOO_SMALL,
                     ));
                 }
-                if wants_reliability(&p) {
-                    return Some(ControlResponse::new(
-                        status_code::NOT_ACCEPTABLE,
-                        NO_RELIABILITY,
-                    ));
-                }
                 let request = self.mgmt.next_request;
                 self.mgmt.next_request += 1;
                 self.mgmt.pending_creates.insert(
@@ -233,12 +227,16 @@ impl Forwarder {
                     .faces
                     .get(face)
                     .is_some_and(|f| f.info.scope == FaceScope::NonLocal);
+                let multi_access = self
+                    .faces
+                    .get(face)
+                    .is_some_and(|f| f.info.link_type != LinkType::PointToPoint);
                 let refusal = if wants_local_fields && non_local {
                     Some("local fields cannot be enabled on a non-local face")
                 } else if p.mtu.is_some_and(|m| m < MIN_MTU) {
                     Some(MTU_TOO_SMALL)
-                } else if wants_reliability(&p) {
-                    Some(NO_RELIABILITY)
+                } else if wants_reliability(&p) && multi_access {
+                    Some(NO_MULTI_ACCESS_RELIABILITY)
                 } else {
                     None
                 };
@@ -286,6 +284,11 @@ impl Forwarder {
         }
         if mask & face_flags::CONGESTION_MARKING_ENABLED != 0 {
             f.info.congestion_marking_enabled = flags & face_flags::CONGESTION_MARKING_ENABLED != 0;
+        }
+        if mask & face_flags::LP_RELIABILITY_ENABLED != 0
+            && f.info.link_type == LinkType::PointToPoint
+        {
+            f.info.lp_reliability_enabled = flags & face_flags::LP_RELIABILITY_ENABLED != 0;
         }
     }
 

@@ -26,6 +26,9 @@ pub(crate) fn face_flags(info: &FaceInfo) -> u64 {
     if info.congestion_marking_enabled {
         f |= ff::CONGESTION_MARKING_ENABLED;
     }
+    if info.lp_reliability_enabled {
+        f |= ff::LP_RELIABILITY_ENABLED;
+    }
     f
 }
 

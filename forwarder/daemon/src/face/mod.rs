@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use ndn_fw::{FaceId, FaceInfo, LinkFields};
+
+use crate::link::LinkControl;
 use tokio::sync::{mpsc, oneshot};
 
 /// Byte and drop counters a face's tasks update and the forwarding task reads.
@@ -28,16 +30,18 @@ pub struct FaceStats {
     pub queue_drops: AtomicU64,
     /// Frames that could not be decoded.
     pub malformed: AtomicU64,
-    /// TxSequence numbers of received frames not acknowledged yet (NDNLPv2 reliability of the
-    /// peer), with a flag the forwarding task can read without taking the lock.
-    pending_acks: Mutex<Vec<u64>>,
-    has_acks: AtomicBool,
+    /// NDNLPv2 reliability traffic received and not handled yet (TxSequence numbers to
+    /// acknowledge, Acks of this side's frames), with a flag the forwarding task can read
+    /// without taking the lock.
+    pending_control: Mutex<LinkControl>,
+    has_control: AtomicBool,
     /// The face's persistency as the core has it (its wire value plus one; 0 until set), for
     /// transports that act on it: an idle UDP face closes only while it is on-demand.
     persistency: AtomicU64,
 }
 
-/// Most acknowledgements a face holds; beyond them the peer retransmits, which is harmless.
+/// Most TxSequence numbers of each kind a face holds; beyond them the peer, or this side,
+/// retransmits, which is harmless.
 const MAX_PENDING_ACKS: usize = 4096;
 
 impl FaceStats {
@@ -53,31 +57,30 @@ impl FaceStats {
         ndn_fw::FacePersistency::try_from(v.checked_sub(1)?).ok()
     }
 
-    /// Remember TxSequence numbers to acknowledge to the peer.
-    pub fn acknowledge(&self, seqs: Vec<u64>) {
-        if seqs.is_empty() {
+    /// Keep the reliability traffic of received frames for the forwarding task.
+    pub fn record_control(&self, control: LinkControl) {
+        if control.is_empty() {
             return;
         }
-        if let Ok(mut pending) = self.pending_acks.lock() {
-            let room = MAX_PENDING_ACKS.saturating_sub(pending.len());
-            pending.extend(seqs.into_iter().take(room));
-            self.has_acks.store(true, Ordering::Release);
+        if let Ok(mut pending) = self.pending_control.lock() {
+            pending.append(control, MAX_PENDING_ACKS);
+            self.has_control.store(true, Ordering::Release);
         }
     }
 
-    /// True when acknowledgements wait to be sent.
-    pub fn has_acks(&self) -> bool {
-        self.has_acks.load(Ordering::Acquire)
+    /// True when reliability traffic waits to be handled.
+    pub fn has_control(&self) -> bool {
+        self.has_control.load(Ordering::Acquire)
     }
 
-    /// The TxSequence numbers to acknowledge now.
-    pub fn take_acks(&self) -> Vec<u64> {
-        match self.pending_acks.lock() {
+    /// The reliability traffic to handle now.
+    pub fn take_control(&self) -> LinkControl {
+        match self.pending_control.lock() {
             Ok(mut pending) => {
-                self.has_acks.store(false, Ordering::Release);
+                self.has_control.store(false, Ordering::Release);
                 std::mem::take(&mut *pending)
             }
-            Err(_) => Vec::new(),
+            Err(_) => LinkControl::default(),
         }
     }
 
@@ -126,9 +129,9 @@ pub enum ToForwarder {
     },
     /// A frame from a face could not be decoded.
     Malformed(FaceId),
-    /// Frames of a face wait to be acknowledged, and no packet went with them (a fragment of a
-    /// packet not whole yet).
-    AcksWaiting(FaceId),
+    /// Frames of a face carried reliability traffic (TxSequence numbers to acknowledge, Acks)
+    /// and no packet went with them (an IDLE frame, or a fragment of a packet not whole yet).
+    LinkControl(FaceId),
     /// A transport has a new face; the forwarding task answers with its id.
     AddFace {
         /// What the core needs to know.
@@ -220,12 +223,12 @@ impl ForwarderLink {
             .is_ok()
     }
 
-    /// Tell the forwarding task that a face has frames to acknowledge although no packet goes
-    /// with them. `received_whole` is whether the frame gave a whole packet (whose message
-    /// carries the news anyway).
-    pub async fn acks_waiting(&self, face: FaceId, stats: &FaceStats, received_whole: bool) {
-        if !received_whole && stats.has_acks() {
-            let _ = self.tx.send(ToForwarder::AcksWaiting(face)).await;
+    /// Tell the forwarding task that a face has reliability traffic to handle although no
+    /// packet goes with it. `received_whole` is whether the frame gave a whole packet (whose
+    /// message carries the news anyway).
+    pub async fn link_control(&self, face: FaceId, stats: &FaceStats, received_whole: bool) {
+        if !received_whole && stats.has_control() {
+            let _ = self.tx.send(ToForwarder::LinkControl(face)).await;
         }
     }
 

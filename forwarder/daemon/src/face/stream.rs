@@ -129,8 +129,8 @@ async fn read_loop<R: AsyncRead + Unpin>(
                 Err(e) => break Some(e),
             };
             let received = receiver.receive(now, frame);
-            stats.acknowledge(receiver.take_acks());
-            fw.acks_waiting(id, stats, matches!(received, Ok(Some(_))))
+            stats.record_control(receiver.take_control());
+            fw.link_control(id, stats, matches!(received, Ok(Some(_))))
                 .await;
             match received {
                 Ok(Some(p)) => batch.push(p),

@@ -165,8 +165,8 @@ pub async fn run(
                     }
                     batch_face = Some(peer.id);
                     let received = peer.receiver.receive(now, frame);
-                    peer.stats.acknowledge(peer.receiver.take_acks());
-                    fw.acks_waiting(peer.id, &peer.stats, matches!(received, Ok(Some(_))))
+                    peer.stats.record_control(peer.receiver.take_control());
+                    fw.link_control(peer.id, &peer.stats, matches!(received, Ok(Some(_))))
                         .await;
                     match received {
                         Ok(Some(p)) => batch.push(p),

@@ -82,8 +82,8 @@ pub async fn run(
             }
         };
         let received = receiver.receive(opts.clock.now(), frame);
-        stats.acknowledge(receiver.take_acks());
-        fw.acks_waiting(id, &stats, matches!(received, Ok(Some(_))))
+        stats.record_control(receiver.take_control());
+        fw.link_control(id, &stats, matches!(received, Ok(Some(_))))
             .await;
         match received {
             Ok(Some((wire, link))) => {

@@ -8,6 +8,10 @@ use ndn::lp::{self, LpPacket, Reassembler, ReassemblyLimits};
 use ndn::tlv::{Reader, types as tt};
 use ndn_fw::{FaceId, LinkFields, Transmit};
 
+pub mod reliability;
+
+pub use reliability::{LpReliability, ReliabilityCounters};
+
 /// Why a stream face must be closed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FramingError {
@@ -58,19 +62,48 @@ pub fn next_frame(buf: &mut BytesMut, max_packet: usize) -> Result<Option<Bytes>
     Ok(Some(frame))
 }
 
-/// Decodes incoming frames of one peer: NDNLPv2 headers, reassembly, and the TxSequence
-/// numbers a peer with link reliability enabled wants acknowledged.
+/// The NDNLPv2 reliability traffic of a face, both ways: TxSequence numbers received (the peer
+/// numbers its frames and wants them acknowledged) and Acks received (the peer acknowledges
+/// frames this side numbered).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct LinkControl {
+    /// TxSequence numbers of received frames, to acknowledge.
+    pub to_acknowledge: Vec<u64>,
+    /// TxSequence numbers of sent frames that the peer acknowledged.
+    pub acknowledged: Vec<u64>,
+}
+
+impl LinkControl {
+    /// True when there is nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.to_acknowledge.is_empty() && self.acknowledged.is_empty()
+    }
+
+    /// Add `other`, keeping at most `cap` numbers of each kind (beyond them the peer, or this
+    /// side, retransmits, which is harmless).
+    pub fn append(&mut self, other: LinkControl, cap: usize) {
+        let room = cap.saturating_sub(self.to_acknowledge.len());
+        self.to_acknowledge
+            .extend(other.to_acknowledge.into_iter().take(room));
+        let room = cap.saturating_sub(self.acknowledged.len());
+        self.acknowledged
+            .extend(other.acknowledged.into_iter().take(room));
+    }
+}
+
+/// Decodes incoming frames of one peer: NDNLPv2 headers, reassembly, and the reliability
+/// traffic ([`LinkControl`]) they carry.
 #[derive(Debug)]
 pub struct LinkReceiver {
     reassembler: Reassembler,
-    acks: Vec<u64>,
+    control: LinkControl,
 }
 
 impl Default for LinkReceiver {
     fn default() -> Self {
         LinkReceiver {
             reassembler: Reassembler::new(ReassemblyLimits::default()),
-            acks: Vec::new(),
+            control: LinkControl::default(),
         }
     }
 }
@@ -83,10 +116,15 @@ impl LinkReceiver {
         now: Duration,
         frame: Bytes,
     ) -> Result<Option<(Bytes, LinkFields)>, ndn::DecodeError> {
-        let lp = LpPacket::decode(frame)?;
+        let mut lp = LpPacket::decode(frame)?;
         if let Some(seq) = lp.tx_sequence {
             // acknowledged whether or not the packet is whole yet, as NDNLPv2 asks
-            self.acks.push(seq);
+            self.control.to_acknowledge.push(seq);
+        }
+        if !lp.acks.is_empty() {
+            self.control
+                .acknowledged
+                .extend(std::mem::take(&mut lp.acks));
         }
         if lp.fragment.is_none() {
             return Ok(None);
@@ -105,12 +143,10 @@ impl LinkReceiver {
             }),
         }
     }
-}
 
-impl LinkReceiver {
-    /// The TxSequence numbers received since the last call, to acknowledge.
-    pub fn take_acks(&mut self) -> Vec<u64> {
-        std::mem::take(&mut self.acks)
+    /// The reliability traffic of the frames received since the last call.
+    pub fn take_control(&mut self) -> LinkControl {
+        std::mem::take(&mut self.control)
     }
 }
 
@@ -133,27 +169,49 @@ pub fn ack_frames(acks: &[u64], mtu: Option<usize>) -> Vec<Bytes> {
 }
 
 /// Encodes outgoing packets of one face.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LinkSender {
     /// Link MTU; packets over it are fragmented.
     pub mtu: Option<usize>,
     next_sequence: u64,
+    /// Numbers and retransmits frames while `reliable`.
+    pub reliability: LpReliability,
+    reliable: bool,
 }
 
 impl LinkSender {
-    /// A sender for a link with this MTU.
+    /// A sender for a link with this MTU. Fragments are numbered from `first_sequence`, and
+    /// so are frames when reliability is on (the two numberings are independent).
     pub fn new(mtu: Option<usize>, first_sequence: u64) -> Self {
         LinkSender {
             mtu,
             next_sequence: first_sequence,
+            reliability: LpReliability::new(first_sequence),
+            reliable: false,
         }
+    }
+
+    /// Turn NDNLPv2 reliability on or off. Turning it off forgets the frames waiting for an
+    /// Ack; the counters stay.
+    pub fn set_reliable(&mut self, on: bool) {
+        if self.reliable && !on {
+            self.reliability.forget_unacked();
+        }
+        self.reliable = on;
+    }
+
+    /// True while frames are numbered and retransmitted.
+    pub fn is_reliable(&self) -> bool {
+        self.reliable
     }
 
     /// The frames for one transmit: the packet with its NDNLPv2 fields (the PitToken echoed
     /// to the downstream, IncomingFaceId when `local_fields`, CongestionMark when
-    /// `congestion_mark`), fragmented to the MTU.
+    /// `congestion_mark`), fragmented to the MTU, each frame with a TxSequence when
+    /// reliability is on.
     pub fn encode(
         &mut self,
+        now: Duration,
         t: &Transmit,
         local_fields: bool,
         congestion_mark: bool,
@@ -166,6 +224,16 @@ impl LinkSender {
             headers.congestion_mark = Some(1);
         }
         let packet = headers.fragment.take().unwrap_or_default();
+        if self.reliable {
+            let frames = lp::fragment_frames(
+                packet,
+                &headers,
+                self.mtu.unwrap_or(usize::MAX),
+                reliability::TX_SEQUENCE_LEN,
+                &mut self.next_sequence,
+            )?;
+            return Ok(self.reliability.send(now, frames));
+        }
         match self.mtu {
             Some(mtu) => lp::fragment(packet, &headers, mtu, &mut self.next_sequence),
             None => {
@@ -215,7 +283,7 @@ mod tests {
             pit_token: Some(Bytes::from_static(b"token")),
         };
         let mut s = LinkSender::new(Some(1400), 1);
-        let frames = s.encode(&t, true, false).unwrap();
+        let frames = s.encode(Duration::ZERO, &t, true, false).unwrap();
         assert!(frames.len() > 5 && frames.iter().all(|f| f.len() <= 1400));
         let mut r = LinkReceiver::default();
         let mut out = None;
@@ -264,8 +332,8 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-        assert_eq!(r.take_acks(), vec![7, 8, 9]);
-        assert!(r.take_acks().is_empty());
+        assert_eq!(r.take_control().to_acknowledge, vec![7, 8, 9]);
+        assert!(r.take_control().is_empty());
     }
 
     #[test]
