@@ -593,7 +593,7 @@ fuzz_target!(|bytes: &[u8]| {
             UnsolicitedDataPolicy::AdmitNetwork,
             UnsolicitedDataPolicy::AdmitAll,
         ][usize::from(c1 & 3)],
-        default_strategy: STRATEGIES[usize::from(c1 >> 2 & 3) % 3],
+        default_strategy: STRATEGIES[usize::from(c1 >> 2 & 3) % 3].into(),
     };
     let mut s = Scenario {
         fw: Forwarder::new(config),

@@ -214,6 +214,20 @@ fn strategy_cs_status_channels() {
     let bad = d.ctl(&["strategy", "set", "/s", "no-such-strategy"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("404"));
+    // parameters, as nfdc takes them: set, listed back, and refused when out of range
+    let tuned = "/localhost/nfd/strategy/asf/v=5/probing-interval~30000";
+    assert!(
+        d.ok(&["strategy", "set", "/t", "asf/v=5/probing-interval~30000"])
+            .contains(tuned)
+    );
+    assert!(d.ok(&["strategy", "list"]).contains(tuned));
+    let bad = d.ctl(&["strategy", "set", "/t", "asf/v=5/probing-interval~5"]);
+    assert!(!bad.status.success());
+    let why = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        why.contains("409") && why.contains("probing-interval"),
+        "{why}"
+    );
     let cfg = d.ok(&["cs", "config", "--capacity", "500", "--serve", "off"]);
     assert!(
         cfg.contains("capacity=500") && cfg.contains("serve=off"),

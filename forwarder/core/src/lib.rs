@@ -23,4 +23,4 @@ pub use forwarder::{
 pub use mgmt::rib::RibRoute;
 pub use mgmt::{FaceCreateOutcome, FaceCreateRequest};
 pub use rng::Rng;
-pub use strategy::StrategyKind;
+pub use strategy::{Strategy, StrategyError, StrategyKind, StrategyParams};

@@ -271,12 +271,33 @@ fn strategy_choice_set_unset_list() {
     );
     p.strategy = Some(name("/localhost/nfd/strategy/no-such"));
     assert_eq!(
-        run(&mut h, app, "strategy-choice", "set", p).status_code,
+        run(&mut h, app, "strategy-choice", "set", p.clone()).status_code,
         404
+    );
+    // parameters, as nfdc passes them: kept, and listed back in the instance name
+    let tuned = "/localhost/nfd/strategy/asf/v=5/probing-interval~30000/max-timeouts~5";
+    let mut q = params("/t");
+    q.strategy = Some(name(tuned));
+    let r = run(&mut h, app, "strategy-choice", "set", q.clone());
+    assert_eq!(r.status_code, 200, "{r:?}");
+    assert_eq!(r.body.unwrap().strategy.unwrap().to_string(), tuned);
+    // parameters the strategy cannot take are refused, not ignored (NFD: 409)
+    q.strategy = Some(name("/localhost/nfd/strategy/asf/v=5/probing-interval~10"));
+    let r = run(&mut h, app, "strategy-choice", "set", q.clone());
+    assert_eq!(r.status_code, 409);
+    assert!(r.status_text.contains("probing-interval"), "{r:?}");
+    q.strategy = Some(name(
+        "/localhost/nfd/strategy/multicast/probing-interval~5000",
+    ));
+    assert_eq!(
+        run(&mut h, app, "strategy-choice", "set", q).status_code,
+        409
     );
     let list: Vec<StrategyChoice> =
         decode_dataset(dataset(&mut h, app, "strategy-choice", "list")).unwrap();
-    assert_eq!(list.len(), 2);
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[2].name, name("/t"));
+    assert_eq!(list[2].strategy.to_string(), tuned);
     assert_eq!(list[0].name, Name::new());
     assert_eq!(
         list[0].strategy.to_string(),

@@ -9,7 +9,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use common::*;
 use ndn::lp::NackReason;
-use ndn_fw::{FaceScope, ForwarderConfig, LinkFields, LinkType, OutPacket, UnsolicitedDataPolicy};
+use ndn_fw::{
+    FaceScope, ForwarderConfig, LinkFields, LinkType, OutPacket, Strategy, UnsolicitedDataPolicy,
+};
 
 #[test]
 fn interest_goes_to_cheapest_next_hop_and_data_comes_back() {
@@ -241,6 +243,29 @@ fn retransmission_within_suppression_interval_is_suppressed() {
     h.advance(Duration::from_millis(5));
     h.send(a, interest("/x", 2).encode());
     assert!(h.transmits().is_empty());
+}
+
+#[test]
+fn suppression_parameters_in_the_strategy_name_take_effect() {
+    // best-route with a first suppression interval of 100 ms instead of 10
+    let mut h = Harness::new();
+    let (a, up1, up2) = (h.local(), h.remote(), h.remote());
+    h.route("/x", up1, 1);
+    h.route("/x", up2, 2);
+    let tuned = Strategy::from_name(&name(
+        "/localhost/nfd/strategy/best-route/v=5/retx-suppression-initial~100",
+    ))
+    .unwrap();
+    h.fw.set_strategy(&name("/x"), tuned);
+    h.send(a, interest("/x", 1).encode());
+    h.transmits();
+    // 50 ms later: forwarded with the default interval, suppressed with this one
+    h.advance(Duration::from_millis(50));
+    h.send(a, interest("/x", 2).encode());
+    assert!(h.transmits().is_empty());
+    h.advance(Duration::from_millis(60));
+    h.send(a, interest("/x", 3).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up2, "interest")]);
 }
 
 #[test]

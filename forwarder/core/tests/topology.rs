@@ -13,7 +13,8 @@ use bytes::Bytes;
 use common::{data, name, signed};
 use ndn::InterestBuilder;
 use ndn_fw::{
-    FaceId, FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkFields, OutPacket, StrategyKind,
+    FaceId, FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkFields, OutPacket, Strategy,
+    StrategyKind,
 };
 
 type NodeId = usize;
@@ -308,6 +309,48 @@ fn asf_moves_traffic_to_the_faster_path() {
         let sent = Duration::from_millis(300 * (15 + k as u64));
         assert_eq!(*t - sent, Duration::from_millis(21), "Interest {}", 15 + k);
     }
+}
+
+/// Interests that reach the slow path's router when the consumer's node runs `strategy` for
+/// the prefix, in the network of `asf_moves_traffic_to_the_faster_path`: 30 Interests, 300 ms
+/// apart.
+fn interests_on_the_slow_path(strategy: Strategy) -> u64 {
+    let mut net = Net::new(4);
+    let (f01, _) = net.link(0, 1, 50);
+    let (f02, _) = net.link(0, 2, 5);
+    let (f13, _) = net.link(1, 3, 50);
+    let (f23, _) = net.link(2, 3, 5);
+    let consumer = net.app(0, None);
+    let producer = net.app(3, Some("/p"));
+    net.nodes[0].add_next_hop(&name("/p"), f01, 1);
+    net.nodes[0].add_next_hop(&name("/p"), f02, 10);
+    net.nodes[1].add_next_hop(&name("/p"), f13, 1);
+    net.nodes[2].add_next_hop(&name("/p"), f23, 1);
+    net.nodes[3].add_next_hop(&name("/p"), producer, 0);
+    net.nodes[0].set_strategy(&name("/p"), strategy);
+    for i in 0..30u32 {
+        net.run_until(Duration::from_millis(300 * u64::from(i)));
+        let wire = InterestBuilder::new(name(&format!("/p/{i}"))).nonce(i);
+        net.express(0, consumer, wire.encode());
+    }
+    net.run_until(Duration::from_secs(30));
+    assert_eq!(net.data_received(), 30);
+    net.nodes[1].counters().n_in_interests
+}
+
+#[test]
+fn asf_probes_as_often_as_its_probing_interval_parameter_says() {
+    // the default interval (60 s) probes the slow path once in these 9 s; one of 1 s, about
+    // every third Interest
+    let default = interests_on_the_slow_path(StrategyKind::Asf.into());
+    let every_second = interests_on_the_slow_path(
+        Strategy::from_name(&name(
+            "/localhost/nfd/strategy/asf/v=5/probing-interval~1000",
+        ))
+        .unwrap(),
+    );
+    assert!(default <= 2, "{default}");
+    assert!(every_second >= 6, "{every_second}");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use ndn::Name;
 use ndn::face_uri::{FaceUri, Scheme};
 use ndn_fw::{
-    FaceInfo, FacePersistency, FaceScope, Forwarder, ForwarderConfig, StrategyKind,
+    FaceInfo, FacePersistency, FaceScope, Forwarder, ForwarderConfig, Strategy, StrategyError,
     UnsolicitedDataPolicy,
 };
 use tokio::net::{TcpListener, UdpSocket, UnixListener};
@@ -69,21 +69,21 @@ fn parse_policy(s: &str) -> Result<UnsolicitedDataPolicy, StartError> {
     })
 }
 
-/// A strategy by short name (`best-route`) or full name (`/localhost/nfd/strategy/...`).
-pub fn parse_strategy(s: &str) -> Result<StrategyKind, StartError> {
+/// A strategy by short name (`best-route`) or full name (`/localhost/nfd/strategy/...`), with
+/// parameters as NFD takes them (`asf/v=5/probing-interval~30000`).
+pub fn parse_strategy(s: &str) -> Result<Strategy, StartError> {
     let full = if s.starts_with('/') {
         s.to_owned()
     } else {
         format!("/localhost/nfd/strategy/{s}")
     };
-    Name::from_str(&full)
-        .ok()
-        .and_then(|n| StrategyKind::from_name(&n))
-        .ok_or_else(|| {
-            StartError(format!(
-                "unknown strategy {s:?} (best-route, multicast or asf)"
-            ))
-        })
+    let name = Name::from_str(&full).map_err(|e| StartError(format!("bad strategy {s:?}: {e}")))?;
+    Strategy::from_name(&name).map_err(|e| match e {
+        StrategyError::NotRegistered => StartError(format!(
+            "unknown strategy {s:?} (best-route, multicast or asf)"
+        )),
+        StrategyError::BadParameters(why) => StartError(format!("strategy {s:?}: {why}")),
+    })
 }
 
 fn name(s: &str) -> Result<Name, StartError> {
@@ -385,5 +385,28 @@ impl Daemon {
         for p in &self.unix_paths {
             let _ = std::fs::remove_file(p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strategies_are_named_short_or_full_with_parameters() {
+        let asf = parse_strategy("asf/v=5/probing-interval~30000").unwrap();
+        assert_eq!(asf.kind, ndn_fw::StrategyKind::Asf);
+        assert_eq!(
+            asf.params.probing_interval,
+            std::time::Duration::from_secs(30)
+        );
+        let full = parse_strategy("/localhost/nfd/strategy/multicast/v=4").unwrap();
+        assert_eq!(full.kind, ndn_fw::StrategyKind::Multicast);
+        let e = parse_strategy("fastest").unwrap_err().to_string();
+        assert!(e.contains("unknown strategy"), "{e}");
+        let e = parse_strategy("best-route/retx-suppression-multiplier~0")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("retx-suppression-multiplier"), "{e}");
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ndn::Name;
-use ndn_fw::{FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkType, StrategyKind};
+use ndn_fw::{FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkType, Strategy};
 
 use super::{
     AppSlot, ChannelSlot, Control, Destination, EngineStats, EventQueue, Node, NodeSettings,
@@ -235,7 +235,7 @@ impl Sim {
     }
 
     /// Choose a strategy for `prefix` on `node`.
-    pub fn set_strategy(&mut self, node: NodeIndex, prefix: &Name, strategy: StrategyKind) {
+    pub fn set_strategy(&mut self, node: NodeIndex, prefix: &Name, strategy: impl Into<Strategy>) {
         self.state.nodes[node].fw.set_strategy(prefix, strategy);
     }
 

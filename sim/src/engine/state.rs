@@ -1,7 +1,7 @@
 //! The simulator's state: nodes with their ports, channels, applications, counters, and the
 //! observer interface tracers implement.
 
-use ndn_fw::{FaceId, Forwarder, StrategyKind};
+use ndn_fw::{FaceId, Forwarder, Strategy, StrategyKind};
 
 use crate::app::{App, DelayRecord};
 use crate::link::Channel;
@@ -193,19 +193,19 @@ pub mod stream {
 }
 
 /// Per-node settings of the cores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NodeSettings {
     /// Content store capacity in packets (0 disables caching).
     pub cs_capacity: usize,
     /// Strategy of the root namespace.
-    pub strategy: StrategyKind,
+    pub strategy: Strategy,
 }
 
 impl Default for NodeSettings {
     fn default() -> Self {
         NodeSettings {
             cs_capacity: 65_536,
-            strategy: StrategyKind::BestRoute,
+            strategy: StrategyKind::BestRoute.into(),
         }
     }
 }

@@ -6,7 +6,7 @@ pub mod config;
 use std::path::{Path, PathBuf};
 
 use ndn::Name;
-use ndn_fw::StrategyKind;
+use ndn_fw::{Strategy, StrategyError};
 
 pub use config::ScenarioConfig;
 use config::{AppConfig, GeneratorConfig, LinkDefaults, RandomizeConfig, Selectors, SweepValue};
@@ -92,18 +92,21 @@ pub struct Built {
 }
 
 /// Parse a strategy name as NFD writes it (`best-route`, `multicast`, `asf`, with or without
-/// the `/localhost/nfd/strategy/` prefix).
-pub fn parse_strategy(s: &str) -> Result<StrategyKind, ScenarioError> {
-    let short = s.trim_start_matches("/localhost/nfd/strategy/");
-    let short = short.split('/').next().unwrap_or(short);
-    match short {
-        "best-route" => Ok(StrategyKind::BestRoute),
-        "multicast" => Ok(StrategyKind::Multicast),
-        "asf" => Ok(StrategyKind::Asf),
-        _ => Err(invalid(format!(
+/// the `/localhost/nfd/strategy/` prefix), with parameters as NFD takes them
+/// (`asf/v=5/probing-interval~5000`).
+pub fn parse_strategy(s: &str) -> Result<Strategy, ScenarioError> {
+    let full = if s.starts_with('/') {
+        s.to_owned()
+    } else {
+        format!("/localhost/nfd/strategy/{s}")
+    };
+    let name = parse_name(&full)?;
+    Strategy::from_name(&name).map_err(|e| match e {
+        StrategyError::NotRegistered => invalid(format!(
             "unknown strategy `{s}` (known: best-route, multicast, asf)"
-        ))),
-    }
+        )),
+        StrategyError::BadParameters(why) => invalid(format!("strategy `{s}`: {why}")),
+    })
 }
 
 fn parse_name(s: &str) -> Result<Name, ScenarioError> {
@@ -745,6 +748,15 @@ prefix = "/p"
                 .to_string()
                 .contains("unknown strategy")
         );
+        // parameters as NFD takes them: accepted when valid, an error when not
+        let tuned =
+            format!("{MINIMAL}\n[forwarder]\nstrategy = \"asf/v=5/probing-interval~5000\"\n");
+        let s = Scenario::parse(&tuned, Path::new(".")).unwrap();
+        assert!(s.build(None).is_ok());
+        let bad = format!("{MINIMAL}\n[forwarder]\nstrategy = \"asf/v=5/probing-interval~5\"\n");
+        let s = Scenario::parse(&bad, Path::new(".")).unwrap();
+        let e = s.build(None).unwrap_err().to_string();
+        assert!(e.contains("probing-interval must be at least 1000"), "{e}");
     }
 
     #[test]

@@ -260,14 +260,14 @@ impl Forwarder {
             &mut self.rng,
             &mut self.actions,
         )
-        .with_trigger(trigger_interest);
+        .with_trigger(trigger_interest)
+        .with_params(strategy.params);
+        let kind = strategy.kind;
         match trigger {
-            Trigger::Interest(i) => strategy.after_receive_interest(&mut ctx, entry, ingress, i),
-            Trigger::Nack(reason) => strategy.after_receive_nack(&mut ctx, entry, ingress, reason),
-            Trigger::BeforeSatisfy(d) => {
-                strategy.before_satisfy_interest(&mut ctx, entry, ingress, d)
-            }
-            Trigger::BeforeExpire => strategy.before_expire_pending_interest(&mut ctx, entry),
+            Trigger::Interest(i) => kind.after_receive_interest(&mut ctx, entry, ingress, i),
+            Trigger::Nack(reason) => kind.after_receive_nack(&mut ctx, entry, ingress, reason),
+            Trigger::BeforeSatisfy(d) => kind.before_satisfy_interest(&mut ctx, entry, ingress, d),
+            Trigger::BeforeExpire => kind.before_expire_pending_interest(&mut ctx, entry),
         }
         if !self.measurements.is_empty() {
             self.arm_maintenance(now);

@@ -24,7 +24,7 @@ use crate::counters::ForwarderCounters;
 use crate::face::{FaceId, FaceInfo, FaceScope, FaceTable, LinkType};
 use crate::mgmt::{FaceCreateRequest, Management};
 use crate::rng::Rng;
-use crate::strategy::{Action, StrategyKind};
+use crate::strategy::{Action, Strategy, StrategyKind};
 use crate::table::dead_nonce_list::{self, DeadNonceList};
 use crate::table::{Cs, Fib, Measurements, NextHop, Pit, PitEntryId, StrategyChoice};
 use timers::Timer;
@@ -61,7 +61,7 @@ pub struct ForwarderConfig {
     /// What to do with unsolicited Data.
     pub unsolicited_data_policy: UnsolicitedDataPolicy,
     /// The strategy of the root namespace.
-    pub default_strategy: StrategyKind,
+    pub default_strategy: Strategy,
 }
 
 impl Default for ForwarderConfig {
@@ -74,7 +74,7 @@ impl Default for ForwarderConfig {
             dead_nonce_lifetime: dead_nonce_list::DEFAULT_LIFETIME,
             dead_nonce_capacity: 1 << 20,
             unsolicited_data_policy: UnsolicitedDataPolicy::DropAll,
-            default_strategy: StrategyKind::BestRoute,
+            default_strategy: Strategy::from(StrategyKind::BestRoute),
         }
     }
 }
@@ -446,10 +446,11 @@ impl Forwarder {
         self.fib.set_next_hops(prefix, h, hops);
     }
 
-    /// Choose the strategy for a namespace.
-    pub fn set_strategy(&mut self, prefix: &Name, strategy: StrategyKind) {
+    /// Choose the strategy for a namespace (a [`StrategyKind`] with default parameters, or a
+    /// [`Strategy`] read from an instance name).
+    pub fn set_strategy(&mut self, prefix: &Name, strategy: impl Into<Strategy>) {
         let h = self.name_hash(prefix);
-        self.strategy_choice.set(prefix, h, strategy);
+        self.strategy_choice.set(prefix, h, strategy.into());
     }
 
     /// Remove the strategy choice of a namespace (not the root's).

@@ -12,7 +12,7 @@ use super::rib::RibRoute;
 use super::{FaceCreateRequest, PendingCreate, datasets};
 use crate::face::{FaceId, FaceScope, LinkType};
 use crate::forwarder::{Event, Forwarder};
-use crate::strategy::StrategyKind;
+use crate::strategy::{Strategy, StrategyError};
 
 /// The smallest MTU management may set on a face (NFD's `MIN_MTU`): below it an NDNLPv2
 /// fragment would carry next to nothing.
@@ -130,16 +130,22 @@ impl Forwarder {
                 let (Some(name), Some(strategy)) = (p.name.clone(), p.strategy.clone()) else {
                     return Some(bad("Name and Strategy are required"));
                 };
-                let Some(kind) = StrategyKind::from_name(&strategy) else {
-                    return Some(ControlResponse::new(
-                        status_code::NOT_FOUND,
-                        format!("strategy {strategy} not found"),
-                    ));
+                let chosen = match Strategy::from_name(&strategy) {
+                    Ok(s) => s,
+                    Err(StrategyError::NotRegistered) => {
+                        return Some(ControlResponse::new(
+                            status_code::NOT_FOUND,
+                            format!("strategy {strategy} not registered"),
+                        ));
+                    }
+                    Err(e) => {
+                        return Some(ControlResponse::new(status_code::CONFLICT, e.to_string()));
+                    }
                 };
-                self.set_strategy(&name, kind);
+                self.set_strategy(&name, chosen);
                 ControlResponse::ok(ControlParameters {
                     name: Some(name),
-                    strategy: Some(kind.name()),
+                    strategy: Some(chosen.name()),
                     ..Default::default()
                 })
             }

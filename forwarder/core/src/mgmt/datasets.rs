@@ -188,9 +188,9 @@ impl Forwarder {
                     .strategy_choice
                     .sorted()
                     .into_iter()
-                    .map(|(name, kind)| StrategyChoice {
+                    .map(|(name, chosen)| StrategyChoice {
                         name: name.clone(),
-                        strategy: kind.name(),
+                        strategy: chosen.name(),
                     })
                     .collect();
                 encode_dataset(&v)

@@ -12,20 +12,15 @@ use super::{StrategyContext, process_nack, reject_no_route};
 use crate::face::FaceId;
 use crate::table::{MeasurementsEntry, NextHop, PitEntry};
 
-/// How often a prefix's other next hops are probed.
-pub const PROBING_INTERVAL: Duration = Duration::from_secs(60);
-/// Consecutive timeouts after which a face ranks below unmeasured ones.
-pub const MAX_TIMEOUTS: u32 = 3;
-
 /// Rank eligible next hops: measured and working faces by smoothed RTT, then unmeasured faces by
-/// cost, then failing faces by cost.
-fn rank(hops: &[NextHop], meas: Option<&MeasurementsEntry>) -> Vec<FaceId> {
+/// cost, then failing faces (`max_timeouts` timeouts in a row) by cost.
+fn rank(hops: &[NextHop], meas: Option<&MeasurementsEntry>, max_timeouts: u32) -> Vec<FaceId> {
     let mut keyed: Vec<(u8, Duration, u64, FaceId)> = hops
         .iter()
         .map(|h| {
             let m = meas.and_then(|m| m.face(h.face));
             match m {
-                Some(m) if m.n_timeouts >= MAX_TIMEOUTS => (2, Duration::ZERO, h.cost, h.face),
+                Some(m) if m.n_timeouts >= max_timeouts => (2, Duration::ZERO, h.cost, h.face),
                 Some(m) => match m.srtt {
                     Some(s) => (0, s, h.cost, h.face),
                     None => (1, Duration::ZERO, h.cost, h.face),
@@ -48,7 +43,7 @@ fn eligible_hops(ctx: &StrategyContext<'_>, ingress: FaceId, interest: &Interest
 
 fn ranked(ctx: &StrategyContext<'_>, hops: &[NextHop]) -> Vec<FaceId> {
     let meas = ctx.fib_prefix.and_then(|(p, h)| ctx.measurements.get(p, h));
-    rank(hops, meas)
+    rank(hops, meas, ctx.params.max_timeouts)
 }
 
 fn measurements<'c>(ctx: &'c mut StrategyContext<'_>) -> Option<&'c mut MeasurementsEntry> {
@@ -62,7 +57,7 @@ pub(super) fn after_receive_interest(
     ingress: FaceId,
     interest: &Interest,
 ) {
-    let decision = decide_per_entry(entry, ctx.now);
+    let decision = decide_per_entry(entry, ctx.now, &ctx.params.retx);
     if decision == RetxDecision::Suppress {
         return;
     }
@@ -95,7 +90,7 @@ pub(super) fn after_receive_interest(
         .fib_prefix
         .and_then(|(p, h)| ctx.measurements.get(p, h))
         .and_then(|m| m.last_probe)
-        .is_none_or(|t| now.saturating_sub(t) >= PROBING_INTERVAL);
+        .is_none_or(|t| now.saturating_sub(t) >= ctx.params.probing_interval);
     if !due {
         return;
     }

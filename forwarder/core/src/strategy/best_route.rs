@@ -15,7 +15,7 @@ pub(super) fn after_receive_interest(
     ingress: FaceId,
     interest: &Interest,
 ) {
-    let decision = decide_per_entry(entry, ctx.now);
+    let decision = decide_per_entry(entry, ctx.now, &ctx.params.retx);
     if decision == RetxDecision::Suppress {
         return;
     }

@@ -5,7 +5,10 @@
 pub mod asf;
 mod best_route;
 mod multicast;
+pub mod params;
 pub mod retx;
+
+pub use params::{RetxSuppression, Strategy, StrategyError, StrategyParams};
 
 use std::time::Duration;
 
@@ -61,6 +64,8 @@ pub struct StrategyContext<'a> {
     pub measurements: &'a mut Measurements,
     /// The forwarder's seeded RNG.
     pub rng: &'a mut Rng,
+    /// The parameters of the strategy instance (from its name).
+    pub params: StrategyParams,
     actions: &'a mut Vec<Action>,
     /// The Interest the trigger is about, if any (sent without a copy).
     trigger: Option<&'a Interest>,
@@ -84,9 +89,16 @@ impl<'a> StrategyContext<'a> {
             fib_prefix,
             measurements,
             rng,
+            params: StrategyParams::default(),
             actions,
             trigger: None,
         }
+    }
+
+    /// The same context, for a strategy instance with these parameters.
+    pub fn with_params(mut self, params: StrategyParams) -> Self {
+        self.params = params;
+        self
     }
 
     /// The same context, told which Interest triggered the strategy: sending that one records
@@ -169,7 +181,8 @@ impl StrategyKind {
         StrategyKind::Asf,
     ];
 
-    fn short_name(self) -> &'static str {
+    /// The name without prefix and version: `best-route`, `multicast`, `asf`.
+    pub fn short_name(self) -> &'static str {
         match self {
             StrategyKind::BestRoute => "best-route",
             StrategyKind::Multicast => "multicast",
@@ -191,24 +204,6 @@ impl StrategyKind {
             .unwrap_or_default()
             .append_generic(self.short_name())
             .append_version(self.version())
-    }
-
-    /// The strategy a name designates: `/localhost/nfd/strategy/<name>` optionally followed by
-    /// the version this forwarder implements (or any parameters component).
-    pub fn from_name(name: &Name) -> Option<StrategyKind> {
-        let prefix = Name::from_uri(STRATEGY_PREFIX).ok()?;
-        if !prefix.is_prefix_of(name) {
-            return None;
-        }
-        let short = name.get(prefix.len())?;
-        let kind = Self::ALL
-            .into_iter()
-            .find(|k| short.value() == k.short_name().as_bytes())?;
-        match name.get(prefix.len() + 1).map(|c| c.as_version()) {
-            None => Some(kind),
-            Some(Some(v)) if v == kind.version() => Some(kind),
-            _ => None,
-        }
     }
 
     /// Trigger: an Interest arrived and missed the content store.
@@ -322,18 +317,19 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
+        let kind = |n: &Name| Strategy::from_name(n).map(|s| s.kind).ok();
         for k in StrategyKind::ALL {
-            assert_eq!(StrategyKind::from_name(&k.name()), Some(k));
-            assert_eq!(StrategyKind::from_name(&k.name().parent(1)), Some(k));
+            assert_eq!(kind(&k.name()), Some(k));
+            assert_eq!(kind(&k.name().parent(1)), Some(k));
         }
         assert_eq!(
             StrategyKind::BestRoute.name().to_string(),
             "/localhost/nfd/strategy/best-route/v=5"
         );
         let wrong = Name::from_uri("/localhost/nfd/strategy/best-route/v=1").unwrap();
-        assert_eq!(StrategyKind::from_name(&wrong), None);
+        assert_eq!(kind(&wrong), None);
         let unknown = Name::from_uri("/localhost/nfd/strategy/ncc").unwrap();
-        assert_eq!(StrategyKind::from_name(&unknown), None);
+        assert_eq!(kind(&unknown), None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub(super) fn after_receive_interest(
             continue;
         }
         any_eligible = true;
-        match decide_per_upstream(entry, h.face, ctx.now) {
+        match decide_per_upstream(entry, h.face, ctx.now, &ctx.params.retx) {
             RetxDecision::Suppress => {}
             RetxDecision::New => ctx.send_interest(h.face, interest),
             RetxDecision::Forward => {
@@ -31,7 +31,7 @@ pub(super) fn after_receive_interest(
         }
     }
     if forwarded_retx {
-        increase_interval(entry);
+        increase_interval(entry, &ctx.params.retx);
     }
     if !any_eligible && entry.out_records.is_empty() {
         reject_no_route(ctx, entry);

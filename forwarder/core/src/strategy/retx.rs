@@ -3,15 +3,9 @@
 
 use std::time::Duration;
 
+use super::params::RetxSuppression;
 use crate::face::FaceId;
 use crate::table::PitEntry;
-
-/// First suppression interval.
-pub const INITIAL_INTERVAL: Duration = Duration::from_millis(10);
-/// Largest suppression interval.
-pub const MAX_INTERVAL: Duration = Duration::from_millis(250);
-/// Growth factor per forwarded retransmission.
-pub const MULTIPLIER: u32 = 2;
 
 /// What to do with an Interest for an entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +18,9 @@ pub enum RetxDecision {
     Suppress,
 }
 
-fn current_interval(entry: &PitEntry) -> Duration {
+fn current_interval(entry: &PitEntry, retx: &RetxSuppression) -> Duration {
     if entry.strategy_info.suppression_interval.is_zero() {
-        INITIAL_INTERVAL
+        retx.initial
     } else {
         entry.strategy_info.suppression_interval
     }
@@ -34,24 +28,33 @@ fn current_interval(entry: &PitEntry) -> Duration {
 
 /// Decide for the whole entry, from its most recent out-record; a Forward decision grows the
 /// interval.
-pub fn decide_per_entry(entry: &mut PitEntry, now: Duration) -> RetxDecision {
+pub fn decide_per_entry(
+    entry: &mut PitEntry,
+    now: Duration,
+    retx: &RetxSuppression,
+) -> RetxDecision {
     let Some(last) = entry.out_records.iter().map(|r| r.last_renewed).max() else {
         return RetxDecision::New;
     };
-    let interval = current_interval(entry);
+    let interval = current_interval(entry, retx);
     if now.saturating_sub(last) < interval {
         return RetxDecision::Suppress;
     }
-    entry.strategy_info.suppression_interval = (interval * MULTIPLIER).min(MAX_INTERVAL);
+    entry.strategy_info.suppression_interval = retx.grow(interval);
     RetxDecision::Forward
 }
 
 /// Decide for one upstream, from its out-record (the interval is the entry's).
-pub fn decide_per_upstream(entry: &PitEntry, face: FaceId, now: Duration) -> RetxDecision {
+pub fn decide_per_upstream(
+    entry: &PitEntry,
+    face: FaceId,
+    now: Duration,
+    retx: &RetxSuppression,
+) -> RetxDecision {
     let Some(r) = entry.out_record(face) else {
         return RetxDecision::New;
     };
-    if now.saturating_sub(r.last_renewed) < current_interval(entry) {
+    if now.saturating_sub(r.last_renewed) < current_interval(entry, retx) {
         RetxDecision::Suppress
     } else {
         RetxDecision::Forward
@@ -59,7 +62,6 @@ pub fn decide_per_upstream(entry: &PitEntry, face: FaceId, now: Duration) -> Ret
 }
 
 /// Grow the entry's interval after forwarding retransmissions per upstream.
-pub fn increase_interval(entry: &mut PitEntry) {
-    entry.strategy_info.suppression_interval =
-        (current_interval(entry) * MULTIPLIER).min(MAX_INTERVAL);
+pub fn increase_interval(entry: &mut PitEntry, retx: &RetxSuppression) {
+    entry.strategy_info.suppression_interval = retx.grow(current_interval(entry, retx));
 }

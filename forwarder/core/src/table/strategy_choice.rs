@@ -4,21 +4,21 @@
 use ndn::Name;
 
 use super::name_index::NameIndex;
-use crate::strategy::StrategyKind;
+use crate::strategy::Strategy;
 
 /// The strategy choice table.
 #[derive(Debug, Clone)]
 pub struct StrategyChoice {
-    entries: NameIndex<StrategyKind>,
+    entries: NameIndex<Strategy>,
     root_hash: u64,
     /// The root's choice (also in `entries`).
-    root: StrategyKind,
+    root: Strategy,
 }
 
 impl StrategyChoice {
     /// A table whose root entry is `default` (best-route in NFD); `root_hash` is the hash of the
     /// empty name under the forwarder's key.
-    pub fn new(default: StrategyKind, root_hash: u64) -> Self {
+    pub fn new(default: Strategy, root_hash: u64) -> Self {
         let mut entries = NameIndex::default();
         entries.insert(Name::new(), root_hash, default);
         StrategyChoice {
@@ -39,7 +39,7 @@ impl StrategyChoice {
     }
 
     /// Choose `strategy` for `prefix`.
-    pub fn set(&mut self, prefix: &Name, hash: u64, strategy: StrategyKind) {
+    pub fn set(&mut self, prefix: &Name, hash: u64, strategy: Strategy) {
         if prefix.is_empty() {
             self.root = strategy;
         }
@@ -56,7 +56,7 @@ impl StrategyChoice {
     }
 
     /// The strategy governing `name`, given its prefix hashes.
-    pub fn find_effective(&self, name: &Name, hashes: &[u64]) -> StrategyKind {
+    pub fn find_effective(&self, name: &Name, hashes: &[u64]) -> Strategy {
         // the usual table: only the root's choice
         if self.entries.len() == 1 {
             return self.root;
@@ -69,7 +69,7 @@ impl StrategyChoice {
     }
 
     /// All choices in canonical name order.
-    pub fn sorted(&self) -> Vec<(&Name, StrategyKind)> {
+    pub fn sorted(&self) -> Vec<(&Name, Strategy)> {
         let mut v: Vec<_> = self.entries.iter().map(|(n, s)| (n, *s)).collect();
         v.sort_by(|a, b| a.0.cmp(b.0));
         v
@@ -80,24 +80,26 @@ impl StrategyChoice {
 mod tests {
     use super::*;
 
+    use crate::strategy::StrategyKind;
+
     fn effective(sc: &StrategyChoice, uri: &str) -> StrategyKind {
         let name = Name::from_uri(uri).unwrap();
         let mut hashes = Vec::new();
         name.prefix_hashes_into(5, &mut hashes);
-        sc.find_effective(&name, &hashes)
+        sc.find_effective(&name, &hashes).kind
     }
 
     #[test]
     fn longest_prefix_choice_and_the_root_alone() {
         let root = Name::new();
-        let mut sc = StrategyChoice::new(StrategyKind::BestRoute, root.hash_with_key(5));
+        let mut sc = StrategyChoice::new(StrategyKind::BestRoute.into(), root.hash_with_key(5));
         assert_eq!(effective(&sc, "/a/b"), StrategyKind::BestRoute);
         // changing the root's choice shows when the root is the only entry
-        sc.set(&root, root.hash_with_key(5), StrategyKind::Multicast);
+        sc.set(&root, root.hash_with_key(5), StrategyKind::Multicast.into());
         assert_eq!(sc.len(), 1);
         assert_eq!(effective(&sc, "/a/b"), StrategyKind::Multicast);
         let a = Name::from_uri("/a").unwrap();
-        sc.set(&a, a.hash_with_key(5), StrategyKind::Asf);
+        sc.set(&a, a.hash_with_key(5), StrategyKind::Asf.into());
         assert_eq!(effective(&sc, "/a/b"), StrategyKind::Asf);
         assert_eq!(effective(&sc, "/b"), StrategyKind::Multicast);
         assert!(sc.unset(&a, a.hash_with_key(5)));
