@@ -103,6 +103,7 @@ const STRATEGIES: &[StrategyKind] = &[
     StrategyKind::BestRoute,
     StrategyKind::Multicast,
     StrategyKind::Asf,
+    StrategyKind::Random,
 ];
 
 fn name(uri: &str) -> Name {
@@ -331,7 +332,7 @@ impl Scenario {
         }
         if f & 256 != 0 {
             let b = inp.u8();
-            p.strategy = Some(match STRATEGIES.get(usize::from(b % 4)) {
+            p.strategy = Some(match STRATEGIES.get(usize::from(b % 5)) {
                 Some(k) => k.name(),
                 None => name("/localhost/nfd/strategy/ncc"),
             });
@@ -593,7 +594,7 @@ fuzz_target!(|bytes: &[u8]| {
             UnsolicitedDataPolicy::AdmitNetwork,
             UnsolicitedDataPolicy::AdmitAll,
         ][usize::from(c1 & 3)],
-        default_strategy: STRATEGIES[usize::from(c1 >> 2 & 3) % 3].into(),
+        default_strategy: STRATEGIES[usize::from(c1 >> 2 & 3)].into(),
     };
     let mut s = Scenario {
         fw: Forwarder::new(config),

@@ -6,6 +6,7 @@ pub mod asf;
 mod best_route;
 mod multicast;
 pub mod params;
+mod random;
 pub mod retx;
 
 pub use params::{RetxSuppression, Strategy, StrategyError, StrategyParams};
@@ -169,16 +170,19 @@ pub enum StrategyKind {
     Multicast,
     /// `asf`: adaptive smoothed RTT-based forwarding.
     Asf,
+    /// `random`: one eligible next hop drawn at random.
+    Random,
 }
 
 const STRATEGY_PREFIX: &str = "/localhost/nfd/strategy";
 
 impl StrategyKind {
     /// Every strategy.
-    pub const ALL: [StrategyKind; 3] = [
+    pub const ALL: [StrategyKind; 4] = [
         StrategyKind::BestRoute,
         StrategyKind::Multicast,
         StrategyKind::Asf,
+        StrategyKind::Random,
     ];
 
     /// The name without prefix and version: `best-route`, `multicast`, `asf`.
@@ -187,6 +191,7 @@ impl StrategyKind {
             StrategyKind::BestRoute => "best-route",
             StrategyKind::Multicast => "multicast",
             StrategyKind::Asf => "asf",
+            StrategyKind::Random => "random",
         }
     }
 
@@ -195,6 +200,7 @@ impl StrategyKind {
             StrategyKind::BestRoute => 5,
             StrategyKind::Multicast => 4,
             StrategyKind::Asf => 5,
+            StrategyKind::Random => 1,
         }
     }
 
@@ -222,6 +228,7 @@ impl StrategyKind {
                 multicast::after_receive_interest(ctx, entry, ingress, interest)
             }
             StrategyKind::Asf => asf::after_receive_interest(ctx, entry, ingress, interest),
+            StrategyKind::Random => random::after_receive_interest(ctx, entry, ingress, interest),
         }
     }
 
@@ -248,7 +255,7 @@ impl StrategyKind {
         reason: NackReason,
     ) {
         match self {
-            StrategyKind::BestRoute | StrategyKind::Multicast => {
+            StrategyKind::BestRoute | StrategyKind::Multicast | StrategyKind::Random => {
                 let _ = ingress;
                 process_nack(ctx, entry, reason)
             }

@@ -5,7 +5,7 @@
 //! best-route and multicast take the retransmission suppression parameters
 //! (`retx-suppression-initial` and `retx-suppression-max` in milliseconds,
 //! `retx-suppression-multiplier`); asf takes those and `probing-interval` (milliseconds, at
-//! least 1000) and `max-timeouts`. A value that is not a number, out of range, or a key the
+//! least 1000) and `max-timeouts`; random takes none. A value that is not a number, out of range, or a key the
 //! strategy does not know makes the name invalid, rather than being ignored.
 
 use std::time::Duration;
@@ -187,6 +187,9 @@ impl StrategyParams {
         let Some(bit) = KEYS.iter().position(|k| *k == key) else {
             return Err(bad(format!("unknown parameter {key:?}")));
         };
+        if kind == StrategyKind::Random {
+            return Err(bad("random does not take parameters"));
+        }
         if asf_only && kind != StrategyKind::Asf {
             return Err(bad(format!("{} does not take {key:?}", kind.short_name())));
         }
@@ -290,6 +293,10 @@ mod tests {
             (
                 "/localhost/nfd/strategy/best-route/v=5/probing-interval~5000",
                 "does not take",
+            ),
+            (
+                "/localhost/nfd/strategy/random/v=1/retx-suppression-initial~20",
+                "random does not take",
             ),
             (
                 "/localhost/nfd/strategy/best-route/retx-suppression-initial~0",
