@@ -4,8 +4,9 @@
 //! are made with `ndnctl route add PREFIX udp4://...` as an operator would; `ndnput` publishes
 //! on C, `ndnget` fetches on A, and a second fetch after the publisher stopped is answered by
 //! B's content store. A second test gives each host UDP multicast faces instead, B one on each
-//! of its two links, and checks that each face hears its own link only. A third connects two
-//! hosts by IPv6 link-local addresses, which mean nothing without their interface.
+//! of its two links, and checks that each face hears its own link only; another does the same
+//! with Ethernet multicast faces (NDN in Ethernet frames, no UDP). A third connects two hosts by
+//! IPv6 link-local addresses, which mean nothing without their interface.
 //!
 //! Creating namespaces needs root. Without it the test says so and passes, unless
 //! `NDN_REQUIRE_NETNS=1` (set by `scripts/test.sh` when run as root) makes that a failure.
@@ -392,6 +393,72 @@ async fn multicast_faces_on_two_links_hear_only_their_own_link() {
     drop(ns);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ethernet_multicast_faces_carry_ndn_in_ethernet_frames_and_hear_their_own_link_only() {
+    // the same line, with NDN straight over Ethernet (EtherType 0x8624, NFD's ether faces); the
+    // B - C link's MTU of 1400 bytes makes every Data leave in NDNLPv2 fragments
+    let Some(ns) = three_in_a_line("ndnrseth", 1400) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = dir.path().join("keychain");
+    // B finds its two interfaces itself, as the UDP multicast test has it
+    let interfaces: [&[&str]; 3] = [&["a0"], &[], &["c1"]];
+    let hosts: Vec<NsDaemon> = interfaces
+        .iter()
+        .enumerate()
+        .map(|(i, ifaces)| {
+            let ifaces: Vec<String> = ifaces.iter().map(|s| (*s).to_owned()).collect();
+            NsDaemon::start_with(ns.name(i), dir.path(), 31 + i as u64, move |c| {
+                c.faces.ethernet_multicast = true;
+                c.faces.ethernet_interfaces = ifaces;
+            })
+        })
+        .collect();
+    let env = |i: usize| Env::new(hosts[i].transport.clone(), &keychain);
+    let (a, b, c) = (env(0), env(1), env(2));
+    let a_lan = face_with_local(&a, "dev://a0").await;
+    let b_lan1 = face_with_local(&b, "dev://b0").await;
+    let b_lan2 = face_with_local(&b, "dev://b1").await;
+    assert_eq!(a_lan["remote"], "ether://[01:00:5e:00:17:aa]", "{a_lan}");
+    assert_eq!(b_lan1["link_type"], "multi-access", "{b_lan1}");
+    assert_eq!(b_lan2["mtu"], 1400, "{b_lan2}");
+    let id = |f: &serde_json::Value| f["id"].as_u64().unwrap().to_string();
+    ctl_json(&a, &["route", "add", "/ether", &id(&a_lan)]).await;
+    ctl_json(&b, &["route", "add", "/ether", &id(&b_lan2)]).await;
+
+    let content = random_bytes(9, 100_000);
+    let file = write_file(dir.path(), "ether.bin", &content);
+    let publisher = c.put("/ether/file", &file, &[]).await;
+    let out = dir.path().join("ether-out.bin");
+    assert_ok(&a.get("/ether/file", &out, &[]).await, "ndnget on A");
+    assert!(std::fs::read(&out).unwrap() == content, "fetch differs");
+    publisher.kill().await;
+
+    let a_lan = face_with_local(&a, "dev://a0").await;
+    let b_lan1 = face_with_local(&b, "dev://b0").await;
+    let b_lan2 = face_with_local(&b, "dev://b1").await;
+    let sent_by_a = a_lan["out"]["interests"].as_u64().unwrap();
+    assert!(sent_by_a > 0, "{a_lan}");
+    assert_eq!(
+        b_lan1["in"]["interests"].as_u64(),
+        Some(sent_by_a),
+        "{b_lan1}"
+    );
+    assert_eq!(b_lan1["in"]["data"], 0, "{b_lan1}");
+    assert_eq!(b_lan2["in"]["interests"], 0, "{b_lan2}");
+    assert!(b_lan2["in"]["data"].as_u64().unwrap() > 0, "{b_lan2}");
+    // 8 KB segments over a 1400-byte link: many more link bytes than a frame holds per Data
+    let data_in = b_lan2["in"]["data"].as_u64().unwrap();
+    let bytes_in = b_lan2["in"]["bytes"].as_u64().unwrap();
+    assert!(bytes_in > data_in * 1400, "{b_lan2}");
+
+    for h in hosts {
+        h.stop();
+    }
+    drop(ns);
+}
+
 /// The interface index of `ifname` in namespace `ns`.
 fn ifindex(ns: &str, ifname: &str) -> u32 {
     let out = StdCommand::new("ip")
@@ -534,7 +601,7 @@ async fn a_face_mtu_set_by_management_fragments_with_ndnlp_instead_of_ip() {
 }
 
 #[test]
-fn multicast_with_no_interface_to_use_is_an_error_that_says_what_to_do() {
+fn multicast_with_no_interface_to_use_or_a_bad_one_is_an_error_that_says_what_to_do() {
     // a host with only its loopback interface
     let Some(ns) = Namespaces::create("ndnrsnomc", &["a"]) else {
         return;
@@ -550,5 +617,27 @@ fn multicast_with_no_interface_to_use_is_an_error_that_says_what_to_do() {
         e.contains("found no interface") && e.contains("multicast_interfaces"),
         "{e}"
     );
+    // the same for Ethernet multicast, and a name that is no interface, and a group that is no
+    // MAC address
+    let ethernet = |ifaces: Vec<String>, group: &str| {
+        let group = group.to_owned();
+        match NsDaemon::try_start_with(ns.name(0), dir.path(), 52, move |c| {
+            c.faces.ethernet_multicast = true;
+            c.faces.ethernet_interfaces = ifaces;
+            c.faces.ethernet_group = group;
+        }) {
+            Ok(_) => panic!("ndnd started with a bad Ethernet configuration"),
+            Err(e) => e,
+        }
+    };
+    let e = ethernet(vec![], "01:00:5e:00:17:aa");
+    assert!(
+        e.contains("found no interface") && e.contains("ethernet_interfaces"),
+        "{e}"
+    );
+    let e = ethernet(vec!["eth9".into()], "01:00:5e:00:17:aa");
+    assert!(e.contains("no network interface named \"eth9\""), "{e}");
+    let e = ethernet(vec!["lo".into()], "01:00:5e:00:17");
+    assert!(e.contains("is not a MAC address"), "{e}");
     drop(ns);
 }

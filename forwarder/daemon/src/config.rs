@@ -73,6 +73,13 @@ pub struct FacesSection {
     /// Interfaces (IPv4 addresses) for multicast; empty for every interface that is up,
     /// multicast-capable and not loopback.
     pub multicast_interfaces: Vec<String>,
+    /// Enable Ethernet multicast faces (NDN over EtherType 0x8624; needs CAP_NET_RAW).
+    pub ethernet_multicast: bool,
+    /// Ethernet multicast address.
+    pub ethernet_group: String,
+    /// Interface names for Ethernet multicast; empty for every interface that is up,
+    /// multicast-capable and not loopback.
+    pub ethernet_interfaces: Vec<String>,
 }
 
 /// `[mgmt]`.
@@ -149,6 +156,9 @@ impl Default for FacesSection {
             multicast: false,
             multicast_group: "224.0.23.170:56363".into(),
             multicast_interfaces: Vec::new(),
+            ethernet_multicast: false,
+            ethernet_group: crate::face::ethernet::DEFAULT_GROUP.into(),
+            ethernet_interfaces: Vec::new(),
         }
     }
 }

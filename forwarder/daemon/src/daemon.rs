@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::create::FaceCreator;
 use crate::face::stream::{self, FaceOptions};
 use crate::face::udp::{self, UdpCommand, UdpOptions};
-use crate::face::{ForwarderLink, ToForwarder, multicast, ws};
+use crate::face::{ForwarderLink, ToForwarder, ethernet, multicast, ws};
 use crate::forwarding::Forwarding;
 use crate::{Clock, metrics};
 
@@ -84,6 +84,48 @@ pub fn parse_strategy(s: &str) -> Result<Strategy, StartError> {
         )),
         StrategyError::BadParameters(why) => StartError(format!("strategy {s:?}: {why}")),
     })
+}
+
+/// The packet sockets of the configured Ethernet multicast faces.
+fn open_ethernet_faces(
+    faces: &crate::config::FacesSection,
+) -> Result<Vec<ethernet::EthernetSocket>, StartError> {
+    let group = ethernet::parse_mac(&faces.ethernet_group).ok_or_else(|| {
+        StartError(format!(
+            "ethernet_group {:?} is not a MAC address (aa:bb:cc:dd:ee:ff)",
+            faces.ethernet_group
+        ))
+    })?;
+    let interfaces = if faces.ethernet_interfaces.is_empty() {
+        // as NFD: every interface that is up, multicast-capable and not loopback
+        let found = crate::face::interfaces::ethernet_multicast_interfaces()
+            .map_err(|e| StartError(format!("cannot list the network interfaces: {e}")))?;
+        if found.is_empty() {
+            return Err(StartError(
+                "ethernet_multicast = true found no interface that is up, multicast-capable and \
+                 not loopback; name them in ethernet_interfaces"
+                    .into(),
+            ));
+        }
+        found
+    } else {
+        faces.ethernet_interfaces.clone()
+    };
+    interfaces
+        .iter()
+        .map(|ifname| {
+            ethernet::open(ifname, group).map_err(|e| {
+                StartError(format!(
+                    "cannot open an Ethernet face on {ifname}: {e}{}",
+                    if e.kind() == std::io::ErrorKind::PermissionDenied {
+                        " (run as root, or give ndnd CAP_NET_RAW)"
+                    } else {
+                        ""
+                    }
+                ))
+            })
+        })
+        .collect()
 }
 
 fn name(s: &str) -> Result<Name, StartError> {
@@ -278,7 +320,7 @@ impl Daemon {
                 })?;
             let interfaces = if config.faces.multicast_interfaces.is_empty() {
                 // as NFD: every interface that is up, multicast-capable and not loopback
-                let found = multicast::ipv4_multicast_interfaces()
+                let found = crate::face::interfaces::ipv4_multicast_interfaces()
                     .map_err(|e| StartError(format!("cannot list the network interfaces: {e}")))?;
                 if found.is_empty() {
                     return Err(StartError(
@@ -308,6 +350,11 @@ impl Daemon {
                     link.clone(),
                     opts,
                 )));
+            }
+        }
+        if config.faces.ethernet_multicast {
+            for socket in open_ethernet_faces(&config.faces)? {
+                tasks.push(tokio::spawn(ethernet::run(socket, link.clone(), opts)));
             }
         }
         fw.set_channels(channels.clone());

@@ -5,18 +5,22 @@
 //! bounded queue of link frames into the socket). A slow face fills its own queue and drops its
 //! own packets; it never stalls the forwarding task or the other faces.
 
+pub mod ethernet;
+pub mod interfaces;
 pub mod multicast;
 pub mod stream;
 pub mod udp;
 pub mod ws;
 
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use ndn_fw::{FaceId, FaceInfo, LinkFields};
 
-use crate::link::LinkControl;
+use crate::link::{LinkControl, LinkReceiver};
 use tokio::sync::{mpsc, oneshot};
 
 /// Byte and drop counters a face's tasks update and the forwarding task reads.
@@ -92,6 +96,34 @@ impl FaceStats {
     /// Add sent bytes.
     pub fn add_out(&self, n: usize) {
         self.out_bytes.fetch_add(n as u64, Ordering::Relaxed);
+    }
+}
+
+/// The link receivers of a multi-access face, one per sender (each sender's fragments are
+/// reassembled apart), bounded so that a noisy segment cannot make it grow without end.
+#[derive(Debug)]
+pub struct PeerReceivers<K> {
+    peers: HashMap<K, LinkReceiver>,
+}
+
+impl<K> Default for PeerReceivers<K> {
+    fn default() -> Self {
+        PeerReceivers {
+            peers: HashMap::new(),
+        }
+    }
+}
+
+impl<K: Hash + Eq> PeerReceivers<K> {
+    /// Most senders remembered; a new one beyond them starts the set afresh.
+    const MAX_PEERS: usize = 1024;
+
+    /// The receiver of `peer`.
+    pub fn of(&mut self, peer: K) -> &mut LinkReceiver {
+        if self.peers.len() >= Self::MAX_PEERS && !self.peers.contains_key(&peer) {
+            self.peers.clear();
+        }
+        self.peers.entry(peer).or_default()
     }
 }
 

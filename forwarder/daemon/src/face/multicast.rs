@@ -3,7 +3,6 @@
 //! socket bound to the interface address (an ephemeral port, so the face recognises and drops
 //! its own looped-back datagrams) sends to the group.
 
-use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::Arc;
 
@@ -14,8 +13,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use super::stream::FaceOptions;
-use super::{FaceStats, ForwarderLink};
-use crate::link::LinkReceiver;
+use super::{FaceStats, ForwarderLink, PeerReceivers};
 
 /// NFD's IPv4 multicast group and port.
 pub const DEFAULT_GROUP: &str = "224.0.23.170:56363";
@@ -52,51 +50,6 @@ fn send_socket(iface: Ipv4Addr) -> std::io::Result<UdpSocket> {
     s.set_multicast_ttl_v4(1)?;
     s.set_nonblocking(true)?;
     UdpSocket::from_std(s.into())
-}
-
-/// The interfaces a multicast face can go on when none are configured, as NFD picks them: up,
-/// multicast-capable, not loopback, with an IPv4 address; (name, address) in the system's
-/// order. Read from `getifaddrs`, so in the network namespace of the calling thread.
-pub fn ipv4_multicast_interfaces() -> std::io::Result<Vec<(String, Ipv4Addr)>> {
-    let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
-    // SAFETY: getifaddrs stores the head of a list it allocates in `head`; the list is read
-    // below and freed once with freeifaddrs.
-    #[allow(unsafe_code)]
-    let rc = unsafe { libc::getifaddrs(&mut head) };
-    if rc != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    let wanted = (libc::IFF_UP | libc::IFF_MULTICAST) as u32;
-    let mut found = Vec::new();
-    let mut at = head;
-    while !at.is_null() {
-        // SAFETY: `at` is a node of the list getifaddrs returned, alive until freeifaddrs; its
-        // name is a NUL-terminated string and its address, when not null, a sockaddr whose
-        // family says which sockaddr it is (here sockaddr_in for AF_INET).
-        #[allow(unsafe_code)]
-        unsafe {
-            let ifa = &*at;
-            if ifa.ifa_flags & wanted == wanted
-                && ifa.ifa_flags & libc::IFF_LOOPBACK as u32 == 0
-                && !ifa.ifa_addr.is_null()
-                && i32::from((*ifa.ifa_addr).sa_family) == libc::AF_INET
-            {
-                let sin = &*ifa.ifa_addr.cast::<libc::sockaddr_in>();
-                let address = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
-                let name = std::ffi::CStr::from_ptr(ifa.ifa_name)
-                    .to_string_lossy()
-                    .into_owned();
-                found.push((name, address));
-            }
-            at = ifa.ifa_next;
-        }
-    }
-    // SAFETY: `head` came from getifaddrs and is freed once; nothing read from it is kept.
-    #[allow(unsafe_code)]
-    unsafe {
-        libc::freeifaddrs(head)
-    };
-    Ok(found)
 }
 
 /// The sockets of one multicast face.
@@ -159,7 +112,7 @@ pub async fn run(sockets: MulticastSockets, mtu: usize, fw: ForwarderLink, opts:
             }
         }
     });
-    let mut receivers: HashMap<SocketAddr, LinkReceiver> = HashMap::new();
+    let mut receivers = PeerReceivers::<SocketAddr>::default();
     let mut buf = vec![0u8; 65_536];
     loop {
         let (n, from) = tokio::select! {
@@ -174,12 +127,7 @@ pub async fn run(sockets: MulticastSockets, mtu: usize, fw: ForwarderLink, opts:
         }
         stats.add_in(n);
         let frame = Bytes::copy_from_slice(buf.get(..n).unwrap_or_default());
-        // bound the per-sender state a noisy segment could create
-        if receivers.len() > 1024 && !receivers.contains_key(&from) {
-            receivers.clear();
-        }
-        let receiver = receivers.entry(from).or_default();
-        match receiver.receive(opts.clock.now(), frame) {
+        match receivers.of(from).receive(opts.clock.now(), frame) {
             Ok(Some((wire, link))) => {
                 if !fw.packet(id, wire, link).await {
                     break;
