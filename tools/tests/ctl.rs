@@ -185,6 +185,56 @@ fn route_add_list_fib_remove() {
             .iter()
             .any(|e| e["prefix"] == "/example/route")
     );
+    // flags, and the filters of route list and route show, as nfdc has them
+    d.ok(&[
+        "route",
+        "add",
+        "/example/captured",
+        &id.to_string(),
+        "--no-inherit",
+        "--capture",
+        "--origin",
+        "128",
+    ]);
+    let shown = d.ok(&["route", "show", "/example/captured"]);
+    let line = shown
+        .lines()
+        .find(|l| l.starts_with("/example/captured"))
+        .unwrap_or_else(|| panic!("{shown}"));
+    assert!(
+        line.contains("capture") && !line.contains("child-inherit"),
+        "{shown}"
+    );
+    assert!(!shown.contains("/example/route"), "{shown}");
+    let prefixes = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["--json", "route", "list"];
+        all.extend_from_slice(args);
+        let routes: serde_json::Value = serde_json::from_str(&d.ok(&all)).unwrap();
+        routes
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["prefix"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(prefixes(&["--origin", "128"]), vec!["/example/captured"]);
+    let via = prefixes(&["--nexthop", &udp]);
+    assert!(
+        via.contains(&"/example/route".to_owned()) && via.contains(&"/example/captured".to_owned()),
+        "{via:?}"
+    );
+    let none = d.ctl(&["route", "list", "--nexthop", "udp4://127.0.0.1:1"]);
+    assert!(!none.status.success());
+    let why = String::from_utf8_lossy(&none.stderr);
+    assert!(why.contains("no face has the remote URI"), "{why}");
+    d.ok(&[
+        "route",
+        "remove",
+        "/example/captured",
+        &id.to_string(),
+        "--origin",
+        "128",
+    ]);
     d.ok(&["route", "remove", "/example/route", &id.to_string()]);
     assert!(!d.ok(&["fib", "list"]).contains("/example/route"));
     assert!(!d.ok(&["route", "list"]).contains("/example/route"));
@@ -210,6 +260,13 @@ fn strategy_cs_status_channels() {
     );
     let list = d.ok(&["strategy", "list"]);
     assert!(list.contains("/s") && list.contains("best-route"), "{list}");
+    // the strategy governing a name: its longest prefix with a choice
+    let shown = d.ok(&["strategy", "show", "/s/deeper/name"]);
+    assert!(
+        shown.contains("prefix=/s\n") && shown.contains("multicast/v=4"),
+        "{shown}"
+    );
+    assert!(d.ok(&["strategy", "show", "/other"]).contains("best-route"));
     d.ok(&["strategy", "unset", "/s"]);
     let bad = d.ctl(&["strategy", "set", "/s", "no-such-strategy"]);
     assert!(!bad.status.success());

@@ -101,8 +101,20 @@ enum Persistency {
 
 #[derive(Debug, Subcommand)]
 enum RouteCmd {
-    /// List routes.
-    List,
+    /// List routes, all or those matching every filter given (as nfdc route list).
+    List {
+        /// Only routes through this next hop: a face id or a face's remote URI.
+        #[arg(long)]
+        nexthop: Option<FaceArg>,
+        /// Only routes of this origin (255 static, 0 app, ...).
+        #[arg(long)]
+        origin: Option<u64>,
+    },
+    /// Show the routes of one prefix (as nfdc route show).
+    Show {
+        /// Name prefix.
+        prefix: String,
+    },
     /// Add a route. A face URI that names no face yet gets one (as `face create`).
     Add {
         /// Name prefix.
@@ -118,6 +130,12 @@ enum RouteCmd {
         /// Lifetime in ms (default: never expires).
         #[arg(long)]
         expires: Option<u64>,
+        /// Do not let the route apply to longer prefixes (clears CHILD_INHERIT).
+        #[arg(long)]
+        no_inherit: bool,
+        /// Let the route hide routes of longer prefixes (sets CAPTURE).
+        #[arg(long)]
+        capture: bool,
     },
     /// Remove a route. A face URI removes the route from every face with that remote URI.
     Remove {
@@ -147,6 +165,11 @@ enum StrategyCmd {
         prefix: String,
         /// Strategy.
         strategy: String,
+    },
+    /// The strategy governing a name: the choice of its longest prefix that has one.
+    Show {
+        /// Name.
+        prefix: String,
     },
     /// Remove the strategy choice of a prefix.
     Unset {
@@ -228,14 +251,45 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
             ctl::face_create(f, uri, &options).await
         }
         Command::Face(FaceCmd::Destroy { face }) => ctl::face_destroy(f, face).await,
-        Command::Route(RouteCmd::List) => ctl::route_list(f).await,
+        Command::Route(RouteCmd::List { nexthop, origin }) => {
+            let filter = ctl::RouteFilter {
+                prefix: None,
+                nexthop: nexthop.clone(),
+                origin: *origin,
+            };
+            ctl::route_list(f, &filter).await
+        }
+        Command::Route(RouteCmd::Show { prefix }) => {
+            let filter = ctl::RouteFilter {
+                prefix: Some(name(prefix)?),
+                ..Default::default()
+            };
+            ctl::route_list(f, &filter).await
+        }
         Command::Route(RouteCmd::Add {
             prefix,
             nexthop,
             cost,
             origin,
             expires,
-        }) => ctl::route_add(f, name(prefix)?, nexthop, *cost, *origin, *expires).await,
+            no_inherit,
+            capture,
+        }) => {
+            let mut flags = 0;
+            if !no_inherit {
+                flags |= ndn::mgmt::route_flags::CHILD_INHERIT;
+            }
+            if *capture {
+                flags |= ndn::mgmt::route_flags::CAPTURE;
+            }
+            let route = ctl::RouteOptions {
+                cost: *cost,
+                origin: *origin,
+                expires_ms: *expires,
+                flags,
+            };
+            ctl::route_add(f, name(prefix)?, nexthop, &route).await
+        }
         Command::Route(RouteCmd::Remove {
             prefix,
             nexthop,
@@ -245,6 +299,9 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
         Command::Strategy(StrategyCmd::List) => ctl::strategy_list(f).await,
         Command::Strategy(StrategyCmd::Set { prefix, strategy }) => {
             ctl::strategy_set(f, name(prefix)?, ctl::strategy_name(strategy)?).await
+        }
+        Command::Strategy(StrategyCmd::Show { prefix }) => {
+            ctl::strategy_show(f, name(prefix)?).await
         }
         Command::Strategy(StrategyCmd::Unset { prefix }) => {
             ctl::strategy_unset(f, name(prefix)?).await

@@ -449,13 +449,25 @@ pub async fn face_destroy(face: &Face, which: &FaceArg) -> Result<(Value, String
 }
 
 /// `ndnctl route list`.
-pub async fn route_list(face: &Face) -> Result<(Value, String), CtlError> {
+pub async fn route_list(face: &Face, filter: &RouteFilter) -> Result<(Value, String), CtlError> {
     let entries: Vec<RibEntry> = decode_dataset(dataset(face, "rib", "list", None).await?)
         .map_err(|e| CtlError::Command(e.to_string()))?;
+    let via = match &filter.nexthop {
+        Some(f) => Some(matching_faces(face, f).await?),
+        None => None,
+    };
     let mut t = Table::new(&["prefix", "nexthop", "origin", "cost", "flags", "expires"]);
     let mut j = Vec::new();
     for e in &entries {
+        if filter.prefix.as_ref().is_some_and(|p| *p != e.name) {
+            continue;
+        }
         for r in &e.routes {
+            if via.as_ref().is_some_and(|ids| !ids.contains(&r.face_id))
+                || filter.origin.is_some_and(|o| o != r.origin)
+            {
+                continue;
+            }
             let mut flags = Vec::new();
             if r.flags & route_flags::CHILD_INHERIT != 0 {
                 flags.push("child-inherit");
@@ -481,6 +493,30 @@ pub async fn route_list(face: &Face) -> Result<(Value, String), CtlError> {
         }
     }
     Ok((Value::Array(j), t.render()))
+}
+
+/// Which routes `route list` and `route show` print; `None` matches every route.
+#[derive(Debug, Clone, Default)]
+pub struct RouteFilter {
+    /// Exactly this prefix.
+    pub prefix: Option<Name>,
+    /// Through this next hop (a face URI may stand for several faces).
+    pub nexthop: Option<FaceArg>,
+    /// Of this origin.
+    pub origin: Option<u64>,
+}
+
+/// The route `route add` registers.
+#[derive(Debug, Clone)]
+pub struct RouteOptions {
+    /// Cost.
+    pub cost: u64,
+    /// Origin.
+    pub origin: u64,
+    /// Lifetime, when it expires.
+    pub expires_ms: Option<u64>,
+    /// Route flags (CHILD_INHERIT, CAPTURE).
+    pub flags: u64,
 }
 
 /// A face as given on the command line (a route's next hop, a face to destroy): a face id, or
@@ -564,10 +600,14 @@ pub async fn route_add(
     face: &Face,
     prefix: Name,
     nexthop: &FaceArg,
-    cost: u64,
-    origin: u64,
-    expires_ms: Option<u64>,
+    route: &RouteOptions,
 ) -> Result<(Value, String), CtlError> {
+    let RouteOptions {
+        cost,
+        origin,
+        expires_ms,
+        flags,
+    } = *route;
     let (id, made) = match nexthop {
         FaceArg::Id(id) => (*id, None),
         FaceArg::Uri(uri) => {
@@ -580,7 +620,7 @@ pub async fn route_add(
         face_id: Some(id),
         cost: Some(cost),
         origin: Some(origin),
-        flags: Some(route_flags::CHILD_INHERIT),
+        flags: Some(flags),
         expiration_period_ms: expires_ms,
         ..Default::default()
     };
@@ -659,6 +699,23 @@ pub async fn strategy_list(face: &Face) -> Result<(Value, String), CtlError> {
         .map(|e| json!({"prefix": e.name.to_string(), "strategy": e.strategy.to_string()}))
         .collect();
     Ok((Value::Array(j), t.render()))
+}
+
+/// `ndnctl strategy show NAME`: the choice of the longest prefix of NAME that has one (the
+/// root always has one).
+pub async fn strategy_show(face: &Face, name: Name) -> Result<(Value, String), CtlError> {
+    let entries: Vec<StrategyChoice> =
+        decode_dataset(dataset(face, "strategy-choice", "list", None).await?)
+            .map_err(|e| CtlError::Command(e.to_string()))?;
+    let chosen = entries
+        .iter()
+        .filter(|e| e.name.is_prefix_of(&name))
+        .max_by_key(|e| e.name.len())
+        .ok_or_else(|| CtlError::Command("the forwarder lists no strategy choice".into()))?;
+    Ok((
+        json!({"prefix": chosen.name.to_string(), "strategy": chosen.strategy.to_string()}),
+        format!("  prefix={}\nstrategy={}\n", chosen.name, chosen.strategy),
+    ))
 }
 
 /// A strategy name from a short name (`best-route`) or a full one.
