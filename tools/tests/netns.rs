@@ -331,51 +331,64 @@ async fn face_with_local(env: &Env, local: &str) -> serde_json::Value {
     face_where(env, "local", local).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn multicast_faces_on_two_links_hear_only_their_own_link() {
-    // B sits on two links, with a multicast face on each
-    let Some(ns) = three_in_a_line("ndnrsmc", 1500) else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let keychain = dir.path().join("keychain");
-    // B finds its two interfaces itself (an empty list: every interface that is up,
-    // multicast-capable and not loopback)
-    let interfaces: [&[&str]; 3] = [&["192.0.2.1"], &[], &["198.51.100.2"]];
-    let hosts: Vec<NsDaemon> = interfaces
+/// ndnd on each host of `ns`, set up by `configure` with the interfaces listed for that host.
+fn start_hosts(
+    ns: &Namespaces,
+    dir: &Path,
+    seed: u64,
+    interfaces: [&[&str]; 3],
+    configure: fn(&mut Config, Vec<String>),
+) -> Vec<NsDaemon> {
+    interfaces
         .iter()
         .enumerate()
         .map(|(i, ifaces)| {
             let ifaces: Vec<String> = ifaces.iter().map(|s| (*s).to_owned()).collect();
-            NsDaemon::start_with(ns.name(i), dir.path(), 21 + i as u64, move |c| {
-                c.faces.multicast = true;
-                c.faces.multicast_interfaces = ifaces;
+            NsDaemon::start_with(ns.name(i), dir, seed + i as u64, move |c| {
+                configure(c, ifaces)
             })
         })
-        .collect();
+        .collect()
+}
+
+/// Over the line A - B - C with a multi-access face on each link end (local URIs `locals`: A's,
+/// then B's on the A link and on the C link), publish `size` bytes under `prefix` on C and
+/// fetch them on A, then check that each of B's faces heard its own link only: A's Interests on
+/// the first, C's Data on the second. Returns B's face on the C link, as `face list` shows it.
+async fn fetch_across_multi_access_links(
+    hosts: &[NsDaemon],
+    dir: &Path,
+    prefix: &str,
+    locals: [&str; 3],
+    size: usize,
+) -> serde_json::Value {
+    let keychain = dir.join("keychain");
     let env = |i: usize| Env::new(hosts[i].transport.clone(), &keychain);
     let (a, b, c) = (env(0), env(1), env(2));
-    let a_lan = face_with_local(&a, "udp4://192.0.2.1:56363").await;
-    let b_lan1 = face_with_local(&b, "udp4://192.0.2.2:56363").await;
-    let b_lan2 = face_with_local(&b, "udp4://198.51.100.1:56363").await;
+    let a_lan = face_with_local(&a, locals[0]).await;
+    let b_lan1 = face_with_local(&b, locals[1]).await;
+    let b_lan2 = face_with_local(&b, locals[2]).await;
     assert_eq!(b_lan1["link_type"], "multi-access", "{b_lan1}");
     let id = |f: &serde_json::Value| f["id"].as_u64().unwrap().to_string();
-    ctl_json(&a, &["route", "add", "/lan", &id(&a_lan)]).await;
-    ctl_json(&b, &["route", "add", "/lan", &id(&b_lan2)]).await;
+    ctl_json(&a, &["route", "add", prefix, &id(&a_lan)]).await;
+    ctl_json(&b, &["route", "add", prefix, &id(&b_lan2)]).await;
 
-    let content = random_bytes(8, 50_000);
-    let file = write_file(dir.path(), "lan.bin", &content);
-    let publisher = c.put("/lan/file", &file, &[]).await;
-    let out = dir.path().join("lan-out.bin");
-    assert_ok(&a.get("/lan/file", &out, &[]).await, "ndnget on A");
+    let content = random_bytes(size as u64, size);
+    let file = write_file(dir, "published.bin", &content);
+    let publisher = c.put(&format!("{prefix}/file"), &file, &[]).await;
+    let out = dir.join("fetched.bin");
+    assert_ok(
+        &a.get(&format!("{prefix}/file"), &out, &[]).await,
+        "ndnget on A",
+    );
     assert!(std::fs::read(&out).unwrap() == content, "fetch differs");
     publisher.kill().await;
 
-    // each of B's faces heard its own link only: A's Interests on the first, C's Data on the
-    // second, and neither B's own transmissions on the other link nor the other link's traffic
-    let a_lan = face_with_local(&a, "udp4://192.0.2.1:56363").await;
-    let b_lan1 = face_with_local(&b, "udp4://192.0.2.2:56363").await;
-    let b_lan2 = face_with_local(&b, "udp4://198.51.100.1:56363").await;
+    // neither B's own transmissions on the other link nor the other link's traffic reached a
+    // face
+    let a_lan = face_with_local(&a, locals[0]).await;
+    let b_lan1 = face_with_local(&b, locals[1]).await;
+    let b_lan2 = face_with_local(&b, locals[2]).await;
     let sent_by_a = a_lan["out"]["interests"].as_u64().unwrap();
     assert!(sent_by_a > 0, "{a_lan}");
     assert_eq!(
@@ -386,7 +399,34 @@ async fn multicast_faces_on_two_links_hear_only_their_own_link() {
     assert_eq!(b_lan1["in"]["data"], 0, "{b_lan1}");
     assert_eq!(b_lan2["in"]["interests"], 0, "{b_lan2}");
     assert!(b_lan2["in"]["data"].as_u64().unwrap() > 0, "{b_lan2}");
+    b_lan2
+}
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multicast_faces_on_two_links_hear_only_their_own_link() {
+    // B sits on two links, with a multicast face on each
+    let Some(ns) = three_in_a_line("ndnrsmc", 1500) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // B finds its two interfaces itself (an empty list: every interface that is up,
+    // multicast-capable and not loopback)
+    let hosts = start_hosts(
+        &ns,
+        dir.path(),
+        21,
+        [&["192.0.2.1"], &[], &["198.51.100.2"]],
+        |c, ifaces| {
+            c.faces.multicast = true;
+            c.faces.multicast_interfaces = ifaces;
+        },
+    );
+    let locals = [
+        "udp4://192.0.2.1:56363",
+        "udp4://192.0.2.2:56363",
+        "udp4://198.51.100.1:56363",
+    ];
+    fetch_across_multi_access_links(&hosts, dir.path(), "/lan", locals, 50_000).await;
     for h in hosts {
         h.stop();
     }
@@ -401,58 +441,22 @@ async fn ethernet_multicast_faces_carry_ndn_in_ethernet_frames_and_hear_their_ow
         return;
     };
     let dir = tempfile::tempdir().unwrap();
+    let hosts = start_hosts(&ns, dir.path(), 31, [&["a0"], &[], &["c1"]], |c, ifaces| {
+        c.faces.ethernet_multicast = true;
+        c.faces.ethernet_interfaces = ifaces;
+    });
     let keychain = dir.path().join("keychain");
-    // B finds its two interfaces itself, as the UDP multicast test has it
-    let interfaces: [&[&str]; 3] = [&["a0"], &[], &["c1"]];
-    let hosts: Vec<NsDaemon> = interfaces
-        .iter()
-        .enumerate()
-        .map(|(i, ifaces)| {
-            let ifaces: Vec<String> = ifaces.iter().map(|s| (*s).to_owned()).collect();
-            NsDaemon::start_with(ns.name(i), dir.path(), 31 + i as u64, move |c| {
-                c.faces.ethernet_multicast = true;
-                c.faces.ethernet_interfaces = ifaces;
-            })
-        })
-        .collect();
-    let env = |i: usize| Env::new(hosts[i].transport.clone(), &keychain);
-    let (a, b, c) = (env(0), env(1), env(2));
+    let a = Env::new(hosts[0].transport.clone(), &keychain);
     let a_lan = face_with_local(&a, "dev://a0").await;
-    let b_lan1 = face_with_local(&b, "dev://b0").await;
-    let b_lan2 = face_with_local(&b, "dev://b1").await;
     assert_eq!(a_lan["remote"], "ether://[01:00:5e:00:17:aa]", "{a_lan}");
-    assert_eq!(b_lan1["link_type"], "multi-access", "{b_lan1}");
+    let locals = ["dev://a0", "dev://b0", "dev://b1"];
+    let b_lan2 =
+        fetch_across_multi_access_links(&hosts, dir.path(), "/ether", locals, 100_000).await;
     assert_eq!(b_lan2["mtu"], 1400, "{b_lan2}");
-    let id = |f: &serde_json::Value| f["id"].as_u64().unwrap().to_string();
-    ctl_json(&a, &["route", "add", "/ether", &id(&a_lan)]).await;
-    ctl_json(&b, &["route", "add", "/ether", &id(&b_lan2)]).await;
-
-    let content = random_bytes(9, 100_000);
-    let file = write_file(dir.path(), "ether.bin", &content);
-    let publisher = c.put("/ether/file", &file, &[]).await;
-    let out = dir.path().join("ether-out.bin");
-    assert_ok(&a.get("/ether/file", &out, &[]).await, "ndnget on A");
-    assert!(std::fs::read(&out).unwrap() == content, "fetch differs");
-    publisher.kill().await;
-
-    let a_lan = face_with_local(&a, "dev://a0").await;
-    let b_lan1 = face_with_local(&b, "dev://b0").await;
-    let b_lan2 = face_with_local(&b, "dev://b1").await;
-    let sent_by_a = a_lan["out"]["interests"].as_u64().unwrap();
-    assert!(sent_by_a > 0, "{a_lan}");
-    assert_eq!(
-        b_lan1["in"]["interests"].as_u64(),
-        Some(sent_by_a),
-        "{b_lan1}"
-    );
-    assert_eq!(b_lan1["in"]["data"], 0, "{b_lan1}");
-    assert_eq!(b_lan2["in"]["interests"], 0, "{b_lan2}");
-    assert!(b_lan2["in"]["data"].as_u64().unwrap() > 0, "{b_lan2}");
     // 8 KB segments over a 1400-byte link: many more link bytes than a frame holds per Data
     let data_in = b_lan2["in"]["data"].as_u64().unwrap();
     let bytes_in = b_lan2["in"]["bytes"].as_u64().unwrap();
     assert!(bytes_in > data_in * 1400, "{b_lan2}");
-
     for h in hosts {
         h.stop();
     }

@@ -273,9 +273,10 @@ fn nack_no_route_travels_back_to_the_consumer() {
     assert_eq!(nacks, vec![ndn::lp::NackReason::NoRoute]);
 }
 
-#[test]
-fn asf_moves_traffic_to_the_faster_path() {
-    // consumer(0) reaches producer(3) through 1 (slow, cheap) or 2 (fast, costly)
+/// Consumer (node 0) and producer of `/p` (node 3) joined by a slow, cheap path through node 1
+/// (50 ms links) and a fast, costly one through node 2 (5 ms links); the consumer's node runs
+/// `strategy` for `/p`. Returns the network and the consumer's face.
+fn two_paths(strategy: Strategy) -> (Net, FaceId) {
     let mut net = Net::new(4);
     let (f01, _) = net.link(0, 1, 50);
     let (f02, _) = net.link(0, 2, 5);
@@ -288,7 +289,13 @@ fn asf_moves_traffic_to_the_faster_path() {
     net.nodes[1].add_next_hop(&name("/p"), f13, 1);
     net.nodes[2].add_next_hop(&name("/p"), f23, 1);
     net.nodes[3].add_next_hop(&name("/p"), producer, 0);
-    net.nodes[0].set_strategy(&name("/p"), StrategyKind::Asf);
+    net.nodes[0].set_strategy(&name("/p"), strategy);
+    (net, consumer)
+}
+
+#[test]
+fn asf_moves_traffic_to_the_faster_path() {
+    let (mut net, consumer) = two_paths(StrategyKind::Asf.into());
     for i in 0..20u32 {
         let at = Duration::from_millis(300 * u64::from(i));
         net.run_until(at);
@@ -311,23 +318,10 @@ fn asf_moves_traffic_to_the_faster_path() {
     }
 }
 
-/// Interests that reach the slow path's router when the consumer's node runs `strategy` for
-/// the prefix, in the network of `asf_moves_traffic_to_the_faster_path`: 30 Interests, 300 ms
-/// apart.
+/// Interests that reach the slow path's router of [`two_paths`] when the consumer's node runs
+/// `strategy`: 30 Interests, 300 ms apart.
 fn interests_on_the_slow_path(strategy: Strategy) -> u64 {
-    let mut net = Net::new(4);
-    let (f01, _) = net.link(0, 1, 50);
-    let (f02, _) = net.link(0, 2, 5);
-    let (f13, _) = net.link(1, 3, 50);
-    let (f23, _) = net.link(2, 3, 5);
-    let consumer = net.app(0, None);
-    let producer = net.app(3, Some("/p"));
-    net.nodes[0].add_next_hop(&name("/p"), f01, 1);
-    net.nodes[0].add_next_hop(&name("/p"), f02, 10);
-    net.nodes[1].add_next_hop(&name("/p"), f13, 1);
-    net.nodes[2].add_next_hop(&name("/p"), f23, 1);
-    net.nodes[3].add_next_hop(&name("/p"), producer, 0);
-    net.nodes[0].set_strategy(&name("/p"), strategy);
+    let (mut net, consumer) = two_paths(strategy);
     for i in 0..30u32 {
         net.run_until(Duration::from_millis(300 * u64::from(i)));
         let wire = InterestBuilder::new(name(&format!("/p/{i}"))).nonce(i);

@@ -11,10 +11,9 @@ use bytes::Bytes;
 use ndn::tlv::Reader;
 use ndn_fw::{FaceInfo, FacePersistency, FaceScope, LinkType};
 use tokio::io::unix::AsyncFd;
-use tokio::sync::mpsc;
 
+use super::ForwarderLink;
 use super::stream::FaceOptions;
-use super::{FaceStats, ForwarderLink, PeerReceivers};
 
 /// The EtherType of NDN.
 pub const ETHERTYPE_NDN: u16 = 0x8624;
@@ -185,7 +184,7 @@ impl EthernetSocket {
     }
 
     /// Receive one frame: (length, source MAC, whether this host sent it).
-    async fn recv(&self, buf: &mut [u8]) -> io::Result<(usize, Mac, bool)> {
+    async fn recv_frame(&self, buf: &mut [u8]) -> io::Result<(usize, Mac, bool)> {
         loop {
             let mut guard = self.fd.readable().await?;
             let got = guard.try_io(|fd| {
@@ -218,7 +217,7 @@ impl EthernetSocket {
     }
 
     /// Send one frame to `to`.
-    async fn send(&self, frame: &[u8], to: &Mac) -> io::Result<()> {
+    async fn send_frame(&self, frame: &[u8], to: &Mac) -> io::Result<()> {
         let sll = link_address(self.ifindex, to);
         loop {
             let mut guard = self.fd.writable().await?;
@@ -249,9 +248,25 @@ impl EthernetSocket {
     }
 }
 
+impl super::multi_access::MultiAccessLink for EthernetSocket {
+    type Peer = Mac;
+
+    async fn send(&self, frame: &[u8]) -> io::Result<()> {
+        self.send_frame(frame, &self.group).await
+    }
+
+    async fn recv(&self, buf: &mut [u8]) -> io::Result<Option<(usize, Mac)>> {
+        let (n, from, own) = self.recv_frame(buf).await?;
+        Ok((!own).then_some((n, from)))
+    }
+
+    fn strip(frame: Bytes) -> Bytes {
+        without_padding(frame)
+    }
+}
+
 /// Run the Ethernet multicast face until the forwarder goes away.
 pub async fn run(socket: EthernetSocket, fw: ForwarderLink, opts: FaceOptions) {
-    let socket = Arc::new(socket);
     let mtu = socket.mtu;
     let mut info = FaceInfo::new(
         format!("ether://[{}]", format_mac(&socket.group)),
@@ -261,50 +276,7 @@ pub async fn run(socket: EthernetSocket, fw: ForwarderLink, opts: FaceOptions) {
     .with_link_type(LinkType::MultiAccess)
     .with_persistency(FacePersistency::Permanent);
     info.mtu = Some(mtu as u64);
-    let (tx, mut rx) = mpsc::channel::<Bytes>(opts.queue_len);
-    let stats = Arc::new(FaceStats::default());
-    let Some((id, mut close)) = fw.add_face(info, tx, stats.clone(), Some(mtu)).await else {
-        return;
-    };
-    tracing::info!(face = id.0, interface = %socket.ifname, group = %format_mac(&socket.group), mtu,
-        "Ethernet multicast face created");
-    let wstats = stats.clone();
-    let sender = socket.clone();
-    let writer = tokio::spawn(async move {
-        while let Some(frame) = rx.recv().await {
-            match sender.send(&frame, &sender.group).await {
-                Ok(()) => wstats.add_out(frame.len()),
-                Err(e) => tracing::debug!(error = %e, "Ethernet send failed"),
-            }
-        }
-    });
-    let mut receivers = PeerReceivers::<Mac>::default();
-    let mut buf = vec![0u8; 65_536];
-    loop {
-        let (n, from, own) = tokio::select! {
-            _ = &mut close => break,
-            r = socket.recv(&mut buf) => match r {
-                Ok(x) => x,
-                Err(_) => continue,
-            },
-        };
-        if own {
-            continue;
-        }
-        stats.add_in(n);
-        let frame = without_padding(Bytes::copy_from_slice(buf.get(..n).unwrap_or_default()));
-        match receivers.of(from).receive(opts.clock.now(), frame) {
-            Ok(Some((wire, link))) => {
-                if !fw.packet(id, wire, link).await {
-                    break;
-                }
-            }
-            Ok(None) => {}
-            Err(_) => fw.malformed(id).await,
-        }
-    }
-    writer.abort();
-    fw.closed(id).await;
+    super::multi_access::run(Arc::new(socket), info, mtu, fw, opts).await;
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 pub mod ethernet;
 pub mod interfaces;
+pub mod multi_access;
 pub mod multicast;
 pub mod stream;
 pub mod udp;

@@ -6,14 +6,12 @@
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::Arc;
 
-use bytes::Bytes;
 use ndn::face_uri::FaceUri;
 use ndn_fw::{FaceInfo, FacePersistency, FaceScope, LinkType};
 use tokio::net::UdpSocket;
-use tokio::sync::mpsc;
 
+use super::ForwarderLink;
 use super::stream::FaceOptions;
-use super::{FaceStats, ForwarderLink, PeerReceivers};
 
 /// NFD's IPv4 multicast group and port.
 pub const DEFAULT_GROUP: &str = "224.0.23.170:56363";
@@ -58,14 +56,14 @@ pub struct MulticastSockets {
     group: SocketAddrV4,
     iface: Ipv4Addr,
     rx: UdpSocket,
-    tx: Arc<UdpSocket>,
+    tx: UdpSocket,
     own: SocketAddr,
 }
 
 /// Join `group` on the interface with address `iface`.
 pub fn open(group: SocketAddrV4, iface: Ipv4Addr) -> std::io::Result<MulticastSockets> {
     let rx = recv_socket(group, iface)?;
-    let tx = Arc::new(send_socket(iface)?);
+    let tx = send_socket(iface)?;
     let own = tx.local_addr()?;
     Ok(MulticastSockets {
         group,
@@ -76,67 +74,33 @@ pub fn open(group: SocketAddrV4, iface: Ipv4Addr) -> std::io::Result<MulticastSo
     })
 }
 
+impl super::multi_access::MultiAccessLink for MulticastSockets {
+    type Peer = SocketAddr;
+
+    async fn send(&self, frame: &[u8]) -> std::io::Result<()> {
+        self.tx
+            .send_to(frame, SocketAddr::V4(self.group))
+            .await
+            .map(|_| ())
+    }
+
+    async fn recv(&self, buf: &mut [u8]) -> std::io::Result<Option<(usize, SocketAddr)>> {
+        let (n, from) = self.rx.recv_from(buf).await?;
+        Ok((from != self.own).then_some((n, from)))
+    }
+}
+
 /// Run the multicast face until the forwarder goes away.
 pub async fn run(sockets: MulticastSockets, mtu: usize, fw: ForwarderLink, opts: FaceOptions) {
-    let MulticastSockets {
-        group,
-        iface,
-        rx: rx_sock,
-        tx: tx_sock,
-        own,
-    } = sockets;
+    let group = SocketAddr::V4(sockets.group);
+    let local = SocketAddr::V4(SocketAddrV4::new(sockets.iface, sockets.group.port()));
     let mut info = FaceInfo::new(
-        FaceUri::from_socket_addr("udp", SocketAddr::V4(group)).to_string(),
-        FaceUri::from_socket_addr(
-            "udp",
-            SocketAddr::V4(SocketAddrV4::new(iface, group.port())),
-        )
-        .to_string(),
+        FaceUri::from_socket_addr("udp", group).to_string(),
+        FaceUri::from_socket_addr("udp", local).to_string(),
         FaceScope::NonLocal,
     )
     .with_link_type(LinkType::MultiAccess)
     .with_persistency(FacePersistency::Permanent);
     info.mtu = Some(mtu as u64);
-    let (tx, mut rx) = mpsc::channel::<Bytes>(opts.queue_len);
-    let stats = Arc::new(FaceStats::default());
-    let Some((id, mut close)) = fw.add_face(info, tx, stats.clone(), Some(mtu)).await else {
-        return;
-    };
-    tracing::info!(face = id.0, group = %group, interface = %iface, "multicast face created");
-    let wstats = stats.clone();
-    let sender = tx_sock.clone();
-    let writer = tokio::spawn(async move {
-        while let Some(frame) = rx.recv().await {
-            if sender.send_to(&frame, SocketAddr::V4(group)).await.is_ok() {
-                wstats.add_out(frame.len());
-            }
-        }
-    });
-    let mut receivers = PeerReceivers::<SocketAddr>::default();
-    let mut buf = vec![0u8; 65_536];
-    loop {
-        let (n, from) = tokio::select! {
-            _ = &mut close => break,
-            r = rx_sock.recv_from(&mut buf) => match r {
-                Ok(x) => x,
-                Err(_) => continue,
-            },
-        };
-        if from == own {
-            continue;
-        }
-        stats.add_in(n);
-        let frame = Bytes::copy_from_slice(buf.get(..n).unwrap_or_default());
-        match receivers.of(from).receive(opts.clock.now(), frame) {
-            Ok(Some((wire, link))) => {
-                if !fw.packet(id, wire, link).await {
-                    break;
-                }
-            }
-            Ok(None) => {}
-            Err(_) => fw.malformed(id).await,
-        }
-    }
-    writer.abort();
-    fw.closed(id).await;
+    super::multi_access::run(Arc::new(sockets), info, mtu, fw, opts).await;
 }
