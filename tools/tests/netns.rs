@@ -99,6 +99,25 @@ impl Namespaces {
     }
 }
 
+impl Namespaces {
+    /// A veth pair between two ends, each (namespace index, interface name, link-local IPv6
+    /// address): no other address (no IPv4, and no link-local address made by the kernel), and
+    /// no duplicate address detection, so the addresses are usable at once.
+    fn link_v6_only(&self, a: (usize, &str, &str), b: (usize, &str, &str)) {
+        let (na, nb) = (self.name(a.0), self.name(b.0));
+        ip(&[
+            "-n", na, "link", "add", a.1, "type", "veth", "peer", "name", b.1, "netns", nb,
+        ])
+        .unwrap();
+        for (ns, ifname, addr) in [(na, a.1, a.2), (nb, b.1, b.2)] {
+            ip(&["-n", ns, "link", "set", ifname, "addrgenmode", "none"]).unwrap();
+            ip(&["-n", ns, "link", "set", ifname, "up"]).unwrap();
+            let cidr = format!("{addr}/64");
+            ip(&["-n", ns, "addr", "add", &cidr, "dev", ifname, "nodad"]).unwrap();
+        }
+    }
+}
+
 /// An `ndnd` running in a namespace, on a thread of its own (a thread's network namespace is
 /// its own to change), listening on a Unix socket (reachable from any namespace) and on UDP
 /// port 6363 of the namespace.
@@ -463,6 +482,36 @@ async fn ethernet_multicast_faces_carry_ndn_in_ethernet_frames_and_hear_their_ow
     drop(ns);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ipv6_multicast_faces_on_two_links_hear_only_their_own_link() {
+    // the same line with link-local IPv6 addresses only, and NFD's udp6 multicast group
+    let Some(ns) = Namespaces::create("ndnrsmc6", &["a", "b", "c"]) else {
+        return;
+    };
+    ns.link_v6_only((0, "a0", "fe80::a"), (1, "b0", "fe80::b0"));
+    ns.link_v6_only((1, "b1", "fe80::b1"), (2, "c1", "fe80::c"));
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = start_hosts(&ns, dir.path(), 41, [&["a0"], &[], &["c1"]], |c, ifaces| {
+        c.faces.multicast_v6 = true;
+        c.faces.multicast_v6_interfaces = ifaces;
+    });
+    let local = |i: usize, ifname: &str, ll: &str| {
+        format!("udp6://[{ll}%{}]:56363", ifindex(ns.name(i), ifname))
+    };
+    let locals = [
+        local(0, "a0", "fe80::a"),
+        local(1, "b0", "fe80::b0"),
+        local(1, "b1", "fe80::b1"),
+    ];
+    let locals = [locals[0].as_str(), locals[1].as_str(), locals[2].as_str()];
+    let b_lan2 = fetch_across_multi_access_links(&hosts, dir.path(), "/six", locals, 60_000).await;
+    assert_eq!(b_lan2["remote"], "udp6://[ff02::1234]:56363", "{b_lan2}");
+    for h in hosts {
+        h.stop();
+    }
+    drop(ns);
+}
+
 /// The interface index of `ifname` in namespace `ns`.
 fn ifindex(ns: &str, ifname: &str) -> u32 {
     let out = StdCommand::new("ip")
@@ -634,6 +683,14 @@ fn multicast_with_no_interface_to_use_or_a_bad_one_is_an_error_that_says_what_to
             Err(e) => e,
         }
     };
+    let v6 = NsDaemon::try_start_with(ns.name(0), dir.path(), 53, |c| c.faces.multicast_v6 = true);
+    let Err(e) = v6 else {
+        panic!("ndnd started with IPv6 multicast on and no interface for it");
+    };
+    assert!(
+        e.contains("found no interface") && e.contains("multicast_v6_interfaces"),
+        "{e}"
+    );
     let e = ethernet(vec![], "01:00:5e:00:17:aa");
     assert!(
         e.contains("found no interface") && e.contains("ethernet_interfaces"),

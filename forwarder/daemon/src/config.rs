@@ -73,6 +73,13 @@ pub struct FacesSection {
     /// Interfaces (IPv4 addresses) for multicast; empty for every interface that is up,
     /// multicast-capable and not loopback.
     pub multicast_interfaces: Vec<String>,
+    /// Enable UDP IPv6 multicast faces.
+    pub multicast_v6: bool,
+    /// IPv6 multicast group and port.
+    pub multicast_v6_group: String,
+    /// Interface names for IPv6 multicast; empty for every interface that is up,
+    /// multicast-capable and not loopback, with a link-local address.
+    pub multicast_v6_interfaces: Vec<String>,
     /// Enable Ethernet multicast faces (NDN over EtherType 0x8624; needs CAP_NET_RAW).
     pub ethernet_multicast: bool,
     /// Ethernet multicast address.
@@ -156,6 +163,9 @@ impl Default for FacesSection {
             multicast: false,
             multicast_group: "224.0.23.170:56363".into(),
             multicast_interfaces: Vec::new(),
+            multicast_v6: false,
+            multicast_v6_group: crate::face::multicast::DEFAULT_GROUP_V6.into(),
+            multicast_v6_interfaces: Vec::new(),
             ethernet_multicast: false,
             ethernet_group: crate::face::ethernet::DEFAULT_GROUP.into(),
             ethernet_interfaces: Vec::new(),

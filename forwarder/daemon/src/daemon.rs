@@ -86,6 +86,53 @@ pub fn parse_strategy(s: &str) -> Result<Strategy, StartError> {
     })
 }
 
+/// The sockets of the configured UDP IPv6 multicast faces.
+fn open_multicast_v6_faces(
+    faces: &crate::config::FacesSection,
+) -> Result<Vec<multicast::MulticastSockets>, StartError> {
+    let group: std::net::SocketAddrV6 = faces.multicast_v6_group.parse().map_err(|_| {
+        StartError(format!(
+            "multicast_v6_group {:?} is not an IPv6 [ADDR]:PORT",
+            faces.multicast_v6_group
+        ))
+    })?;
+    let found = crate::face::interfaces::ipv6_multicast_interfaces()
+        .map_err(|e| StartError(format!("cannot list the network interfaces: {e}")))?;
+    let chosen: Vec<_> =
+        if faces.multicast_v6_interfaces.is_empty() {
+            // as NFD: every interface that is up, multicast-capable and not loopback
+            if found.is_empty() {
+                return Err(StartError(
+                    "multicast_v6 = true found no interface that is up, multicast-capable and not \
+                 loopback with a link-local IPv6 address; name them in multicast_v6_interfaces"
+                        .into(),
+                ));
+            }
+            found
+        } else {
+            faces
+                .multicast_v6_interfaces
+                .iter()
+                .map(|want| {
+                    found.iter().find(|(n, _, _)| n == want).cloned().ok_or_else(|| {
+                    StartError(format!(
+                        "multicast_v6_interfaces: {want:?} is not an interface that is up and \
+                         multicast-capable with a link-local IPv6 address"
+                    ))
+                })
+                })
+                .collect::<Result<_, _>>()?
+        };
+    chosen
+        .into_iter()
+        .map(|(name, link_local, ifindex)| {
+            tracing::info!(interface = %name, %link_local, "IPv6 multicast on interface");
+            let uri = format!("udp6://{group} on {name}");
+            multicast::open_v6(group, link_local, ifindex).map_err(|e| explain(&uri, &e))
+        })
+        .collect()
+}
+
 /// The packet sockets of the configured Ethernet multicast faces.
 fn open_ethernet_faces(
     faces: &crate::config::FacesSection,
@@ -344,6 +391,16 @@ impl Daemon {
                 })?;
                 let uri = format!("udp4://{group} on {iface}");
                 let sockets = multicast::open(group, iface).map_err(|e| explain(&uri, &e))?;
+                tasks.push(tokio::spawn(multicast::run(
+                    sockets,
+                    config.faces.udp_mtu,
+                    link.clone(),
+                    opts,
+                )));
+            }
+        }
+        if config.faces.multicast_v6 {
+            for sockets in open_multicast_v6_faces(&config.faces)? {
                 tasks.push(tokio::spawn(multicast::run(
                     sockets,
                     config.faces.udp_mtu,

@@ -2,7 +2,7 @@
 //! up, multicast-capable and not loopback. Read from `getifaddrs`, so in the network namespace
 //! of the calling thread.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Call `f(name, address)` for each address of each interface that is up, multicast-capable
 /// and not loopback (one call per address family an interface has).
@@ -54,6 +54,24 @@ pub fn ipv4_multicast_interfaces() -> std::io::Result<Vec<(String, Ipv4Addr)>> {
                 name.to_owned(),
                 Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr)),
             ));
+        }
+    })?;
+    Ok(found)
+}
+
+/// (name, link-local IPv6 address, index) of the interfaces a UDP IPv6 multicast face can go on,
+/// the first link-local address of each, in the system's order.
+pub fn ipv6_multicast_interfaces() -> std::io::Result<Vec<(String, Ipv6Addr, u32)>> {
+    let mut found: Vec<(String, Ipv6Addr, u32)> = Vec::new();
+    for_each_multicast_interface(|name, addr| {
+        if i32::from(addr.sa_family) == libc::AF_INET6 {
+            // SAFETY: an address of family AF_INET6 is a sockaddr_in6.
+            #[allow(unsafe_code)]
+            let sin6 = unsafe { &*std::ptr::from_ref(addr).cast::<libc::sockaddr_in6>() };
+            let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
+            if ip.is_unicast_link_local() && !found.iter().any(|(n, _, _)| n == name) {
+                found.push((name.to_owned(), ip, sin6.sin6_scope_id));
+            }
         }
     })?;
     Ok(found)

@@ -66,7 +66,13 @@ pub async fn run<L: MultiAccessLink>(
             _ = &mut close => break,
             r = link.recv(&mut buf) => match r {
                 Ok(Some(x)) => x,
-                Ok(None) | Err(_) => continue,
+                Ok(None) => continue,
+                Err(e) => {
+                    // an error that repeats (the interface went away) must not spin the loop
+                    tracing::debug!(face = id.0, error = %e, "receive failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                }
             },
         };
         stats.add_in(n);

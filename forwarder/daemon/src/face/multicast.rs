@@ -1,9 +1,10 @@
-//! UDP multicast faces (NFD's `udp4://224.0.23.170:56363`): one multi-access face per
-//! interface. A receive socket bound to the group port joins the group on the interface; a send
-//! socket bound to the interface address (an ephemeral port, so the face recognises and drops
-//! its own looped-back datagrams) sends to the group.
+//! UDP multicast faces (NFD's `udp4://224.0.23.170:56363` and `udp6://[ff02::1234]:56363`): one
+//! multi-access face per interface. A receive socket bound to the group port joins the group on
+//! the interface; a send socket bound to the interface's address (an ephemeral port, so the
+//! face recognises and drops its own looped-back datagrams; for IPv6 the link-local address)
+//! sends to the group.
 
-use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::sync::Arc;
 
 use ndn::face_uri::FaceUri;
@@ -15,6 +16,8 @@ use super::stream::FaceOptions;
 
 /// NFD's IPv4 multicast group and port.
 pub const DEFAULT_GROUP: &str = "224.0.23.170:56363";
+/// NFD's IPv6 multicast group and port.
+pub const DEFAULT_GROUP_V6: &str = "[ff02::1234]:56363";
 
 fn recv_socket(group: SocketAddrV4, iface: Ipv4Addr) -> std::io::Result<UdpSocket> {
     let s = socket2::Socket::new(
@@ -50,11 +53,47 @@ fn send_socket(iface: Ipv4Addr) -> std::io::Result<UdpSocket> {
     UdpSocket::from_std(s.into())
 }
 
+fn recv_socket_v6(group: SocketAddrV6, ifindex: u32) -> std::io::Result<UdpSocket> {
+    let s = socket2::Socket::new(
+        socket2::Domain::IPV6,
+        socket2::Type::DGRAM,
+        Some(socket2::Protocol::UDP),
+    )?;
+    s.set_only_v6(true)?;
+    s.set_reuse_address(true)?;
+    // bound to the group on this interface (the scope of a link-local group names it): the
+    // socket hears this interface only. IPV6_MULTICAST_ALL alone is not enough here, unlike
+    // for IPv4: a socket that joined the group on one interface still got the group's
+    // datagrams of the others.
+    s.bind(&SocketAddr::V6(SocketAddrV6::new(*group.ip(), group.port(), 0, ifindex)).into())?;
+    s.join_multicast_v6(group.ip(), ifindex)?;
+    #[cfg(target_os = "linux")]
+    s.set_multicast_all_v6(false)?;
+    s.set_nonblocking(true)?;
+    UdpSocket::from_std(s.into())
+}
+
+fn send_socket_v6(link_local: Ipv6Addr, ifindex: u32) -> std::io::Result<UdpSocket> {
+    let s = socket2::Socket::new(
+        socket2::Domain::IPV6,
+        socket2::Type::DGRAM,
+        Some(socket2::Protocol::UDP),
+    )?;
+    s.set_only_v6(true)?;
+    s.bind(&SocketAddr::V6(SocketAddrV6::new(link_local, 0, 0, ifindex)).into())?;
+    s.set_multicast_if_v6(ifindex)?;
+    s.set_multicast_loop_v6(true)?;
+    s.set_multicast_hops_v6(1)?;
+    s.set_nonblocking(true)?;
+    UdpSocket::from_std(s.into())
+}
+
 /// The sockets of one multicast face.
 #[derive(Debug)]
 pub struct MulticastSockets {
-    group: SocketAddrV4,
-    iface: Ipv4Addr,
+    group: SocketAddr,
+    /// The interface's address with the group's port (the face's local end).
+    local: SocketAddr,
     rx: UdpSocket,
     tx: UdpSocket,
     own: SocketAddr,
@@ -66,8 +105,26 @@ pub fn open(group: SocketAddrV4, iface: Ipv4Addr) -> std::io::Result<MulticastSo
     let tx = send_socket(iface)?;
     let own = tx.local_addr()?;
     Ok(MulticastSockets {
-        group,
-        iface,
+        group: SocketAddr::V4(group),
+        local: SocketAddr::V4(SocketAddrV4::new(iface, group.port())),
+        rx,
+        tx,
+        own,
+    })
+}
+
+/// Join the IPv6 `group` on interface `ifindex`, whose link-local address is `link_local`.
+pub fn open_v6(
+    group: SocketAddrV6,
+    link_local: Ipv6Addr,
+    ifindex: u32,
+) -> std::io::Result<MulticastSockets> {
+    let rx = recv_socket_v6(group, ifindex)?;
+    let tx = send_socket_v6(link_local, ifindex)?;
+    let own = tx.local_addr()?;
+    Ok(MulticastSockets {
+        group: SocketAddr::V6(group),
+        local: SocketAddr::V6(SocketAddrV6::new(link_local, group.port(), 0, ifindex)),
         rx,
         tx,
         own,
@@ -78,10 +135,7 @@ impl super::multi_access::MultiAccessLink for MulticastSockets {
     type Peer = SocketAddr;
 
     async fn send(&self, frame: &[u8]) -> std::io::Result<()> {
-        self.tx
-            .send_to(frame, SocketAddr::V4(self.group))
-            .await
-            .map(|_| ())
+        self.tx.send_to(frame, self.group).await.map(|_| ())
     }
 
     async fn recv(&self, buf: &mut [u8]) -> std::io::Result<Option<(usize, SocketAddr)>> {
@@ -92,11 +146,9 @@ impl super::multi_access::MultiAccessLink for MulticastSockets {
 
 /// Run the multicast face until the forwarder goes away.
 pub async fn run(sockets: MulticastSockets, mtu: usize, fw: ForwarderLink, opts: FaceOptions) {
-    let group = SocketAddr::V4(sockets.group);
-    let local = SocketAddr::V4(SocketAddrV4::new(sockets.iface, sockets.group.port()));
     let mut info = FaceInfo::new(
-        FaceUri::from_socket_addr("udp", group).to_string(),
-        FaceUri::from_socket_addr("udp", local).to_string(),
+        FaceUri::from_socket_addr("udp", sockets.group).to_string(),
+        FaceUri::from_socket_addr("udp", sockets.local).to_string(),
         FaceScope::NonLocal,
     )
     .with_link_type(LinkType::MultiAccess)
