@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::create::FaceCreator;
 use crate::face::stream::{self, FaceOptions};
 use crate::face::udp::{self, UdpCommand, UdpOptions};
-use crate::face::{ForwarderLink, ToForwarder, ethernet, multicast, ws};
+use crate::face::{ForwarderLink, ToForwarder, configured, ethernet, multicast, ws};
 use crate::forwarding::Forwarding;
 use crate::{Clock, metrics};
 
@@ -28,7 +28,7 @@ use crate::{Clock, metrics};
 #[error("{0}")]
 pub struct StartError(pub String);
 
-fn explain(uri: &str, e: &std::io::Error) -> StartError {
+pub(crate) fn explain(uri: &str, e: &std::io::Error) -> StartError {
     let hint = match e.kind() {
         std::io::ErrorKind::AddrInUse => {
             " (is another forwarder running? stop it, or pick another address with --listen)"
@@ -84,95 +84,6 @@ pub fn parse_strategy(s: &str) -> Result<Strategy, StartError> {
         )),
         StrategyError::BadParameters(why) => StartError(format!("strategy {s:?}: {why}")),
     })
-}
-
-/// The sockets of the configured UDP IPv6 multicast faces.
-fn open_multicast_v6_faces(
-    faces: &crate::config::FacesSection,
-) -> Result<Vec<multicast::MulticastSockets>, StartError> {
-    let group: std::net::SocketAddrV6 = faces.multicast_v6_group.parse().map_err(|_| {
-        StartError(format!(
-            "multicast_v6_group {:?} is not an IPv6 [ADDR]:PORT",
-            faces.multicast_v6_group
-        ))
-    })?;
-    let found = crate::face::interfaces::ipv6_multicast_interfaces()
-        .map_err(|e| StartError(format!("cannot list the network interfaces: {e}")))?;
-    let chosen: Vec<_> =
-        if faces.multicast_v6_interfaces.is_empty() {
-            // as NFD: every interface that is up, multicast-capable and not loopback
-            if found.is_empty() {
-                return Err(StartError(
-                    "multicast_v6 = true found no interface that is up, multicast-capable and not \
-                 loopback with a link-local IPv6 address; name them in multicast_v6_interfaces"
-                        .into(),
-                ));
-            }
-            found
-        } else {
-            faces
-                .multicast_v6_interfaces
-                .iter()
-                .map(|want| {
-                    found.iter().find(|(n, _, _)| n == want).cloned().ok_or_else(|| {
-                    StartError(format!(
-                        "multicast_v6_interfaces: {want:?} is not an interface that is up and \
-                         multicast-capable with a link-local IPv6 address"
-                    ))
-                })
-                })
-                .collect::<Result<_, _>>()?
-        };
-    chosen
-        .into_iter()
-        .map(|(name, link_local, ifindex)| {
-            tracing::info!(interface = %name, %link_local, "IPv6 multicast on interface");
-            let uri = format!("udp6://{group} on {name}");
-            multicast::open_v6(group, link_local, ifindex).map_err(|e| explain(&uri, &e))
-        })
-        .collect()
-}
-
-/// The packet sockets of the configured Ethernet multicast faces.
-fn open_ethernet_faces(
-    faces: &crate::config::FacesSection,
-) -> Result<Vec<ethernet::EthernetSocket>, StartError> {
-    let group = ethernet::parse_mac(&faces.ethernet_group).ok_or_else(|| {
-        StartError(format!(
-            "ethernet_group {:?} is not a MAC address (aa:bb:cc:dd:ee:ff)",
-            faces.ethernet_group
-        ))
-    })?;
-    let interfaces = if faces.ethernet_interfaces.is_empty() {
-        // as NFD: every interface that is up, multicast-capable and not loopback
-        let found = crate::face::interfaces::ethernet_multicast_interfaces()
-            .map_err(|e| StartError(format!("cannot list the network interfaces: {e}")))?;
-        if found.is_empty() {
-            return Err(StartError(
-                "ethernet_multicast = true found no interface that is up, multicast-capable and \
-                 not loopback; name them in ethernet_interfaces"
-                    .into(),
-            ));
-        }
-        found
-    } else {
-        faces.ethernet_interfaces.clone()
-    };
-    interfaces
-        .iter()
-        .map(|ifname| {
-            ethernet::open(ifname, group).map_err(|e| {
-                StartError(format!(
-                    "cannot open an Ethernet face on {ifname}: {e}{}",
-                    if e.kind() == std::io::ErrorKind::PermissionDenied {
-                        " (run as root, or give ndnd CAP_NET_RAW)"
-                    } else {
-                        ""
-                    }
-                ))
-            })
-        })
-        .collect()
 }
 
 fn name(s: &str) -> Result<Name, StartError> {
@@ -357,60 +268,23 @@ impl Daemon {
                 }
             }
         }
+        let mut multicast_faces = Vec::new();
         if config.faces.multicast {
-            let group: std::net::SocketAddrV4 =
-                config.faces.multicast_group.parse().map_err(|_| {
-                    StartError(format!(
-                        "multicast_group {:?} is not an IPv4 ADDR:PORT",
-                        config.faces.multicast_group
-                    ))
-                })?;
-            let interfaces = if config.faces.multicast_interfaces.is_empty() {
-                // as NFD: every interface that is up, multicast-capable and not loopback
-                let found = crate::face::interfaces::ipv4_multicast_interfaces()
-                    .map_err(|e| StartError(format!("cannot list the network interfaces: {e}")))?;
-                if found.is_empty() {
-                    return Err(StartError(
-                        "multicast = true found no interface that is up, multicast-capable and \
-                         not loopback with an IPv4 address; name them in multicast_interfaces"
-                            .into(),
-                    ));
-                }
-                for (name, address) in &found {
-                    tracing::info!(interface = %name, %address, "multicast on interface");
-                }
-                found.into_iter().map(|(_, a)| a.to_string()).collect()
-            } else {
-                config.faces.multicast_interfaces.clone()
-            };
-            for iface_text in &interfaces {
-                let iface: std::net::Ipv4Addr = iface_text.parse().map_err(|_| {
-                    StartError(format!(
-                        "multicast interface {iface_text:?} is not an IPv4 address"
-                    ))
-                })?;
-                let uri = format!("udp4://{group} on {iface}");
-                let sockets = multicast::open(group, iface).map_err(|e| explain(&uri, &e))?;
-                tasks.push(tokio::spawn(multicast::run(
-                    sockets,
-                    config.faces.udp_mtu,
-                    link.clone(),
-                    opts,
-                )));
-            }
+            multicast_faces.extend(configured::multicast_v4(&config.faces)?);
         }
         if config.faces.multicast_v6 {
-            for sockets in open_multicast_v6_faces(&config.faces)? {
-                tasks.push(tokio::spawn(multicast::run(
-                    sockets,
-                    config.faces.udp_mtu,
-                    link.clone(),
-                    opts,
-                )));
-            }
+            multicast_faces.extend(configured::multicast_v6(&config.faces)?);
+        }
+        for sockets in multicast_faces {
+            tasks.push(tokio::spawn(multicast::run(
+                sockets,
+                config.faces.udp_mtu,
+                link.clone(),
+                opts,
+            )));
         }
         if config.faces.ethernet_multicast {
-            for socket in open_ethernet_faces(&config.faces)? {
+            for socket in configured::ethernet(&config.faces)? {
                 tasks.push(tokio::spawn(ethernet::run(socket, link.clone(), opts)));
             }
         }

@@ -5,6 +5,7 @@
 //! bounded queue of link frames into the socket). A slow face fills its own queue and drops its
 //! own packets; it never stalls the forwarding task or the other faces.
 
+pub mod configured;
 pub mod ethernet;
 pub mod interfaces;
 pub mod multi_access;

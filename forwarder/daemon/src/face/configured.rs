@@ -1,0 +1,141 @@
+//! The multi-access faces the configuration asks for (`[faces]`: `multicast`, `multicast_v6`,
+//! `ethernet_multicast`), opened on the interfaces it names or, when it names none, on every
+//! interface that is up, multicast-capable and not loopback, as NFD does.
+
+use std::net::{Ipv4Addr, SocketAddrV4, SocketAddrV6};
+
+use super::{ethernet, interfaces, multicast};
+use crate::config::FacesSection;
+use crate::daemon::{StartError, explain};
+
+fn listing_failed(e: std::io::Error) -> StartError {
+    StartError(format!("cannot list the network interfaces: {e}"))
+}
+
+/// The error for a host where `setting = true` finds no interface to use.
+fn none_found(setting: &str, with: &str, list: &str) -> StartError {
+    StartError(format!(
+        "{setting} = true found no interface that is up, multicast-capable and not loopback{with}; \
+         name them in {list}"
+    ))
+}
+
+/// The sockets of the UDP IPv4 multicast faces.
+pub fn multicast_v4(faces: &FacesSection) -> Result<Vec<multicast::MulticastSockets>, StartError> {
+    let group: SocketAddrV4 = faces.multicast_group.parse().map_err(|_| {
+        StartError(format!(
+            "multicast_group {:?} is not an IPv4 ADDR:PORT",
+            faces.multicast_group
+        ))
+    })?;
+    let addresses: Vec<Ipv4Addr> = if faces.multicast_interfaces.is_empty() {
+        let found = interfaces::ipv4_multicast_interfaces().map_err(listing_failed)?;
+        if found.is_empty() {
+            return Err(none_found(
+                "multicast",
+                " with an IPv4 address",
+                "multicast_interfaces",
+            ));
+        }
+        for (name, address) in &found {
+            tracing::info!(interface = %name, %address, "multicast on interface");
+        }
+        found.into_iter().map(|(_, a)| a).collect()
+    } else {
+        faces
+            .multicast_interfaces
+            .iter()
+            .map(|text| {
+                text.parse().map_err(|_| {
+                    StartError(format!(
+                        "multicast interface {text:?} is not an IPv4 address"
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?
+    };
+    addresses
+        .into_iter()
+        .map(|iface| {
+            let uri = format!("udp4://{group} on {iface}");
+            multicast::open(group, iface).map_err(|e| explain(&uri, &e))
+        })
+        .collect()
+}
+
+/// The sockets of the UDP IPv6 multicast faces.
+pub fn multicast_v6(faces: &FacesSection) -> Result<Vec<multicast::MulticastSockets>, StartError> {
+    let group: SocketAddrV6 = faces.multicast_v6_group.parse().map_err(|_| {
+        StartError(format!(
+            "multicast_v6_group {:?} is not an IPv6 [ADDR]:PORT",
+            faces.multicast_v6_group
+        ))
+    })?;
+    let found = interfaces::ipv6_multicast_interfaces().map_err(listing_failed)?;
+    let chosen: Vec<_> =
+        if faces.multicast_v6_interfaces.is_empty() {
+            if found.is_empty() {
+                return Err(none_found(
+                    "multicast_v6",
+                    " with a link-local IPv6 address",
+                    "multicast_v6_interfaces",
+                ));
+            }
+            found
+        } else {
+            faces
+                .multicast_v6_interfaces
+                .iter()
+                .map(|want| {
+                    found.iter().find(|(n, _, _)| n == want).cloned().ok_or_else(|| {
+                    StartError(format!(
+                        "multicast_v6_interfaces: {want:?} is not an interface that is up and \
+                         multicast-capable with a link-local IPv6 address"
+                    ))
+                })
+                })
+                .collect::<Result<_, _>>()?
+        };
+    chosen
+        .into_iter()
+        .map(|(name, link_local, ifindex)| {
+            tracing::info!(interface = %name, %link_local, "IPv6 multicast on interface");
+            let uri = format!("udp6://{group} on {name}");
+            multicast::open_v6(group, link_local, ifindex).map_err(|e| explain(&uri, &e))
+        })
+        .collect()
+}
+
+/// The packet sockets of the Ethernet multicast faces.
+pub fn ethernet(faces: &FacesSection) -> Result<Vec<ethernet::EthernetSocket>, StartError> {
+    let group = ethernet::parse_mac(&faces.ethernet_group).ok_or_else(|| {
+        StartError(format!(
+            "ethernet_group {:?} is not a MAC address (aa:bb:cc:dd:ee:ff)",
+            faces.ethernet_group
+        ))
+    })?;
+    let names = if faces.ethernet_interfaces.is_empty() {
+        let found = interfaces::ethernet_multicast_interfaces().map_err(listing_failed)?;
+        if found.is_empty() {
+            return Err(none_found("ethernet_multicast", "", "ethernet_interfaces"));
+        }
+        found
+    } else {
+        faces.ethernet_interfaces.clone()
+    };
+    names
+        .iter()
+        .map(|ifname| {
+            ethernet::open(ifname, group).map_err(|e| {
+                let hint = if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    " (run as root, or give ndnd CAP_NET_RAW)"
+                } else {
+                    ""
+                };
+                StartError(format!(
+                    "cannot open an Ethernet face on {ifname}: {e}{hint}"
+                ))
+            })
+        })
+        .collect()
+}
