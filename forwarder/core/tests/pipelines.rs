@@ -83,6 +83,28 @@ fn data_goes_once_to_each_downstream_in_face_order() {
 }
 
 #[test]
+fn an_ad_hoc_face_relays_back_out_the_face_a_packet_came_in_on() {
+    // a wireless link where not every peer hears every other: the forwarder relays between
+    // peers of the same face, which a multi-access face never does
+    for (link, relays) in [(LinkType::AdHoc, true), (LinkType::MultiAccess, false)] {
+        let mut h = Harness::new();
+        let air = h.face(FaceScope::NonLocal, link);
+        h.route("/x", air, 0);
+        h.send(air, interest("/x/1", 1).encode());
+        let ts = h.transmits();
+        if relays {
+            assert_eq!(summary(&ts), vec![(air, "interest")], "{link:?}");
+            // the Data, heard on the same face, goes back out of it to the requester
+            h.send(air, signed(data("/x/1")));
+            assert_eq!(summary(&h.transmits()), vec![(air, "data")], "{link:?}");
+        } else {
+            // nowhere to go, and no Nack on a link that is not point-to-point
+            assert!(ts.is_empty(), "{link:?}: {:?}", summary(&ts));
+        }
+    }
+}
+
+#[test]
 fn duplicate_nonce_gets_nack_duplicate() {
     let mut h = Harness::new();
     let (a, b, up) = (h.remote(), h.remote(), h.remote());

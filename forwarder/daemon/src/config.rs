@@ -73,6 +73,10 @@ pub struct FacesSection {
     /// Interfaces (IPv4 addresses) for multicast; empty for every interface that is up,
     /// multicast-capable and not loopback.
     pub multicast_interfaces: Vec<String>,
+    /// UDP multicast faces (IPv4 and IPv6) are ad hoc (a wireless link where not every peer
+    /// hears every other: a packet may go back out the face it came in) rather than
+    /// multi-access.
+    pub multicast_ad_hoc: bool,
     /// Enable UDP IPv6 multicast faces.
     pub multicast_v6: bool,
     /// IPv6 multicast group and port.
@@ -87,6 +91,8 @@ pub struct FacesSection {
     /// Interface names for Ethernet multicast; empty for every interface that is up,
     /// multicast-capable and not loopback.
     pub ethernet_interfaces: Vec<String>,
+    /// Ethernet multicast faces are ad hoc rather than multi-access.
+    pub ethernet_ad_hoc: bool,
 }
 
 /// `[mgmt]`.
@@ -163,12 +169,14 @@ impl Default for FacesSection {
             multicast: false,
             multicast_group: "224.0.23.170:56363".into(),
             multicast_interfaces: Vec::new(),
+            multicast_ad_hoc: false,
             multicast_v6: false,
             multicast_v6_group: crate::face::multicast::DEFAULT_GROUP_V6.into(),
             multicast_v6_interfaces: Vec::new(),
             ethernet_multicast: false,
             ethernet_group: crate::face::ethernet::DEFAULT_GROUP.into(),
             ethernet_interfaces: Vec::new(),
+            ethernet_ad_hoc: false,
         }
     }
 }

@@ -275,17 +275,31 @@ impl Daemon {
         if config.faces.multicast_v6 {
             multicast_faces.extend(configured::multicast_v6(&config.faces)?);
         }
+        let link_type = |ad_hoc: bool| {
+            if ad_hoc {
+                ndn_fw::LinkType::AdHoc
+            } else {
+                ndn_fw::LinkType::MultiAccess
+            }
+        };
         for sockets in multicast_faces {
             tasks.push(tokio::spawn(multicast::run(
                 sockets,
                 config.faces.udp_mtu,
+                link_type(config.faces.multicast_ad_hoc),
                 link.clone(),
                 opts,
             )));
         }
         if config.faces.ethernet_multicast {
             for socket in configured::ethernet(&config.faces)? {
-                tasks.push(tokio::spawn(ethernet::run(socket, link.clone(), opts)));
+                let ad_hoc = link_type(config.faces.ethernet_ad_hoc);
+                tasks.push(tokio::spawn(ethernet::run(
+                    socket,
+                    ad_hoc,
+                    link.clone(),
+                    opts,
+                )));
             }
         }
         fw.set_channels(channels.clone());

@@ -9,6 +9,10 @@ use ndn::InterestBuilder;
 use ndn::mgmt::{ControlParameters, FaceStatus, LinkType, decode_dataset, localhost_nfd};
 
 async fn multicast_face(client: &mut Client) -> u64 {
+    multicast_face_of_type(client, LinkType::MultiAccess).await
+}
+
+async fn multicast_face_of_type(client: &mut Client, link_type: LinkType) -> u64 {
     let base = localhost_nfd()
         .append_generic("faces")
         .append_generic("list");
@@ -25,7 +29,7 @@ async fn multicast_face(client: &mut Client) -> u64 {
     let faces: Vec<FaceStatus> = decode_dataset(d.content()).unwrap();
     let f = faces
         .iter()
-        .find(|f| f.link_type == LinkType::MultiAccess)
+        .find(|f| f.link_type == link_type)
         .expect("a multicast face");
     assert!(f.uri.starts_with("udp4://224.0.23.170:"));
     f.face_id
@@ -69,4 +73,19 @@ async fn two_daemons_exchange_over_loopback_multicast() {
     a.stop().await;
     b.stop().await;
     assert_eq!(served.await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn multicast_ad_hoc_makes_the_multicast_face_ad_hoc() {
+    let port = 40_000 + (std::process::id() % 20_000) as u16 + 1;
+    let d = TestDaemon::start_with(|c| {
+        c.faces.multicast = true;
+        c.faces.multicast_group = format!("224.0.23.170:{port}");
+        c.faces.multicast_interfaces = vec!["127.0.0.1".into()];
+        c.faces.multicast_ad_hoc = true;
+    })
+    .await;
+    let mut admin = d.unix().await;
+    multicast_face_of_type(&mut admin, LinkType::AdHoc).await;
+    d.stop().await;
 }

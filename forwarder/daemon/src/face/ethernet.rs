@@ -266,14 +266,20 @@ impl super::multi_access::MultiAccessLink for EthernetSocket {
 }
 
 /// Run the Ethernet multicast face until the forwarder goes away.
-pub async fn run(socket: EthernetSocket, fw: ForwarderLink, opts: FaceOptions) {
+/// The face is `link_type`: multi-access, or ad hoc.
+pub async fn run(
+    socket: EthernetSocket,
+    link_type: LinkType,
+    fw: ForwarderLink,
+    opts: FaceOptions,
+) {
     let mtu = socket.mtu;
     let mut info = FaceInfo::new(
         format!("ether://[{}]", format_mac(&socket.group)),
         format!("dev://{}", socket.ifname),
         FaceScope::NonLocal,
     )
-    .with_link_type(LinkType::MultiAccess)
+    .with_link_type(link_type)
     .with_persistency(FacePersistency::Permanent);
     info.mtu = Some(mtu as u64);
     super::multi_access::run(Arc::new(socket), info, mtu, fw, opts).await;

@@ -140,13 +140,20 @@ impl super::multi_access::MultiAccessLink for MulticastSockets {
 }
 
 /// Run the multicast face until the forwarder goes away.
-pub async fn run(sockets: MulticastSockets, mtu: usize, fw: ForwarderLink, opts: FaceOptions) {
+/// The face is `link_type`: multi-access, or ad hoc.
+pub async fn run(
+    sockets: MulticastSockets,
+    mtu: usize,
+    link_type: LinkType,
+    fw: ForwarderLink,
+    opts: FaceOptions,
+) {
     let mut info = FaceInfo::new(
         FaceUri::from_socket_addr("udp", sockets.group).to_string(),
         FaceUri::from_socket_addr("udp", sockets.local).to_string(),
         FaceScope::NonLocal,
     )
-    .with_link_type(LinkType::MultiAccess)
+    .with_link_type(link_type)
     .with_persistency(FacePersistency::Permanent);
     info.mtu = Some(mtu as u64);
     super::multi_access::run(Arc::new(sockets), info, mtu, fw, opts).await;
