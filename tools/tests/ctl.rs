@@ -429,6 +429,13 @@ fn face_create_on_a_face_that_exists_raises_its_persistency_and_sets_its_mtu_and
     d.ok(&["face", "create", &uri, "--reliability", "off"]);
     let shown = d.ok(&["face", "show", &id.to_string()]);
     assert!(!flags(&shown).contains("lp-reliability"), "{shown}");
+    // congestion marking (on by default in ndnd) off and on again
+    d.ok(&["face", "create", &uri, "--congestion-marking", "off"]);
+    let shown = d.ok(&["face", "show", &id.to_string()]);
+    assert!(!flags(&shown).contains("congestion-marking"), "{shown}");
+    d.ok(&["face", "create", &uri, "--congestion-marking", "on"]);
+    let shown = d.ok(&["face", "show", &id.to_string()]);
+    assert!(flags(&shown).contains("congestion-marking"), "{shown}");
     // nothing to change: the face is reported as it is
     let out = d.ok(&["face", "create", &uri]);
     assert_eq!(out, format!("face-exists id={id}\n"));

@@ -79,6 +79,10 @@ enum FaceCmd {
         /// acknowledge (nfdc's `reliability on|off`).
         #[arg(long, value_enum)]
         reliability: Option<OnOff>,
+        /// NDNLPv2 congestion marking while the face's send queue stays long (nfdc's
+        /// `congestion-marking on|off`).
+        #[arg(long, value_enum)]
+        congestion_marking: Option<OnOff>,
     },
     /// Destroy a face.
     Destroy {
@@ -238,6 +242,7 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
             persistency,
             mtu,
             reliability,
+            congestion_marking,
         }) => {
             let p = match persistency {
                 Persistency::Persistent => ndn::mgmt::FacePersistency::Persistent,
@@ -247,6 +252,7 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
                 persistency: Some(p),
                 mtu: *mtu,
                 reliability: reliability.map(|r| matches!(r, OnOff::On)),
+                congestion_marking: congestion_marking.map(|c| matches!(c, OnOff::On)),
             };
             ctl::face_create(f, uri, &options).await
         }

@@ -313,22 +313,38 @@ pub struct FaceOptions {
     pub mtu: Option<u64>,
     /// NDNLPv2 link reliability on or off.
     pub reliability: Option<bool>,
+    /// Congestion marking on or off.
+    pub congestion_marking: Option<bool>,
 }
 
 impl FaceOptions {
     /// (Flags, Mask) for the face flags these options set, if any.
     fn flags(&self) -> (Option<u64>, Option<u64>) {
-        match self.reliability {
-            Some(on) => (
-                Some(if on {
-                    face_flags::LP_RELIABILITY_ENABLED
-                } else {
-                    0
-                }),
-                Some(face_flags::LP_RELIABILITY_ENABLED),
+        let (mut flags, mut mask) = (0, 0);
+        for (setting, bit) in [
+            (self.reliability, face_flags::LP_RELIABILITY_ENABLED),
+            (
+                self.congestion_marking,
+                face_flags::CONGESTION_MARKING_ENABLED,
             ),
-            None => (None, None),
+        ] {
+            if let Some(on) = setting {
+                mask |= bit;
+                if on {
+                    flags |= bit;
+                }
+            }
         }
+        if mask == 0 {
+            (None, None)
+        } else {
+            (Some(flags), Some(mask))
+        }
+    }
+
+    /// True when the options change a face flag.
+    fn sets_flags(&self) -> bool {
+        self.reliability.is_some() || self.congestion_marking.is_some()
     }
 }
 
@@ -402,7 +418,7 @@ pub async fn face_create(
         (Some(want), Some(has)) => persistency_rank(want) > persistency_rank(has),
         _ => false,
     };
-    if !f.created && (raise || options.mtu.is_some() || options.reliability.is_some()) {
+    if !f.created && (raise || options.mtu.is_some() || options.sets_flags()) {
         let (flags, mask) = options.flags();
         let p = ControlParameters {
             face_id: Some(f.id),
