@@ -522,6 +522,115 @@ fn ifindex(ns: &str, ifname: &str) -> u32 {
     text.split(':').next().unwrap().trim().parse().unwrap()
 }
 
+/// The MAC address of `ifname` in namespace `ns`.
+fn mac(ns: &str, ifname: &str) -> String {
+    let out = StdCommand::new("ip")
+        .args(["-n", ns, "-o", "link", "show", ifname])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.split_whitespace()
+        .skip_while(|w| *w != "link/ether")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no MAC address for {ifname}: {text}"))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ethernet_unicast_faces_are_made_by_command_and_on_demand() {
+    let Some(ns) = Namespaces::create("ndnrseu", &["a", "b"]) else {
+        return;
+    };
+    ns.link((0, "a0", "192.0.2.1/24"), (1, "b0", "192.0.2.2/24"), 1500);
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = dir.path().join("keychain");
+    let hosts: Vec<NsDaemon> = (0..2)
+        .map(|i| {
+            NsDaemon::start_with(ns.name(i), dir.path(), 61 + i as u64, |c| {
+                c.faces.ethernet_multicast = true;
+                c.faces.ethernet_unicast = true;
+            })
+        })
+        .collect();
+    let a = Env::new(hosts[0].transport.clone(), &keychain);
+    let b = Env::new(hosts[1].transport.clone(), &keychain);
+    // A makes a face to B's address on its interface, as `nfdc face create ether://[MAC] local
+    // dev://a0` does, and routes through it
+    let to_b = format!("ether://[{}]", mac(ns.name(1), "b0"));
+    let out = a
+        .run(
+            "ndnctl",
+            &["face", "create", &to_b, "--local", "dev://a0"],
+            None,
+        )
+        .await;
+    assert_ok(&out, "ndnctl face create ether://...");
+    let face = face_where(&a, "remote", &to_b).await;
+    assert_eq!(face["local"], "dev://a0", "{face}");
+    assert_eq!(face["link_type"], "point-to-point", "{face}");
+    assert_eq!(face["persistency"], "persistent", "{face}");
+    ctl_json(
+        &a,
+        &[
+            "route",
+            "add",
+            "/uni",
+            &face["id"].as_u64().unwrap().to_string(),
+        ],
+    )
+    .await;
+    // an interface without an Ethernet channel is refused, saying so
+    let refused = a
+        .run(
+            "ndnctl",
+            &[
+                "face",
+                "create",
+                "ether://[02:00:00:00:00:01]",
+                "--local",
+                "dev://zz9",
+            ],
+            None,
+        )
+        .await;
+    assert!(!refused.status.success());
+    let why = text(&refused.stderr);
+    assert!(
+        why.contains("no Ethernet unicast channel on that interface"),
+        "{why}"
+    );
+
+    let content = random_bytes(12, 40_000);
+    let file = write_file(dir.path(), "uni.bin", &content);
+    let publisher = b.put("/uni/file", &file, &[]).await;
+    let out = dir.path().join("uni-out.bin");
+    assert_ok(
+        &a.get("/uni/file", &out, &[]).await,
+        "ndnget over an Ethernet unicast face",
+    );
+    assert!(std::fs::read(&out).unwrap() == content, "fetch differs");
+    publisher.kill().await;
+
+    // B made an on-demand face for A's address when A's first frame came, and answered on it;
+    // neither multicast face carried the exchange
+    let from_a = format!("ether://[{}]", mac(ns.name(0), "a0"));
+    let back = face_where(&b, "remote", &from_a).await;
+    assert_eq!(back["persistency"], "on-demand", "{back}");
+    assert!(back["in"]["interests"].as_u64().unwrap() > 0, "{back}");
+    assert!(back["out"]["data"].as_u64().unwrap() > 0, "{back}");
+    let a_to_b = face_where(&a, "remote", &to_b).await;
+    assert!(a_to_b["in"]["data"].as_u64().unwrap() > 0, "{a_to_b}");
+    for env in [&a, &b] {
+        let multicast = face_where(env, "remote", "ether://[01:00:5e:00:17:aa]").await;
+        assert_eq!(multicast["in"]["interests"], 0, "{multicast}");
+        assert_eq!(multicast["in"]["data"], 0, "{multicast}");
+    }
+    for h in hosts {
+        h.stop();
+    }
+    drop(ns);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ipv6_link_local_faces_keep_their_interface() {
     let Some(ns) = Namespaces::create("ndnrsll", &["a", "b"]) else {

@@ -91,6 +91,9 @@ pub struct FacesSection {
     /// Interface names for Ethernet multicast; empty for every interface that is up,
     /// multicast-capable and not loopback.
     pub ethernet_interfaces: Vec<String>,
+    /// Enable Ethernet unicast faces: on demand for peers whose frames come to this host, and
+    /// by `faces/create ether://[MAC]` (needs CAP_NET_RAW).
+    pub ethernet_unicast: bool,
     /// Ethernet multicast faces are ad hoc rather than multi-access.
     pub ethernet_ad_hoc: bool,
 }
@@ -176,6 +179,7 @@ impl Default for FacesSection {
             ethernet_multicast: false,
             ethernet_group: crate::face::ethernet::DEFAULT_GROUP.into(),
             ethernet_interfaces: Vec::new(),
+            ethernet_unicast: false,
             ethernet_ad_hoc: false,
         }
     }

@@ -8,9 +8,10 @@ use ndn::mgmt::status_code;
 use ndn_fw::{FaceId, FacePersistency};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::face::ethernet::{self, Mac};
 use crate::face::stream::{self, FaceOptions};
 use crate::face::udp::UdpCommand;
-use crate::face::{ForwarderLink, ToForwarder};
+use crate::face::{Connect, ForwarderLink, ToForwarder};
 
 /// How long a TCP connection attempt may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -24,7 +25,35 @@ pub struct FaceCreator {
     fw: ForwarderLink,
     udp4: Option<mpsc::Sender<UdpCommand>>,
     udp6: Option<mpsc::Sender<UdpCommand>>,
+    /// The Ethernet unicast channels, by interface name.
+    ether: Vec<(String, mpsc::Sender<Connect<Mac>>)>,
     opts: FaceOptions,
+}
+
+/// Ask a channel for the face to `remote`.
+async fn connect<A>(
+    channel: &mpsc::Sender<Connect<A>>,
+    remote: A,
+    persistency: FacePersistency,
+) -> Result<(FaceId, bool), CreateError> {
+    let closed = || {
+        (
+            status_code::SERVICE_UNAVAILABLE,
+            "the channel closed".to_owned(),
+        )
+    };
+    let (reply, rx) = oneshot::channel();
+    channel
+        .send(Connect {
+            remote,
+            persistency,
+            reply,
+        })
+        .await
+        .map_err(|_| closed())?;
+    rx.await
+        .map_err(|_| closed())?
+        .map_err(|e| (status_code::SERVICE_UNAVAILABLE, e))
 }
 
 impl FaceCreator {
@@ -39,8 +68,58 @@ impl FaceCreator {
             fw,
             udp4,
             udp6,
+            ether: Vec::new(),
             opts,
         }
+    }
+
+    /// The same creator, with Ethernet unicast channels (interface name, channel).
+    pub fn with_ethernet(mut self, ether: Vec<(String, mpsc::Sender<Connect<Mac>>)>) -> Self {
+        self.ether = ether;
+        self
+    }
+
+    /// The Ethernet face to `uri` through the interface `local` names (`dev://IFNAME`; may be
+    /// left out when one interface has an Ethernet channel).
+    async fn ethernet(
+        &self,
+        uri: &FaceUri,
+        local: Option<&str>,
+        persistency: FacePersistency,
+    ) -> Result<(FaceId, bool), CreateError> {
+        let remote = ethernet::parse_mac(&uri.host)
+            .ok_or((status_code::BAD_REQUEST, "not a MAC address".to_owned()))?;
+        let ifname = match local {
+            Some(l) => {
+                let l = FaceUri::parse(l).map_err(|e| (status_code::BAD_REQUEST, e.to_string()))?;
+                if l.scheme != Scheme::Dev {
+                    return Err((
+                        status_code::BAD_REQUEST,
+                        "the LocalUri of an Ethernet face is dev://IFNAME".into(),
+                    ));
+                }
+                Some(l.host)
+            }
+            None => None,
+        };
+        let channel = match (&ifname, self.ether.as_slice()) {
+            (Some(name), all) => all.iter().find(|(n, _)| n == name),
+            (None, [only]) => Some(only),
+            (None, _) => {
+                return Err((
+                    status_code::BAD_REQUEST,
+                    "an Ethernet face needs a LocalUri dev://IFNAME naming its interface".into(),
+                ));
+            }
+        };
+        let Some((_, channel)) = channel else {
+            return Err((
+                status_code::NOT_ACCEPTABLE,
+                "no Ethernet unicast channel on that interface (ethernet_unicast in [faces])"
+                    .into(),
+            ));
+        };
+        connect(channel, remote, persistency).await
     }
 
     /// Send a message to the forwarding task.
@@ -71,10 +150,12 @@ impl FaceCreator {
             ))
     }
 
-    /// Create (or find) the face to `uri`; returns its id and whether it existed.
+    /// Create (or find) the face to `uri` (through `local`, for an Ethernet face); returns its
+    /// id and whether it existed.
     pub async fn create(
         &self,
         uri: &str,
+        local: Option<&str>,
         persistency: FacePersistency,
     ) -> Result<(FaceId, bool), CreateError> {
         let parsed = FaceUri::parse(uri).map_err(|e| (status_code::BAD_REQUEST, e.to_string()))?;
@@ -97,29 +178,10 @@ impl FaceCreator {
                     "no UDP channel of that address family is listening".into(),
                 ));
             };
-            let (reply, rx) = oneshot::channel();
-            channel
-                .send(UdpCommand::Connect {
-                    remote,
-                    persistency,
-                    reply,
-                })
-                .await
-                .map_err(|_| {
-                    (
-                        status_code::SERVICE_UNAVAILABLE,
-                        "UDP channel closed".to_owned(),
-                    )
-                })?;
-            return rx
-                .await
-                .map_err(|_| {
-                    (
-                        status_code::SERVICE_UNAVAILABLE,
-                        "UDP channel closed".to_owned(),
-                    )
-                })?
-                .map_err(|e| (status_code::SERVICE_UNAVAILABLE, e));
+            return connect(channel, remote, persistency).await;
+        }
+        if parsed.scheme == Scheme::Ether {
+            return self.ethernet(&parsed, local, persistency).await;
         }
         if parsed.scheme.is_tcp() {
             let remote = Self::resolve(&parsed).await?;

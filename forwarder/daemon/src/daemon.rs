@@ -291,20 +291,35 @@ impl Daemon {
                 opts,
             )));
         }
-        if config.faces.ethernet_multicast {
-            for socket in configured::ethernet(&config.faces)? {
-                let ad_hoc = link_type(config.faces.ethernet_ad_hoc);
-                tasks.push(tokio::spawn(ethernet::run(
-                    socket,
-                    ad_hoc,
-                    link.clone(),
-                    opts,
-                )));
-            }
+        let ethernet_sockets = configured::ethernet(&config.faces)?;
+        for socket in ethernet_sockets.multicast {
+            let ad_hoc = link_type(config.faces.ethernet_ad_hoc);
+            tasks.push(tokio::spawn(ethernet::run(
+                socket,
+                ad_hoc,
+                link.clone(),
+                opts,
+            )));
+        }
+        let mut ether_channels = Vec::new();
+        for socket in ethernet_sockets.unicast {
+            let (ctx, crx) = mpsc::channel(64);
+            ether_channels.push((socket.ifname().to_owned(), ctx));
+            let unicast = ethernet::UnicastOptions {
+                face: opts,
+                idle_timeout: config.faces.udp_idle_timeout,
+            };
+            tasks.push(tokio::spawn(ethernet::run_unicast(
+                socket,
+                link.clone(),
+                unicast,
+                crx,
+            )));
         }
         fw.set_channels(channels.clone());
 
-        let creator = FaceCreator::new(link.clone(), udp4, udp6, opts);
+        let creator =
+            FaceCreator::new(link.clone(), udp4, udp6, opts).with_ethernet(ether_channels);
         let forwarding = Forwarding::new(
             fw,
             rx,
@@ -320,7 +335,7 @@ impl Daemon {
         for r in &config.routes {
             let prefix = name(&r.prefix)?;
             let (face, _) = creator
-                .create(&r.face, FacePersistency::Persistent)
+                .create(&r.face, None, FacePersistency::Persistent)
                 .await
                 .map_err(|(_, text)| StartError(format!("static route {}: {text}", r.prefix)))?;
             let _ = tx

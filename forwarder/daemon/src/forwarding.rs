@@ -303,7 +303,11 @@ impl Forwarding {
                     tokio::spawn(async move {
                         let result = match existing {
                             Some(id) => Ok((id, true)),
-                            None => creator.create(&req.uri, req.persistency).await,
+                            None => {
+                                creator
+                                    .create(&req.uri, req.local_uri.as_deref(), req.persistency)
+                                    .await
+                            }
                         };
                         creator
                             .report(ToForwarder::FaceCreated {

@@ -64,10 +64,14 @@ enum FaceCmd {
         /// Face id.
         id: u64,
     },
-    /// Create a face to a remote forwarder (udp4://HOST:PORT, tcp4://HOST:PORT, ...).
+    /// Create a face to a remote forwarder (udp4://HOST:PORT, tcp4://HOST:PORT,
+    /// ether://[MAC] --local dev://IFNAME, ...).
     Create {
         /// Remote face URI.
         uri: String,
+        /// Local face URI: the interface of an Ethernet face (dev://IFNAME).
+        #[arg(long)]
+        local: Option<String>,
         /// Persistency.
         #[arg(long, value_enum, default_value_t = Persistency::Persistent)]
         persistency: Persistency,
@@ -243,6 +247,7 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
             mtu,
             reliability,
             congestion_marking,
+            local,
         }) => {
             let p = match persistency {
                 Persistency::Persistent => ndn::mgmt::FacePersistency::Persistent,
@@ -253,6 +258,7 @@ async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
                 mtu: *mtu,
                 reliability: reliability.map(|r| matches!(r, OnOff::On)),
                 congestion_marking: congestion_marking.map(|c| matches!(c, OnOff::On)),
+                local: local.clone(),
             };
             ctl::face_create(f, uri, &options).await
         }

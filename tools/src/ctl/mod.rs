@@ -315,6 +315,8 @@ pub struct FaceOptions {
     pub reliability: Option<bool>,
     /// Congestion marking on or off.
     pub congestion_marking: Option<bool>,
+    /// The local end (`dev://IFNAME` for an Ethernet face).
+    pub local: Option<String>,
 }
 
 impl FaceOptions {
@@ -357,6 +359,7 @@ pub async fn create_or_find_face(
     let (flags, mask) = options.flags();
     let p = ControlParameters {
         uri: Some(uri.to_owned()),
+        local_uri: options.local.clone(),
         face_persistency: options.persistency,
         mtu: options.mtu,
         flags,

@@ -106,8 +106,22 @@ pub fn multicast_v6(faces: &FacesSection) -> Result<Vec<multicast::MulticastSock
         .collect()
 }
 
-/// The packet sockets of the Ethernet multicast faces.
-pub fn ethernet(faces: &FacesSection) -> Result<Vec<ethernet::EthernetSocket>, StartError> {
+/// The packet sockets of the Ethernet faces: multicast faces (with `ethernet_multicast`), and
+/// unicast channels (with `ethernet_unicast`), on the same interfaces.
+#[derive(Debug, Default)]
+pub struct EthernetSockets {
+    /// One per multicast face.
+    pub multicast: Vec<ethernet::EthernetSocket>,
+    /// One per unicast channel.
+    pub unicast: Vec<ethernet::EthernetSocket>,
+}
+
+/// Open the packet sockets of the configured Ethernet faces.
+pub fn ethernet(faces: &FacesSection) -> Result<EthernetSockets, StartError> {
+    let mut sockets = EthernetSockets::default();
+    if !faces.ethernet_multicast && !faces.ethernet_unicast {
+        return Ok(sockets);
+    }
     let group = ethernet::parse_mac(&faces.ethernet_group).ok_or_else(|| {
         StartError(format!(
             "ethernet_group {:?} is not a MAC address (aa:bb:cc:dd:ee:ff)",
@@ -117,25 +131,36 @@ pub fn ethernet(faces: &FacesSection) -> Result<Vec<ethernet::EthernetSocket>, S
     let names = if faces.ethernet_interfaces.is_empty() {
         let found = interfaces::ethernet_multicast_interfaces().map_err(listing_failed)?;
         if found.is_empty() {
-            return Err(none_found("ethernet_multicast", "", "ethernet_interfaces"));
+            let setting = if faces.ethernet_multicast {
+                "ethernet_multicast"
+            } else {
+                "ethernet_unicast"
+            };
+            return Err(none_found(setting, "", "ethernet_interfaces"));
         }
         found
     } else {
         faces.ethernet_interfaces.clone()
     };
-    names
-        .iter()
-        .map(|ifname| {
-            ethernet::open(ifname, group).map_err(|e| {
-                let hint = if e.kind() == std::io::ErrorKind::PermissionDenied {
-                    " (run as root, or give ndnd CAP_NET_RAW)"
-                } else {
-                    ""
-                };
-                StartError(format!(
-                    "cannot open an Ethernet face on {ifname}: {e}{hint}"
-                ))
-            })
+    let open = |ifname: &str, group: Option<ethernet::Mac>| {
+        ethernet::open(ifname, group).map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::PermissionDenied {
+                " (run as root, or give ndnd CAP_NET_RAW)"
+            } else {
+                ""
+            };
+            StartError(format!(
+                "cannot open an Ethernet face on {ifname}: {e}{hint}"
+            ))
         })
-        .collect()
+    };
+    for ifname in &names {
+        if faces.ethernet_multicast {
+            sockets.multicast.push(open(ifname, Some(group))?);
+        }
+        if faces.ethernet_unicast {
+            sockets.unicast.push(open(ifname, None)?);
+        }
+    }
+    Ok(sockets)
 }

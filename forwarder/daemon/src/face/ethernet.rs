@@ -1,8 +1,15 @@
-//! Ethernet multicast faces (NFD's `ether://[01:00:5e:00:17:aa]` on `dev://IFNAME`): NDN packets
-//! straight in Ethernet frames of EtherType 0x8624, one multi-access face per interface. A
-//! packet socket (`AF_PACKET`, the kernel writing the Ethernet header) bound to the interface
-//! joins the multicast address and sends to it. Opening one needs CAP_NET_RAW.
+//! Ethernet faces (NFD's ether faces): NDN packets straight in Ethernet frames of EtherType
+//! 0x8624, on packet sockets (`AF_PACKET`, the kernel writing the Ethernet header) bound to an
+//! interface. Opening one needs CAP_NET_RAW.
+//!
+//! - Multicast: one multi-access face per interface (`ether://[01:00:5e:00:17:aa]` on
+//!   `dev://IFNAME`), whose socket joins the multicast address and sends to it; it takes the
+//!   frames sent to a multicast or broadcast address.
+//! - Unicast: a channel per interface takes the frames sent to this host's address, with a
+//!   point-to-point face per peer (`ether://[PEER-MAC]` on `dev://IFNAME`): on demand when a
+//!   peer's first frame comes (closed when idle), or persistent by `faces/create`.
 
+use std::collections::HashMap;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::Arc;
@@ -11,9 +18,10 @@ use bytes::Bytes;
 use ndn::tlv::Reader;
 use ndn_fw::{FaceInfo, FacePersistency, FaceScope, LinkType};
 use tokio::io::unix::AsyncFd;
+use tokio::sync::mpsc;
 
-use super::ForwarderLink;
 use super::stream::FaceOptions;
+use super::{Connect, FaceStats, ForwarderLink, PeerFace, sweep_peers};
 
 /// The EtherType of NDN.
 pub const ETHERTYPE_NDN: u16 = 0x8624;
@@ -88,8 +96,9 @@ fn link_address(ifindex: i32, mac: &Mac) -> libc::sockaddr_ll {
     sll
 }
 
-/// Open a packet socket on interface `ifname` that joins the multicast address `group`.
-pub fn open(ifname: &str, group: Mac) -> io::Result<EthernetSocket> {
+/// Open a packet socket on interface `ifname` that joins the multicast address `group`, if
+/// given (a unicast channel's socket joins none).
+pub fn open(ifname: &str, group: Option<Mac>) -> io::Result<EthernetSocket> {
     let cname = std::ffi::CString::new(ifname)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "interface name with NUL"))?;
     // SAFETY: `cname` is a NUL-terminated string.
@@ -125,20 +134,22 @@ pub fn open(ifname: &str, group: Mac) -> io::Result<EthernetSocket> {
         if rc < 0 {
             return os_error(rc, "cannot bind the packet socket to the interface");
         }
-        let mut mreq: libc::packet_mreq = std::mem::zeroed();
-        mreq.mr_ifindex = ifindex;
-        mreq.mr_type = libc::PACKET_MR_MULTICAST as u16;
-        mreq.mr_alen = 6;
-        mreq.mr_address[..6].copy_from_slice(&group);
-        let rc = libc::setsockopt(
-            raw,
-            libc::SOL_PACKET,
-            libc::PACKET_ADD_MEMBERSHIP,
-            std::ptr::from_ref(&mreq).cast(),
-            std::mem::size_of::<libc::packet_mreq>() as libc::socklen_t,
-        );
-        if rc < 0 {
-            return os_error(rc, "cannot join the Ethernet multicast address");
+        if let Some(group) = group {
+            let mut mreq: libc::packet_mreq = std::mem::zeroed();
+            mreq.mr_ifindex = ifindex;
+            mreq.mr_type = libc::PACKET_MR_MULTICAST as u16;
+            mreq.mr_alen = 6;
+            mreq.mr_address[..6].copy_from_slice(&group);
+            let rc = libc::setsockopt(
+                raw,
+                libc::SOL_PACKET,
+                libc::PACKET_ADD_MEMBERSHIP,
+                std::ptr::from_ref(&mreq).cast(),
+                std::mem::size_of::<libc::packet_mreq>() as libc::socklen_t,
+            );
+            if rc < 0 {
+                return os_error(rc, "cannot join the Ethernet multicast address");
+            }
         }
         fd
     };
@@ -151,7 +162,7 @@ pub fn open(ifname: &str, group: Mac) -> io::Result<EthernetSocket> {
         fd,
         ifindex,
         ifname: ifname.to_owned(),
-        group,
+        group: group.unwrap_or([0xff; 6]),
         mtu,
     })
 }
@@ -183,8 +194,14 @@ impl EthernetSocket {
         self.mtu
     }
 
-    /// Receive one frame: (length, source MAC, whether this host sent it).
-    async fn recv_frame(&self, buf: &mut [u8]) -> io::Result<(usize, Mac, bool)> {
+    /// The interface's name.
+    pub fn ifname(&self) -> &str {
+        &self.ifname
+    }
+
+    /// Receive one frame: (length, source MAC, packet type: `PACKET_HOST` for a frame to this
+    /// host, `PACKET_MULTICAST`, `PACKET_OUTGOING` for one this host sent, ...).
+    async fn recv_frame(&self, buf: &mut [u8]) -> io::Result<(usize, Mac, u8)> {
         loop {
             let mut guard = self.fd.readable().await?;
             let got = guard.try_io(|fd| {
@@ -206,7 +223,7 @@ impl EthernetSocket {
                     }
                     let mut mac = [0u8; 6];
                     mac.copy_from_slice(&sll.sll_addr[..6]);
-                    Ok((n as usize, mac, sll.sll_pkttype == libc::PACKET_OUTGOING))
+                    Ok((n as usize, mac, sll.sll_pkttype))
                 }
             });
             match got {
@@ -256,8 +273,9 @@ impl super::multi_access::MultiAccessLink for EthernetSocket {
     }
 
     async fn recv(&self, buf: &mut [u8]) -> io::Result<Option<(usize, Mac)>> {
-        let (n, from, own) = self.recv_frame(buf).await?;
-        Ok((!own).then_some((n, from)))
+        let (n, from, kind) = self.recv_frame(buf).await?;
+        let to_all = matches!(kind, libc::PACKET_MULTICAST | libc::PACKET_BROADCAST);
+        Ok(to_all.then_some((n, from)))
     }
 
     fn strip(frame: Bytes) -> Bytes {
@@ -283,6 +301,134 @@ pub async fn run(
     .with_persistency(FacePersistency::Permanent);
     info.mtu = Some(mtu as u64);
     super::multi_access::run(Arc::new(socket), info, mtu, fw, opts).await;
+}
+
+/// Settings of an Ethernet unicast channel.
+#[derive(Debug, Clone, Copy)]
+pub struct UnicastOptions {
+    /// Face settings.
+    pub face: FaceOptions,
+    /// On-demand faces close after this long without a frame.
+    pub idle_timeout: std::time::Duration,
+}
+
+/// Register the face to `remote` and start its writer.
+async fn create_peer(
+    socket: &Arc<EthernetSocket>,
+    remote: Mac,
+    persistency: FacePersistency,
+    fw: &ForwarderLink,
+    opts: &UnicastOptions,
+) -> Option<PeerFace> {
+    let mut info = FaceInfo::new(
+        format!("ether://[{}]", format_mac(&remote)),
+        format!("dev://{}", socket.ifname),
+        FaceScope::NonLocal,
+    )
+    .with_link_type(LinkType::PointToPoint)
+    .with_persistency(persistency);
+    info.mtu = Some(socket.mtu as u64);
+    let (tx, mut rx) = mpsc::channel::<Bytes>(opts.face.queue_len);
+    let stats = Arc::new(FaceStats::default());
+    stats.set_persistency(persistency);
+    let (id, close) = fw
+        .add_face(info, tx, stats.clone(), Some(socket.mtu))
+        .await?;
+    tracing::info!(face = id.0, remote = %format_mac(&remote), interface = %socket.ifname,
+        "Ethernet face created");
+    let sender = socket.clone();
+    let wstats = stats.clone();
+    tokio::spawn(async move {
+        while let Some(frame) = rx.recv().await {
+            if sender.send_frame(&frame, &remote).await.is_ok() {
+                wstats.add_out(frame.len());
+            }
+        }
+    });
+    Some(PeerFace::new(id, close, stats, opts.face.clock.now()))
+}
+
+/// Run the Ethernet unicast channel of one interface until the forwarding task goes away.
+pub async fn run_unicast(
+    socket: EthernetSocket,
+    fw: ForwarderLink,
+    opts: UnicastOptions,
+    mut commands: mpsc::Receiver<Connect<Mac>>,
+) {
+    let socket = Arc::new(socket);
+    let mut peers: HashMap<Mac, PeerFace> = HashMap::new();
+    let mut buf = vec![0u8; 65_536];
+    let sweep_every = (opts.idle_timeout / 4).clamp(
+        std::time::Duration::from_millis(100),
+        std::time::Duration::from_secs(30),
+    );
+    let mut sweep = tokio::time::interval(sweep_every);
+    loop {
+        tokio::select! {
+            r = socket.recv_frame(&mut buf) => {
+                let (n, from, kind) = match r {
+                    Ok(x) => x,
+                    Err(e) => {
+                        tracing::debug!(error = %e, "Ethernet receive failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                if kind != libc::PACKET_HOST {
+                    continue;
+                }
+                let now = opts.face.clock.now();
+                if peers.get_mut(&from).is_some_and(PeerFace::is_closed) {
+                    peers.remove(&from);
+                }
+                let peer = match peers.entry(from) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        match create_peer(&socket, from, FacePersistency::OnDemand, &fw, &opts).await {
+                            Some(p) => e.insert(p),
+                            None => return,
+                        }
+                    }
+                };
+                peer.last_seen = now;
+                peer.stats.add_in(n);
+                let frame = without_padding(Bytes::copy_from_slice(buf.get(..n).unwrap_or_default()));
+                let received = peer.receiver.receive(now, frame);
+                peer.stats.record_control(peer.receiver.take_control());
+                fw.link_control(peer.id, &peer.stats, matches!(received, Ok(Some(_)))).await;
+                match received {
+                    Ok(Some((wire, fields))) => {
+                        if !fw.packet(peer.id, wire, fields).await {
+                            return;
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(_) => fw.malformed(peer.id).await,
+                }
+            }
+            Some(Connect { remote, persistency, reply }) = commands.recv() => {
+                if peers.get_mut(&remote).is_some_and(PeerFace::is_closed) {
+                    peers.remove(&remote);
+                }
+                let result = match peers.get(&remote) {
+                    // as for UDP: the face exists and keeps its persistency
+                    Some(p) => Ok((p.id, true)),
+                    None => match create_peer(&socket, remote, persistency, &fw, &opts).await {
+                        Some(p) => {
+                            let id = p.id;
+                            peers.insert(remote, p);
+                            Ok((id, false))
+                        }
+                        None => Err("forwarder is shutting down".to_owned()),
+                    },
+                };
+                let _ = reply.send(result);
+            }
+            _ = sweep.tick() => {
+                sweep_peers(&mut peers, opts.face.clock.now(), opts.idle_timeout, &fw).await;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

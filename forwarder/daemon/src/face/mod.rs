@@ -129,6 +129,84 @@ impl<K: Hash + Eq> PeerReceivers<K> {
     }
 }
 
+/// A request to a channel (UDP, Ethernet) for the face to one of its peers.
+#[derive(Debug)]
+pub struct Connect<A> {
+    /// The peer.
+    pub remote: A,
+    /// Persistency of the face, when it is made.
+    pub persistency: ndn_fw::FacePersistency,
+    /// The face id and whether it existed, or why it failed.
+    pub reply: oneshot::Sender<Result<(FaceId, bool), String>>,
+}
+
+/// A point-to-point face a channel keeps for one peer: its id, the signal that the forwarder
+/// closed it, its link receiver and counters, and when it last heard from the peer.
+#[derive(Debug)]
+pub struct PeerFace {
+    /// The face.
+    pub id: FaceId,
+    close: oneshot::Receiver<()>,
+    /// Decodes the peer's frames.
+    pub receiver: LinkReceiver,
+    /// Counters shared with the writer.
+    pub stats: Arc<FaceStats>,
+    /// When a frame came last.
+    pub last_seen: std::time::Duration,
+}
+
+impl PeerFace {
+    /// A face just registered with the forwarder.
+    pub fn new(
+        id: FaceId,
+        close: oneshot::Receiver<()>,
+        stats: Arc<FaceStats>,
+        now: std::time::Duration,
+    ) -> Self {
+        PeerFace {
+            id,
+            close,
+            receiver: LinkReceiver::default(),
+            stats,
+            last_seen: now,
+        }
+    }
+
+    /// True once the forwarder has closed the face (`faces/destroy`).
+    pub fn is_closed(&mut self) -> bool {
+        !matches!(
+            self.close.try_recv(),
+            Err(oneshot::error::TryRecvError::Empty)
+        )
+    }
+}
+
+/// Take out of `peers` the faces the forwarder closed and the on-demand ones idle for
+/// `idle_timeout`, telling the forwarder of each; returns how many went.
+pub async fn sweep_peers<K: Copy + Eq + Hash + std::fmt::Debug>(
+    peers: &mut HashMap<K, PeerFace>,
+    now: std::time::Duration,
+    idle_timeout: std::time::Duration,
+    fw: &ForwarderLink,
+) -> usize {
+    let mut gone = Vec::new();
+    for (peer, p) in peers.iter_mut() {
+        if p.is_closed()
+            || (p.stats.persistency() == Some(ndn_fw::FacePersistency::OnDemand)
+                && now.saturating_sub(p.last_seen) >= idle_timeout)
+        {
+            gone.push(*peer);
+        }
+    }
+    for peer in &gone {
+        if let Some(p) = peers.remove(peer) {
+            tracing::info!(face = p.id.0, ?peer, "face closed (idle or destroyed)");
+            fw.closed(p.id).await;
+        }
+    }
+    gone.len()
+}
+
 /// The forwarding task's handle on a face.
 #[derive(Debug)]
 pub struct FaceHandle {

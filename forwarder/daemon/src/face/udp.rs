@@ -9,27 +9,15 @@ use std::time::Duration;
 use bytes::Bytes;
 use ndn::app::udp_batch::{BatchSocket, RecvBuffers};
 use ndn::face_uri::FaceUri;
-use ndn_fw::{FaceId, FaceInfo, FacePersistency, FaceScope, LinkType};
+use ndn_fw::{FaceInfo, FacePersistency, FaceScope, LinkType};
 use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 use super::stream::FaceOptions;
-use super::{FaceStats, ForwarderLink};
-use crate::link::LinkReceiver;
+use super::{Connect, FaceStats, ForwarderLink, PeerFace, sweep_peers};
 
-/// A request to a UDP channel.
-#[derive(Debug)]
-pub enum UdpCommand {
-    /// Create (or make persistent) the face to `remote`.
-    Connect {
-        /// The peer.
-        remote: SocketAddr,
-        /// Persistency of the face.
-        persistency: FacePersistency,
-        /// The face id and whether it existed, or why it failed.
-        reply: oneshot::Sender<Result<(FaceId, bool), String>>,
-    },
-}
+/// A request to a UDP channel: the face to a peer.
+pub type UdpCommand = Connect<SocketAddr>;
 
 /// Settings of a UDP channel.
 #[derive(Debug, Clone, Copy)]
@@ -47,14 +35,6 @@ const RECV_BATCH: usize = 256;
 /// Frames a face's writer takes from its queue at once.
 const SEND_BATCH: usize = 64;
 
-struct Peer {
-    id: FaceId,
-    close: oneshot::Receiver<()>,
-    receiver: LinkReceiver,
-    stats: Arc<FaceStats>,
-    last_seen: Duration,
-}
-
 async fn create_peer(
     socket: &Arc<BatchSocket>,
     local: SocketAddr,
@@ -62,7 +42,7 @@ async fn create_peer(
     persistency: FacePersistency,
     fw: &ForwarderLink,
     opts: &UdpOptions,
-) -> Option<Peer> {
+) -> Option<PeerFace> {
     let mut info = FaceInfo::new(
         FaceUri::from_socket_addr("udp", remote).to_string(),
         FaceUri::from_socket_addr("udp", local).to_string(),
@@ -88,17 +68,7 @@ async fn create_peer(
             frames.clear();
         }
     });
-    Some(Peer {
-        id,
-        close,
-        receiver: LinkReceiver::default(),
-        stats,
-        last_seen: opts.face.clock.now(),
-    })
-}
-
-fn is_closed(p: &mut Peer) -> bool {
-    !matches!(p.close.try_recv(), Err(oneshot::error::TryRecvError::Empty))
+    Some(PeerFace::new(id, close, stats, opts.face.clock.now()))
 }
 
 /// Run a UDP channel on `socket` until the forwarding task goes away.
@@ -118,7 +88,7 @@ pub async fn run(
             return;
         }
     };
-    let mut peers: HashMap<SocketAddr, Peer> = HashMap::new();
+    let mut peers: HashMap<SocketAddr, PeerFace> = HashMap::new();
     let mut bufs = RecvBuffers::default();
     let mut datagrams = Vec::with_capacity(RECV_BATCH);
     let sweep_every =
@@ -139,7 +109,7 @@ pub async fn run(
                 let mut batch: Vec<(Bytes, ndn_fw::LinkFields)> = Vec::new();
                 let mut batch_face = None;
                 for (frame, from) in datagrams.drain(..) {
-                    if peers.get_mut(&from).is_some_and(is_closed) {
+                    if peers.get_mut(&from).is_some_and(PeerFace::is_closed) {
                         peers.remove(&from);
                     }
                     let peer = match peers.entry(from) {
@@ -185,9 +155,10 @@ pub async fn run(
                     return;
                 }
             }
-            Some(cmd) = commands.recv() => match cmd {
-                UdpCommand::Connect { remote, persistency, reply } => {
-                    if peers.get_mut(&remote).is_some_and(is_closed) {
+            Some(cmd) = commands.recv() => {
+                let Connect { remote, persistency, reply } = cmd;
+                {
+                    if peers.get_mut(&remote).is_some_and(PeerFace::is_closed) {
                         peers.remove(&remote);
                     }
                     let result = match peers.get_mut(&remote) {
@@ -207,22 +178,7 @@ pub async fn run(
                 }
             },
             _ = sweep.tick() => {
-                let now = opts.face.clock.now();
-                let mut idle = Vec::new();
-                for (addr, p) in peers.iter_mut() {
-                    if is_closed(p)
-                        || (p.stats.persistency() == Some(FacePersistency::OnDemand)
-                            && now.saturating_sub(p.last_seen) >= opts.idle_timeout)
-                    {
-                        idle.push(*addr);
-                    }
-                }
-                for addr in idle {
-                    if let Some(p) = peers.remove(&addr) {
-                        tracing::info!(face = p.id.0, remote = %addr, "udp face closed (idle)");
-                        fw.closed(p.id).await;
-                    }
-                }
+                sweep_peers(&mut peers, opts.face.clock.now(), opts.idle_timeout, &fw).await;
             }
         }
     }
