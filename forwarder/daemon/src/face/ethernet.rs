@@ -21,7 +21,7 @@ use tokio::io::unix::AsyncFd;
 use tokio::sync::mpsc;
 
 use super::stream::FaceOptions;
-use super::{Connect, FaceStats, ForwarderLink, PeerFace, sweep_peers};
+use super::{Connect, FaceStats, ForwarderLink, PeerFace, answer_connect, sweep_peers};
 
 /// The EtherType of NDN.
 pub const ETHERTYPE_NDN: u16 = 0x8624;
@@ -406,23 +406,9 @@ pub async fn run_unicast(
                     Err(_) => fw.malformed(peer.id).await,
                 }
             }
-            Some(Connect { remote, persistency, reply }) = commands.recv() => {
-                if peers.get_mut(&remote).is_some_and(PeerFace::is_closed) {
-                    peers.remove(&remote);
-                }
-                let result = match peers.get(&remote) {
-                    // as for UDP: the face exists and keeps its persistency
-                    Some(p) => Ok((p.id, true)),
-                    None => match create_peer(&socket, remote, persistency, &fw, &opts).await {
-                        Some(p) => {
-                            let id = p.id;
-                            peers.insert(remote, p);
-                            Ok((id, false))
-                        }
-                        None => Err("forwarder is shutting down".to_owned()),
-                    },
-                };
-                let _ = reply.send(result);
+            Some(request) = commands.recv() => {
+                let create = |remote, persistency| create_peer(&socket, remote, persistency, &fw, &opts);
+                answer_connect(&mut peers, request, create).await;
             }
             _ = sweep.tick() => {
                 sweep_peers(&mut peers, opts.face.clock.now(), opts.idle_timeout, &fw).await;

@@ -181,6 +181,39 @@ impl PeerFace {
     }
 }
 
+/// Answer `request` for the face to a peer: the one in `peers`, as NFD keeps it (its
+/// persistency stays until a `faces/update` changes it; ndnctl and nfdc send one), or a new one
+/// that `create` makes.
+pub async fn answer_connect<K, Fut>(
+    peers: &mut HashMap<K, PeerFace>,
+    request: Connect<K>,
+    create: impl FnOnce(K, ndn_fw::FacePersistency) -> Fut,
+) where
+    K: Copy + Eq + Hash,
+    Fut: std::future::Future<Output = Option<PeerFace>>,
+{
+    let Connect {
+        remote,
+        persistency,
+        reply,
+    } = request;
+    if peers.get_mut(&remote).is_some_and(PeerFace::is_closed) {
+        peers.remove(&remote);
+    }
+    let result = match peers.get(&remote) {
+        Some(p) => Ok((p.id, true)),
+        None => match create(remote, persistency).await {
+            Some(p) => {
+                let id = p.id;
+                peers.insert(remote, p);
+                Ok((id, false))
+            }
+            None => Err("forwarder is shutting down".to_owned()),
+        },
+    };
+    let _ = reply.send(result);
+}
+
 /// Take out of `peers` the faces the forwarder closed and the on-demand ones idle for
 /// `idle_timeout`, telling the forwarder of each; returns how many went.
 pub async fn sweep_peers<K: Copy + Eq + Hash + std::fmt::Debug>(

@@ -14,7 +14,7 @@ use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 use super::stream::FaceOptions;
-use super::{Connect, FaceStats, ForwarderLink, PeerFace, sweep_peers};
+use super::{Connect, FaceStats, ForwarderLink, PeerFace, answer_connect, sweep_peers};
 
 /// A request to a UDP channel: the face to a peer.
 pub type UdpCommand = Connect<SocketAddr>;
@@ -155,28 +155,12 @@ pub async fn run(
                     return;
                 }
             }
-            Some(cmd) = commands.recv() => {
-                let Connect { remote, persistency, reply } = cmd;
-                {
-                    if peers.get_mut(&remote).is_some_and(PeerFace::is_closed) {
-                        peers.remove(&remote);
-                    }
-                    let result = match peers.get_mut(&remote) {
-                        // as NFD: the face exists, and keeps its persistency until a
-                        // `faces/update` changes it (ndnctl and nfdc send one)
-                        Some(p) => Ok((p.id, true)),
-                        None => match create_peer(&socket, local, remote, persistency, &fw, &opts).await {
-                            Some(p) => {
-                                let id = p.id;
-                                peers.insert(remote, p);
-                                Ok((id, false))
-                            }
-                            None => Err("forwarder is shutting down".to_owned()),
-                        },
-                    };
-                    let _ = reply.send(result);
-                }
-            },
+            Some(request) = commands.recv() => {
+                let create = |remote, persistency| {
+                    create_peer(&socket, local, remote, persistency, &fw, &opts)
+                };
+                answer_connect(&mut peers, request, create).await;
+            }
             _ = sweep.tick() => {
                 sweep_peers(&mut peers, opts.face.clock.now(), opts.idle_timeout, &fw).await;
             }
