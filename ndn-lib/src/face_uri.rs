@@ -307,13 +307,31 @@ fn valid_interface_name(text: &str) -> Option<&str> {
 /// The canonical form (lower case, colons) of a MAC address written as six pairs of hex digits
 /// separated by ':' or '-', as NFD accepts them.
 fn canonical_mac(text: &str) -> Option<String> {
+    parse_mac(text).map(|m| format_mac(&m))
+}
+
+/// A MAC address written as six pairs of hex digits, either case, separated all by ':' or all
+/// by '-' (`01:00:5e:00:17:aa`, `01-00-5E-00-17-AA`).
+pub fn parse_mac(text: &str) -> Option<[u8; 6]> {
     let sep = if text.contains('-') { '-' } else { ':' };
-    let pairs: Vec<&str> = text.split(sep).collect();
-    let ok = pairs.len() == 6
-        && pairs
-            .iter()
-            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
-    ok.then(|| pairs.join(":").to_ascii_lowercase())
+    let mut mac = [0u8; 6];
+    let mut pairs = text.split(sep);
+    for byte in &mut mac {
+        let p = pairs.next()?;
+        if p.len() != 2 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        *byte = u8::from_str_radix(p, 16).ok()?;
+    }
+    pairs.next().is_none().then_some(mac)
+}
+
+/// A MAC address as face URIs write it: lower case, separated by ':'.
+pub fn format_mac(mac: &[u8; 6]) -> String {
+    mac.iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// True when `host` may stand in a URI: in brackets an IPv6 address with an optional zone

@@ -31,27 +31,7 @@ pub const DEFAULT_GROUP: &str = "01:00:5e:00:17:aa";
 /// A MAC address.
 pub type Mac = [u8; 6];
 
-/// Parse `aa:bb:cc:dd:ee:ff` (or with dashes).
-pub fn parse_mac(s: &str) -> Option<Mac> {
-    let mut mac = [0u8; 6];
-    let mut parts = s.split([':', '-']);
-    for byte in &mut mac {
-        let p = parts.next()?;
-        if p.len() != 2 {
-            return None;
-        }
-        *byte = u8::from_str_radix(p, 16).ok()?;
-    }
-    parts.next().is_none().then_some(mac)
-}
-
-/// `aa:bb:cc:dd:ee:ff`, as NFD writes MAC addresses in face URIs.
-pub fn format_mac(mac: &Mac) -> String {
-    mac.iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(":")
-}
+pub use ndn::face_uri::{format_mac, parse_mac};
 
 /// The first TLV element of a frame: shorter frames arrive padded to Ethernet's 46-byte minimum
 /// payload, and the padding is not part of the packet. Frames that do not start with a whole
