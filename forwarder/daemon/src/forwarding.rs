@@ -396,15 +396,11 @@ impl Forwarding {
     /// Copy the transports' link byte counts into the core, and the core's persistency and link
     /// reliability of each face out to its transport (a `faces/update` may have changed them).
     fn sync_faces(&mut self) {
-        for (id, state) in &self.faces {
+        for (id, state) in &mut self.faces {
             if let Some(f) = self.fw.faces_mut().get_mut(*id) {
                 f.counters.n_in_bytes = state.handle.stats.in_bytes.load(Ordering::Relaxed);
                 f.counters.n_out_bytes = state.handle.stats.out_bytes.load(Ordering::Relaxed);
                 state.handle.stats.set_persistency(f.info.persistency);
-            }
-        }
-        for (id, state) in &mut self.faces {
-            if let Some(f) = self.fw.faces().get(*id) {
                 let on = f.info.lp_reliability_enabled;
                 follow_reliability(*id, state, &mut self.reliable_faces, on);
             }

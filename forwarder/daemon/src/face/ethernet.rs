@@ -57,9 +57,9 @@ pub struct EthernetSocket {
     mtu: usize,
 }
 
-fn os_error<T>(rc: i32, what: &str) -> io::Result<T> {
+/// The last system call's error, saying what failed.
+fn os_error<T>(what: &str) -> io::Result<T> {
     let e = io::Error::last_os_error();
-    let _ = rc;
     Err(io::Error::new(e.kind(), format!("{what}: {e}")))
 }
 
@@ -102,7 +102,7 @@ pub fn open(ifname: &str, group: Option<Mac>) -> io::Result<EthernetSocket> {
             i32::from(ETHERTYPE_NDN.to_be()),
         );
         if raw < 0 {
-            return os_error(raw, "cannot open a packet socket (needs CAP_NET_RAW)");
+            return os_error("cannot open a packet socket (needs CAP_NET_RAW)");
         }
         let fd = OwnedFd::from_raw_fd(raw);
         let sll = link_address(ifindex, &[0; 6]);
@@ -112,7 +112,7 @@ pub fn open(ifname: &str, group: Option<Mac>) -> io::Result<EthernetSocket> {
             std::mem::size_of::<libc::sockaddr_ll>() as libc::socklen_t,
         );
         if rc < 0 {
-            return os_error(rc, "cannot bind the packet socket to the interface");
+            return os_error("cannot bind the packet socket to the interface");
         }
         if let Some(group) = group {
             let mut mreq: libc::packet_mreq = std::mem::zeroed();
@@ -128,7 +128,7 @@ pub fn open(ifname: &str, group: Option<Mac>) -> io::Result<EthernetSocket> {
                 std::mem::size_of::<libc::packet_mreq>() as libc::socklen_t,
             );
             if rc < 0 {
-                return os_error(rc, "cannot join the Ethernet multicast address");
+                return os_error("cannot join the Ethernet multicast address");
             }
         }
         fd
