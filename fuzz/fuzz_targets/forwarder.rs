@@ -595,6 +595,11 @@ fuzz_target!(|bytes: &[u8]| {
             UnsolicitedDataPolicy::AdmitAll,
         ][usize::from(c1 & 3)],
         default_strategy: STRATEGIES[usize::from(c1 >> 2 & 3)].into(),
+        // sometimes in the region of the second hint delegation, whose Interests lose the hint
+        network_regions: match c1 >> 4 & 1 {
+            0 => Vec::new(),
+            _ => vec![name(PREFIXES[1]).append_generic("site")],
+        },
     };
     let mut s = Scenario {
         fw: Forwarder::new(config),

@@ -389,3 +389,38 @@ fn data_is_built_right_whatever_the_length_forms_and_signature_lengths() {
         }
     }
 }
+
+#[test]
+fn stripping_the_forwarding_hint_keeps_the_signature_and_everything_else() {
+    let key = PrivateKey::from_seed(KeyType::Ed25519, &[4; 32]).unwrap();
+    let wire = InterestBuilder::new(name("/ucla/cs/alice/file"))
+        .can_be_prefix(true)
+        .must_be_fresh(true)
+        .forwarding_hint(vec![name("/telia/terabits"), name("/ucla/cs")])
+        .nonce(0x0a0b_0c0d)
+        .lifetime_ms(1500)
+        .hop_limit(9)
+        .app_parameters(&b"p"[..])
+        .sign(&key, SignatureInfo::default())
+        .unwrap();
+    let hinted = Interest::decode(wire).unwrap();
+    assert_eq!(hinted.forwarding_hint().len(), 2);
+    let plain = hinted.without_forwarding_hint();
+    assert!(plain.forwarding_hint().is_empty());
+    assert_eq!(plain.name(), hinted.name());
+    assert!(plain.can_be_prefix() && plain.must_be_fresh());
+    assert_eq!(plain.nonce(), Some(0x0a0b_0c0d));
+    assert_eq!(plain.lifetime_ms(), 1500);
+    assert_eq!(plain.hop_limit(), Some(9));
+    assert_eq!(plain.app_parameters(), hinted.app_parameters());
+    // decoding checked the parameters digest; the signature still verifies
+    verify_interest(&plain, &key.public_key()).unwrap();
+    // exactly the hint's bytes are gone
+    let hint_len: usize = 2 + [name("/telia/terabits"), name("/ucla/cs")]
+        .iter()
+        .map(|n| n.encoded_len())
+        .sum::<usize>();
+    assert_eq!(plain.wire().len(), hinted.wire().len() - hint_len);
+    // nothing to strip: the same packet
+    assert_eq!(plain.without_forwarding_hint().wire(), plain.wire());
+}

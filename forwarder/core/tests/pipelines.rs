@@ -10,8 +10,8 @@ use bytes::Bytes;
 use common::*;
 use ndn::lp::NackReason;
 use ndn_fw::{
-    FaceScope, ForwarderConfig, LinkFields, LinkType, OutPacket, Strategy, StrategyKind,
-    UnsolicitedDataPolicy,
+    FaceId, FaceScope, ForwarderConfig, LinkFields, LinkType, OutPacket, Strategy, StrategyKind,
+    Transmit, UnsolicitedDataPolicy,
 };
 
 #[test]
@@ -618,16 +618,86 @@ fn multicast_sends_to_every_next_hop() {
     assert_eq!(h.transmits().len(), 3);
 }
 
+/// The ForwardingHint delegations of each Interest sent.
+fn sent_hints(ts: &[Transmit]) -> Vec<(FaceId, Vec<String>)> {
+    ts.iter()
+        .filter_map(|t| match &t.packet {
+            OutPacket::Interest(w) => {
+                let i = ndn::Interest::decode(w.clone()).unwrap();
+                let hint = i.forwarding_hint().iter().map(|d| d.to_string()).collect();
+                Some((t.face, hint))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn forwarding_hint_is_used_when_the_name_has_no_route() {
+fn forwarding_hint_is_followed_before_the_name_outside_the_producer_region() {
     let mut h = Harness::new();
-    let (a, isp) = (h.local(), h.remote());
+    let (a, app_route, isp) = (h.local(), h.remote(), h.remote());
+    h.route("/app", app_route, 0);
     h.route("/ndn/isp", isp, 0);
+    // the first delegation with a route wins, even though the name has one too
     let i = interest("/app/data", 1)
         .forwarding_hint(vec![name("/ndn/other"), name("/ndn/isp/region")])
         .encode();
     h.send(a, i);
-    assert_eq!(summary(&h.transmits()), vec![(isp, "interest")]);
+    let hint = vec!["/ndn/other".to_string(), "/ndn/isp/region".to_string()];
+    assert_eq!(sent_hints(&h.transmits()), vec![(isp, hint)]);
+    // without a hint the name is looked up
+    h.send(a, interest("/app/other", 2).encode());
+    assert_eq!(sent_hints(&h.transmits()), vec![(app_route, vec![])]);
+}
+
+#[test]
+fn in_the_consumer_region_a_hinted_interest_takes_the_default_route() {
+    let mut h = Harness::new();
+    let (a, gateway, app_route) = (h.local(), h.remote(), h.remote());
+    h.route("/", gateway, 0);
+    h.route("/app", app_route, 0);
+    let i = interest("/app/data", 1)
+        .forwarding_hint(vec![name("/ndn/isp")])
+        .encode();
+    h.send(a, i);
+    assert_eq!(summary(&h.transmits()), vec![(gateway, "interest")]);
+}
+
+#[test]
+fn a_hinted_interest_with_no_delegation_routed_gets_nack_no_route() {
+    let mut h = Harness::new();
+    let (a, app_route) = (h.remote(), h.remote());
+    h.route("/app", app_route, 0);
+    let i = interest("/app/data", 1)
+        .forwarding_hint(vec![name("/ndn/isp")])
+        .encode();
+    h.send(a, i);
+    assert_eq!(summary(&h.transmits()), vec![(a, "nack")]);
+}
+
+#[test]
+fn forwarding_hint_is_stripped_in_the_producer_region() {
+    let mut h = Harness::with_config(ForwarderConfig {
+        network_regions: vec![name("/ndn/isp/region/site")],
+        ..Default::default()
+    });
+    let (a, producer, isp) = (h.remote(), h.remote(), h.remote());
+    h.route("/app", producer, 0);
+    h.route("/ndn/isp", isp, 0);
+    // a delegation that is a prefix of a region: the Interest has arrived, and is forwarded by
+    // its name, without the hint
+    let i = interest("/app/data", 1)
+        .forwarding_hint(vec![name("/ndn/elsewhere"), name("/ndn/isp/region")])
+        .encode();
+    h.send(a, i);
+    assert_eq!(sent_hints(&h.transmits()), vec![(producer, vec![])]);
+    // a delegation below a region name is not in the region
+    let i = interest("/app/more", 2)
+        .forwarding_hint(vec![name("/ndn/isp/region/site/building")])
+        .encode();
+    h.send(a, i);
+    let hint = vec!["/ndn/isp/region/site/building".to_string()];
+    assert_eq!(sent_hints(&h.transmits()), vec![(isp, hint)]);
 }
 
 #[test]

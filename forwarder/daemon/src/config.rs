@@ -49,6 +49,9 @@ pub struct ForwarderSection {
     pub seed: u64,
     /// Longest busy-poll window, in microseconds (0: never poll).
     pub busy_poll_us: u64,
+    /// Names of the network regions this forwarder belongs to (NFD's
+    /// `tables.network_region`).
+    pub network_regions: Vec<String>,
 }
 
 /// `[faces]`.
@@ -157,6 +160,7 @@ impl Default for ForwarderSection {
             default_strategy: "best-route".into(),
             seed: 0,
             busy_poll_us: 500,
+            network_regions: Vec::new(),
         }
     }
 }

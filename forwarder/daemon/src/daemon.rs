@@ -156,6 +156,12 @@ impl Daemon {
             pit_max_entries: config.forwarder.pit_max_entries,
             unsolicited_data_policy: parse_policy(&config.forwarder.unsolicited_data_policy)?,
             default_strategy: parse_strategy(&config.forwarder.default_strategy)?,
+            network_regions: config
+                .forwarder
+                .network_regions
+                .iter()
+                .map(|r| name(r))
+                .collect::<Result<_, _>>()?,
             ..ForwarderConfig::default()
         };
         let mut fw = Forwarder::new(fw_config);

@@ -300,6 +300,35 @@ impl Interest {
         out
     }
 
+    /// A copy without its ForwardingHint, re-encoded (a forwarder strips the hint once the
+    /// Interest reaches the producer's network region). Returned unchanged when there is none.
+    /// The hint is covered neither by a signature nor by the parameters digest, so both stay
+    /// valid.
+    pub fn without_forwarding_hint(&self) -> Interest {
+        if self.forwarding_hint.is_empty() {
+            return self.clone();
+        }
+        let mut outer = Reader::new(&self.wire);
+        let Ok(top) = outer.expect_element(tt::INTEREST, "Interest") else {
+            return self.clone();
+        };
+        let mut kept = Vec::new();
+        let mut r = top.reader();
+        while let Ok(e) = r.read_element() {
+            if e.tlv_type != tt::FORWARDING_HINT {
+                kept.push(e.offset..e.end);
+            }
+        }
+        let value_len: usize = kept.iter().map(|r| r.len()).sum();
+        let mut buf = BytesMut::with_capacity(tlv::tlv_len(tt::INTEREST, value_len));
+        tlv::put_tlv_header(&mut buf, tt::INTEREST, value_len);
+        for at in kept {
+            buf.put_slice(self.wire.get(at).unwrap_or_default());
+        }
+        // the same elements minus one that no other depends on: it decodes
+        Interest::decode(buf.freeze()).unwrap_or_else(|_| self.clone())
+    }
+
     /// A copy carrying `nonce` (replacing any Nonce it has), re-encoded.
     pub fn with_nonce(&self, nonce: u32) -> Interest {
         let top_hdr = {

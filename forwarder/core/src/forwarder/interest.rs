@@ -78,6 +78,12 @@ impl Forwarder {
             self.on_interest_loop(ingress, &interest, link);
             return;
         }
+        // an Interest that has reached its producer's region is forwarded by its name
+        if !interest.forwarding_hint().is_empty()
+            && self.in_producer_region(interest.forwarding_hint())
+        {
+            interest = interest.without_forwarding_hint();
+        }
         match self.pit.find(&interest, name_hash) {
             Some(id) => {
                 // detect duplicate Nonce in the PIT entry
@@ -120,6 +126,14 @@ impl Forwarder {
         }
         hashes.clear();
         self.hashes = hashes;
+    }
+
+    /// True when a delegation of `hint` is one of this forwarder's network regions or a
+    /// prefix of one (NFD's `NetworkRegionTable::isInProducerRegion`).
+    fn in_producer_region(&self, hint: &[Name]) -> bool {
+        let regions = &self.config.network_regions;
+        hint.iter()
+            .any(|d| regions.iter().any(|r| d.is_prefix_of(r)))
     }
 
     /// A looping Interest: Nack Duplicate on point-to-point faces, silent drop elsewhere.
@@ -405,9 +419,10 @@ impl Forwarder {
     }
 }
 
-/// Find the next hops for a name: the FIB's longest-prefix match, or, when the name has no
-/// route, the first forwarding-hint delegation that has one. Returns the next hops and the FIB
-/// prefix they belong to, with its hash.
+/// Find the next hops for an Interest, as NFD does: without a ForwardingHint, the FIB's
+/// longest-prefix match of its name; with one (it has not reached the producer's region yet),
+/// the match of the first delegation that has next hops (the default route, in the consumer's
+/// region). Returns the next hops and the FIB prefix they belong to, with its hash.
 fn lookup_next_hops<'f>(
     fib: &'f Fib,
     hash_key: u64,
@@ -415,11 +430,14 @@ fn lookup_next_hops<'f>(
     name: &Name,
     hashes: &[u64],
 ) -> (&'f [NextHop], Option<(&'f Name, u64)>) {
-    if let Some((prefix, e)) = fib.longest_prefix_match(name, hashes)
-        && !e.next_hops().is_empty()
-    {
-        let h = hashes.get(prefix.len()).copied().unwrap_or(0);
-        return (e.next_hops(), Some((prefix, h)));
+    if interest_hint.is_empty() {
+        if let Some((prefix, e)) = fib.longest_prefix_match(name, hashes)
+            && !e.next_hops().is_empty()
+        {
+            let h = hashes.get(prefix.len()).copied().unwrap_or(0);
+            return (e.next_hops(), Some((prefix, h)));
+        }
+        return (&[], None);
     }
     let mut hint_hashes = Vec::new();
     for delegation in interest_hint {

@@ -62,6 +62,11 @@ pub struct ForwarderConfig {
     pub unsolicited_data_policy: UnsolicitedDataPolicy,
     /// The strategy of the root namespace.
     pub default_strategy: Strategy,
+    /// Names of the network regions this forwarder belongs to (NFD's network region table,
+    /// `tables.network_region`): an Interest whose ForwardingHint names one of them, or a
+    /// prefix of one, has reached its producer's region, loses its hint and is forwarded by
+    /// its own name.
+    pub network_regions: Vec<Name>,
 }
 
 impl Default for ForwarderConfig {
@@ -75,6 +80,7 @@ impl Default for ForwarderConfig {
             dead_nonce_capacity: 1 << 20,
             unsolicited_data_policy: UnsolicitedDataPolicy::DropAll,
             default_strategy: Strategy::from(StrategyKind::BestRoute),
+            network_regions: Vec::new(),
         }
     }
 }
