@@ -429,12 +429,12 @@ async fn multicast_faces_on_two_links_hear_only_their_own_link() {
     };
     let dir = tempfile::tempdir().unwrap();
     // B finds its two interfaces itself (an empty list: every interface that is up,
-    // multicast-capable and not loopback)
+    // multicast-capable and not loopback); A names its interface by address, C by name
     let hosts = start_hosts(
         &ns,
         dir.path(),
         21,
-        [&["192.0.2.1"], &[], &["198.51.100.2"]],
+        [&["192.0.2.1"], &[], &["c1"]],
         |c, ifaces| {
             c.faces.multicast = true;
             c.faces.multicast_interfaces = ifaces;

@@ -73,8 +73,8 @@ pub struct FacesSection {
     pub multicast: bool,
     /// Multicast group and port.
     pub multicast_group: String,
-    /// Interfaces (IPv4 addresses) for multicast; empty for every interface that is up,
-    /// multicast-capable and not loopback.
+    /// Interfaces (IPv4 addresses or interface names) for multicast; empty for every
+    /// interface that is up, multicast-capable and not loopback.
     pub multicast_interfaces: Vec<String>,
     /// UDP multicast faces (IPv4 and IPv6) are ad hoc (a wireless link where not every peer
     /// hears every other: a packet may go back out the face it came in) rather than

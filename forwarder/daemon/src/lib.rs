@@ -10,6 +10,7 @@ pub mod face;
 pub mod forwarding;
 pub mod link;
 pub mod metrics;
+pub mod nfd_conf;
 
 pub use config::Config;
 pub use daemon::{Daemon, StartError};

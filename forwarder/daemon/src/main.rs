@@ -13,6 +13,11 @@ struct Args {
     /// Configuration file (TOML). Without it the embedded default is used.
     #[arg(long, short = 'c', value_name = "FILE")]
     config: Option<PathBuf>,
+    /// NFD's configuration file (nfd.conf, INFO format), read in place of an ndnd one: its
+    /// faces, tables, strategies and log level carry over; what cannot is logged at start, or
+    /// refused when ndnd would accept more than NFD does.
+    #[arg(long, value_name = "FILE", conflicts_with = "config")]
+    nfd_config: Option<PathBuf>,
     /// Listen on this face URI (repeatable); replaces the configured listeners.
     /// Examples: unix:///run/nfd/nfd.sock, udp4://0.0.0.0:6363, tcp4://0.0.0.0:6363, ws://0.0.0.0:9696
     #[arg(long, value_name = "FACE_URI")]
@@ -79,9 +84,22 @@ fn run(args: Args) -> anyhow::Result<()> {
         print!("{}", ndnd::config::DEFAULT_CONFIG);
         return Ok(());
     }
-    let mut config = match &args.config {
-        Some(path) => Config::load(path)?,
-        None => Config::parse(ndnd::config::DEFAULT_CONFIG, "default configuration")?,
+    let mut notes = Vec::new();
+    let mut config = match (&args.config, &args.nfd_config) {
+        (Some(path), _) => Config::load(path).map_err(|mut e| {
+            if path.extension().is_some_and(|x| x == "conf") {
+                e.message += " (if this is NFD's configuration file, read it with --nfd-config)";
+            }
+            e
+        })?,
+        (None, Some(path)) => {
+            let translated = ndnd::nfd_conf::load(path)?;
+            let mut config = translated.config;
+            notes = translated.notes;
+            notes.extend(ndnd::nfd_conf::adapt_to_host(&mut config));
+            config
+        }
+        (None, None) => Config::parse(ndnd::config::DEFAULT_CONFIG, "default configuration")?,
     };
     if !args.listen.is_empty() {
         config.listen = args.listen.clone();
@@ -95,6 +113,11 @@ fn run(args: Args) -> anyhow::Result<()> {
         .clone()
         .unwrap_or_else(|| config.log.format.clone());
     init_logging(&level, &format);
+    if let Some(path) = &args.nfd_config {
+        for note in &notes {
+            tracing::warn!(file = %path.display(), "{note}");
+        }
+    }
     let runtime = if args.threads <= 1 {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -250,3 +250,122 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// Read one TLV element (a whole packet) from a stream.
+fn read_packet(s: &mut impl std::io::Read) -> Vec<u8> {
+    fn var(s: &mut impl std::io::Read, out: &mut Vec<u8>) -> u64 {
+        let mut b = [0u8; 1];
+        s.read_exact(&mut b).unwrap();
+        out.push(b[0]);
+        let n = match b[0] {
+            253 => 2,
+            254 => 4,
+            255 => 8,
+            v => return u64::from(v),
+        };
+        let mut v = vec![0u8; n];
+        s.read_exact(&mut v).unwrap();
+        out.extend_from_slice(&v);
+        v.iter().fold(0, |a, &x| a << 8 | u64::from(x))
+    }
+    let mut out = Vec::new();
+    var(s, &mut out);
+    let len = var(s, &mut out) as usize;
+    let start = out.len();
+    out.resize(start + len, 0);
+    s.read_exact(&mut out[start..]).unwrap();
+    out
+}
+
+#[test]
+fn an_nfd_conf_starts_the_daemon_with_its_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("nfd.sock");
+    let conf = dir.path().join("nfd.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "general\n{{\n  user ndn ; not switched to\n}}\n\
+             tables\n{{\n  strategy_choice\n  {{\n    / /localhost/nfd/strategy/multicast\n  }}\n}}\n\
+             face_system\n{{\n  unix\n  {{\n    path \"{}\"\n  }}\n}}\n\
+             authorizations\n{{\n  authorize\n  {{\n    certfile any\n  }}\n}}\n",
+            sock.display()
+        ),
+    )
+    .unwrap();
+    let mut child = ndnd()
+        .arg("--nfd-config")
+        .arg(&conf)
+        .args(["--log-format", "json"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut warnings = Vec::new();
+    loop {
+        let line = lines.next().expect("ndnd exited early").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if v["level"] == "WARN" {
+            warnings.push(v["fields"]["message"].as_str().unwrap().to_owned());
+        }
+        if v["fields"]["message"] == "listening" {
+            assert_eq!(v["fields"]["channel"], format!("unix://{}", sock.display()));
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("line 3: general.user ndn is ignored"));
+    // the root namespace's strategy is the file's
+    let mut app = std::os::unix::net::UnixStream::connect(&sock).unwrap();
+    app.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let list = ndn::mgmt::localhost_nfd()
+        .append_generic("strategy-choice")
+        .append_generic("list");
+    let wire = ndn::InterestBuilder::new(list)
+        .can_be_prefix(true)
+        .must_be_fresh(true)
+        .encode();
+    std::io::Write::write_all(&mut app, &wire).unwrap();
+    let data = ndn::Data::decode(read_packet(&mut app).into()).unwrap();
+    let content = data.content().to_vec();
+    let multicast = ndn::Name::from_uri("/localhost/nfd/strategy/multicast").unwrap();
+    assert!(
+        content
+            .windows(multicast.value().len())
+            .any(|w| w == &multicast.value()[..]),
+        "strategy-choice/list names multicast"
+    );
+    stop_gracefully(&mut child);
+}
+
+#[test]
+fn an_nfd_conf_ndnd_cannot_honour_is_refused_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("nfd.conf");
+    std::fs::write(
+        &conf,
+        "authorizations\n{\n  authorize\n  {\n    certfile keys/default.ndncert\n  }\n}\n",
+    )
+    .unwrap();
+    let out = ndnd().arg("--nfd-config").arg(&conf).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("line 5: ") && err.contains("certfile any"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}
+
+#[test]
+fn an_nfd_conf_given_as_config_points_to_nfd_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("nfd.conf");
+    std::fs::write(&conf, "tables\n{\n  cs_max_packets 100\n}\n").unwrap();
+    let out = ndnd().arg("--config").arg(&conf).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--nfd-config"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}

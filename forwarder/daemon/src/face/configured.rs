@@ -42,15 +42,30 @@ pub fn multicast_v4(faces: &FacesSection) -> Result<Vec<multicast::MulticastSock
         }
         found.into_iter().map(|(_, a)| a).collect()
     } else {
+        // IPv4 addresses, or names of interfaces that have one
+        let mut found = None;
         faces
             .multicast_interfaces
             .iter()
             .map(|text| {
-                text.parse().map_err(|_| {
-                    StartError(format!(
-                        "multicast interface {text:?} is not an IPv4 address"
-                    ))
-                })
+                if let Ok(address) = text.parse() {
+                    return Ok(address);
+                }
+                let listed = match &found {
+                    Some(l) => l,
+                    None => found
+                        .insert(interfaces::ipv4_multicast_interfaces().map_err(listing_failed)?),
+                };
+                listed
+                    .iter()
+                    .find(|(name, _)| name == text)
+                    .map(|&(_, address)| address)
+                    .ok_or_else(|| {
+                        StartError(format!(
+                            "multicast interface {text:?} is neither an IPv4 address nor an \
+                             interface that is up and multicast-capable with one"
+                        ))
+                    })
             })
             .collect::<Result<_, _>>()?
     };

@@ -76,6 +76,21 @@ fn link_address(ifindex: i32, mac: &Mac) -> libc::sockaddr_ll {
     sll
 }
 
+/// Whether this process may open packet sockets (CAP_NET_RAW): opens one, bound to nothing,
+/// and closes it.
+pub fn permitted() -> io::Result<()> {
+    // SAFETY: a plain system call; the descriptor it returns is owned and closed at once.
+    #[allow(unsafe_code)]
+    unsafe {
+        let raw = libc::socket(libc::AF_PACKET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if raw < 0 {
+            return os_error("cannot open a packet socket (needs CAP_NET_RAW)");
+        }
+        drop(OwnedFd::from_raw_fd(raw));
+    }
+    Ok(())
+}
+
 /// Open a packet socket on interface `ifname` that joins the multicast address `group`, if
 /// given (a unicast channel's socket joins none).
 pub fn open(ifname: &str, group: Option<Mac>) -> io::Result<EthernetSocket> {
