@@ -927,3 +927,46 @@ fn a_removed_face_is_not_sent_the_notification_of_its_own_removal() {
     assert_eq!(n.kind, ndn::mgmt::FaceEventKind::Destroyed);
     assert_eq!(h.fw.pit().len(), 0);
 }
+
+/// The CongestionMark of each transmit, with its face and kind.
+fn marks(ts: &[Transmit]) -> Vec<(FaceId, &'static str, u64)> {
+    summary(ts)
+        .into_iter()
+        .zip(ts)
+        .map(|((face, kind), t)| (face, kind, t.congestion_mark))
+        .collect()
+}
+
+#[test]
+fn a_congestion_mark_on_data_reaches_every_downstream_but_not_from_the_cache() {
+    let mut h = Harness::new();
+    let (a, b, up) = (h.local(), h.remote(), h.remote());
+    h.route("/x", up, 0);
+    h.send(a, interest("/x/1", 1).encode());
+    h.send(b, interest("/x/1", 2).encode());
+    h.transmits();
+    let marked = LinkFields {
+        congestion_mark: 1,
+        ..Default::default()
+    };
+    h.send_with(up, signed(data("/x/1")), marked);
+    assert_eq!(marks(&h.transmits()), vec![(a, "data", 1), (b, "data", 1)]);
+    // the cached copy did not cross the congested link
+    h.send(a, interest("/x/1", 3).encode());
+    assert_eq!(marks(&h.transmits()), vec![(a, "data", 0)]);
+}
+
+#[test]
+fn a_congestion_mark_on_an_interest_goes_upstream_with_it() {
+    let mut h = Harness::new();
+    let (a, up) = (h.local(), h.remote());
+    h.route("/x", up, 0);
+    let marked = LinkFields {
+        congestion_mark: 3,
+        ..Default::default()
+    };
+    h.send_with(a, interest("/x/1", 1).encode(), marked);
+    assert_eq!(marks(&h.transmits()), vec![(up, "interest", 3)]);
+    h.send(a, interest("/x/2", 2).encode());
+    assert_eq!(marks(&h.transmits()), vec![(up, "interest", 0)]);
+}

@@ -90,6 +90,30 @@ async fn websocket_consumer_gets_its_pit_tokens_back() {
     d.stop().await;
 }
 
+/// A CongestionMark set upstream (here by the producer) reaches the consumer through the
+/// daemon, as through NFD, so that a consumer reacts to congestion anywhere on the path.
+#[tokio::test]
+async fn a_congestion_mark_crosses_the_daemon_to_the_consumer() {
+    use ndn::lp::LpPacket;
+    let d = TestDaemon::start().await;
+    let mut producer = d.unix().await;
+    producer.register("/busy").await;
+    let mut consumer = d.udp().await;
+    consumer.send(&interest("/busy/1")).await;
+    let i = producer.recv().await.unwrap().interest();
+    let mut lp = LpPacket::from_fragment(data_for(i.name(), b"slow down"));
+    lp.congestion_mark = Some(1);
+    producer.send(&lp.to_link_wire()).await;
+    let frame = next_frame(&mut consumer).await;
+    let lp = LpPacket::decode(frame).unwrap();
+    assert_eq!(lp.congestion_mark, Some(1));
+    assert_eq!(
+        ndn::Data::decode(lp.fragment.unwrap()).unwrap().name(),
+        &name("/busy/1")
+    );
+    d.stop().await;
+}
+
 #[tokio::test]
 async fn no_route_gives_a_nack_to_the_consumer() {
     let d = TestDaemon::start().await;

@@ -86,12 +86,12 @@ impl Forwarder {
         downstreams.dedup_by_key(|(face, _)| *face);
         for (face, pit_token) in downstreams.drain(..) {
             self.on_outgoing_data(
-                now,
                 face,
                 data.wire().clone(),
                 ingress,
                 localhost,
                 pit_token,
+                link.congestion_mark,
             );
         }
         self.downstreams = downstreams;
@@ -120,17 +120,17 @@ impl Forwarder {
         }
     }
 
-    /// Outgoing Data: scope check, count, send (with the downstream's PitToken). `localhost`
-    /// tells whether the Data name starts with `/localhost` (the callers know it without
-    /// decoding the wire again).
+    /// Outgoing Data: scope check, count, send (with the downstream's PitToken, and the
+    /// CongestionMark the Data arrived with). `localhost` tells whether the Data name starts
+    /// with `/localhost` (the callers know it without decoding the wire again).
     pub(super) fn on_outgoing_data(
         &mut self,
-        _now: Duration,
         egress: FaceId,
         wire: Bytes,
         incoming_face: FaceId,
         localhost: bool,
         pit_token: Option<Bytes>,
+        congestion_mark: u64,
     ) {
         let Some(face) = self.faces.get_mut(egress) else {
             return;
@@ -145,6 +145,12 @@ impl Forwarder {
         if egress == FaceId::INTERNAL {
             return;
         }
-        self.push_transmit(egress, OutPacket::Data(wire), incoming_face, pit_token);
+        self.push_transmit(
+            egress,
+            OutPacket::Data(wire),
+            incoming_face,
+            pit_token,
+            congestion_mark,
+        );
     }
 }

@@ -151,6 +151,7 @@ impl Forwarder {
             },
             ingress,
             link.pit_token.clone(),
+            0,
         );
     }
 
@@ -170,7 +171,7 @@ impl Forwarder {
                 // component is a digest names Data with the empty name: neither is /localhost)
                 let localhost = Self::is_localhost(interest.name());
                 let pit_token = link.pit_token.clone();
-                self.on_content_store_hit(now, ingress, hit.wire, localhost, pit_token);
+                self.on_content_store_hit(ingress, hit.wire, localhost, pit_token);
                 true
             }
             None => false,
@@ -181,7 +182,6 @@ impl Forwarder {
     /// the downstream, with the Interest's PitToken; no PIT entry is kept.
     fn on_content_store_hit(
         &mut self,
-        now: Duration,
         ingress: FaceId,
         wire: Bytes,
         localhost: bool,
@@ -189,7 +189,8 @@ impl Forwarder {
     ) {
         self.counters.n_satisfied_interests += 1;
         let from = FaceId::CONTENT_STORE;
-        self.on_outgoing_data(now, ingress, wire, from, localhost, pit_token);
+        // a cached Data did not cross the congested link that marked it, if any
+        self.on_outgoing_data(ingress, wire, from, localhost, pit_token, 0);
     }
 
     fn on_content_store_miss(
@@ -315,7 +316,7 @@ impl Forwarder {
                         .get(id)
                         .and_then(|e| e.in_record(face))
                         .and_then(|r| r.pit_token.clone());
-                    self.on_outgoing_data(now, face, wire, ingress, localhost, token)
+                    self.on_outgoing_data(face, wire, ingress, localhost, token, 0)
                 }
                 Action::SendNack { face, reason } => self.on_outgoing_nack(now, id, face, reason),
                 Action::RejectPendingInterest => reject = true,
@@ -374,6 +375,7 @@ impl Forwarder {
                 OutPacket::Interest(interest.wire().clone()),
                 downstream,
                 None,
+                self.incoming_mark,
             );
         }
     }

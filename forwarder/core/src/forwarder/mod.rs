@@ -163,6 +163,10 @@ pub struct Transmit {
     /// PitToken (NDNLPv2) to attach: the token of the Interest this Data or Nack answers, as
     /// the egress face sent it. Always `None` for Interests.
     pub pit_token: Option<Bytes>,
+    /// CongestionMark (NDNLPv2) to attach, 0 for none: the mark the packet arrived with, so
+    /// that a mark set anywhere on the path reaches the consumer (Data) or the producer
+    /// (Interest), as NFD carries it. The driver may raise it for its own congested face.
+    pub congestion_mark: u64,
 }
 
 /// Something the driver should know or do besides sending packets.
@@ -198,6 +202,9 @@ pub struct Forwarder {
     /// current input.
     pub(crate) internal: VecDeque<(Interest, FaceId)>,
     pub(crate) mgmt: Management,
+    /// CongestionMark of the Interest being handled (0 outside `on_incoming_interest`),
+    /// carried by the Interests it makes the forwarder send.
+    pub(crate) incoming_mark: u64,
     /// Scratch buffers reused per packet, so the forwarding path does not allocate: prefix
     /// hashes of the packet's name, of a PIT entry's name when it differs, strategy actions,
     /// PIT entries a Data satisfies, and the downstreams it goes to.
@@ -245,6 +252,7 @@ impl Forwarder {
             events: VecDeque::new(),
             internal: VecDeque::new(),
             mgmt: Management::new(),
+            incoming_mark: 0,
             hashes: Vec::with_capacity(16),
             entry_hashes: Vec::with_capacity(16),
             actions: Vec::with_capacity(4),
@@ -305,7 +313,12 @@ impl Forwarder {
             Some(tt::INTEREST) => match Interest::decode(wire) {
                 Ok(i) => match link.nack {
                     Some(reason) => self.on_incoming_nack(now, face, i, reason),
-                    None => self.on_incoming_interest(now, face, i, &link),
+                    None => {
+                        // the Interests forwarded while this one is handled carry its mark
+                        self.incoming_mark = link.congestion_mark;
+                        self.on_incoming_interest(now, face, i, &link);
+                        self.incoming_mark = 0;
+                    }
                 },
                 Err(_) => self.count_malformed(face),
             },
@@ -499,12 +512,14 @@ impl Forwarder {
         packet: OutPacket,
         incoming_face: FaceId,
         pit_token: Option<Bytes>,
+        congestion_mark: u64,
     ) {
         self.transmits.push_back(Transmit {
             face,
             packet,
             incoming_face,
             pit_token,
+            congestion_mark,
         });
     }
 

@@ -81,6 +81,7 @@ impl Forwarder {
             },
             egress,
             pit_token,
+            0,
         );
     }
 }

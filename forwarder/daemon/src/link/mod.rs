@@ -206,9 +206,9 @@ impl LinkSender {
     }
 
     /// The frames for one transmit: the packet with its NDNLPv2 fields (the PitToken echoed
-    /// to the downstream, IncomingFaceId when `local_fields`, CongestionMark when
-    /// `congestion_mark`), fragmented to the MTU, each frame with a TxSequence when
-    /// reliability is on.
+    /// to the downstream, IncomingFaceId when `local_fields`, the CongestionMark the packet
+    /// arrived with, at least 1 when `congestion_mark` says this face is congested),
+    /// fragmented to the MTU, each frame with a TxSequence when reliability is on.
     pub fn encode(
         &mut self,
         now: Duration,
@@ -220,8 +220,12 @@ impl LinkSender {
             (local_fields && t.incoming_face != FaceId::INVALID).then_some(t.incoming_face);
         let mut headers = t.packet.to_lp(incoming);
         headers.pit_token = t.pit_token.clone();
-        if congestion_mark {
-            headers.congestion_mark = Some(1);
+        let mark = match congestion_mark {
+            true => t.congestion_mark.max(1),
+            false => t.congestion_mark,
+        };
+        if mark > 0 {
+            headers.congestion_mark = Some(mark);
         }
         let packet = headers.fragment.take().unwrap_or_default();
         if self.reliable {
@@ -281,6 +285,7 @@ mod tests {
             packet: OutPacket::Data(packet.clone()),
             incoming_face: FaceId(301),
             pit_token: Some(Bytes::from_static(b"token")),
+            congestion_mark: 0,
         };
         let mut s = LinkSender::new(Some(1400), 1);
         let frames = s.encode(Duration::ZERO, &t, true, false).unwrap();
@@ -296,6 +301,33 @@ mod tests {
         assert_eq!(wire, packet);
         // the PitToken travels with the reassembled packet
         assert_eq!(link.pit_token.as_deref(), Some(&b"token"[..]));
+    }
+
+    #[test]
+    fn a_packet_leaves_with_the_mark_it_arrived_with_or_1_when_the_face_is_congested() {
+        let interest = ndn::InterestBuilder::new(ndn::Name::from_uri("/a").unwrap())
+            .nonce(1)
+            .encode();
+        let mark_sent = |arrived: u64, congested: bool| {
+            let t = Transmit {
+                face: FaceId(300),
+                packet: OutPacket::Interest(interest.clone()),
+                incoming_face: FaceId(301),
+                pit_token: None,
+                congestion_mark: arrived,
+            };
+            let mut s = LinkSender::new(None, 1);
+            let frames = s.encode(Duration::ZERO, &t, false, congested).unwrap();
+            let (_, link) = LinkReceiver::default()
+                .receive(Duration::ZERO, frames[0].clone())
+                .unwrap()
+                .unwrap();
+            link.congestion_mark
+        };
+        assert_eq!(mark_sent(0, false), 0);
+        assert_eq!(mark_sent(0, true), 1);
+        assert_eq!(mark_sent(1, false), 1);
+        assert_eq!(mark_sent(5, true), 5);
     }
 
     #[test]
