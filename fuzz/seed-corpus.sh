@@ -76,5 +76,7 @@ for f in sorted(glob.glob("../sim/examples/*.toml")):
     seed("sim_text", 3, open(f, "rb").read())
 # daemon_config: the embedded default
 seed("daemon_config", None, open("../forwarder/daemon/src/default-config.toml", "rb").read())
+# and an NFD configuration file (nfd.conf, INFO format)
+seed("daemon_config", None, open("../forwarder/daemon/src/nfd_conf/typical.conf", "rb").read())
 print("seeded the text-parser targets")
 PY

@@ -1,9 +1,11 @@
-//! `ndnd`'s TOML configuration (`ndnd::config::Config::parse`) on arbitrary UTF-8.
+//! `ndnd`'s configuration readers on arbitrary UTF-8: its TOML configuration
+//! (`ndnd::config::Config::parse`) and NFD's INFO one (`ndnd::nfd_conf::translate`).
 //!
 //! Never panics; an error names the file and, when it has one, a line number within the text
 //! (at most one past the last line). An accepted configuration's strategy names, listen URIs and
-//! route prefixes go through the parsers the daemon applies at start-up
-//! (`ndnd::daemon::parse_strategy`, `FaceUri::parse`, `Name::from_uri`) without panicking.
+//! route prefixes go through the parsers the daemon applies at start-up and on reload
+//! (`ndnd::settings::ForwarderSettings::from_config`, `FaceUri::parse`, `Name::from_uri`)
+//! without panicking.
 
 #![no_main]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -11,32 +13,24 @@
 use libfuzzer_sys::fuzz_target;
 use ndn::Name;
 use ndn::face_uri::FaceUri;
-use ndnd::config::Config;
+use ndnd::config::{Config, ConfigError};
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let config = match Config::parse(text, "fuzz.toml") {
-        Ok(c) => c,
-        Err(e) => {
-            assert_eq!(e.path, "fuzz.toml");
-            if let Some(rest) = e.message.strip_prefix("line ")
-                && let Some((n, _)) = rest.split_once(':')
-                && let Ok(n) = n.parse::<usize>()
-            {
-                let lines = text.matches('\n').count() + 1;
-                assert!(n >= 1 && n <= lines, "line {n} of {lines}: {e}");
-            }
-            let _ = e.to_string();
-            return;
-        }
-    };
-    let _ = ndnd::daemon::parse_strategy(&config.forwarder.default_strategy);
-    for s in &config.strategies {
-        let _ = Name::from_uri(&s.prefix);
-        let _ = ndnd::daemon::parse_strategy(&s.strategy);
+/// An error names `path` and a line of `text`, when it names one.
+fn check_error(e: &ConfigError, text: &str, path: &str) {
+    assert_eq!(e.path, path);
+    if let Some(rest) = e.message.strip_prefix("line ")
+        && let Some((n, _)) = rest.split_once(':')
+        && let Ok(n) = n.parse::<usize>()
+    {
+        let lines = text.matches('\n').count() + 1;
+        assert!(n >= 1 && n <= lines, "line {n} of {lines}: {e}");
     }
+    let _ = e.to_string();
+}
+
+/// What the daemon does with an accepted configuration before it opens anything.
+fn check_config(config: &Config) {
+    let _ = ndnd::settings::ForwarderSettings::from_config(config);
     for uri in &config.listen {
         let _ = FaceUri::parse(uri);
     }
@@ -49,4 +43,21 @@ fuzz_target!(|data: &[u8]| {
         .multicast_group
         .parse::<std::net::SocketAddrV4>();
     let _ = config.metrics.listen.parse::<std::net::SocketAddr>();
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match Config::parse(text, "fuzz.toml") {
+        Ok(c) => check_config(&c),
+        Err(e) => check_error(&e, text, "fuzz.toml"),
+    }
+    match ndnd::nfd_conf::translate(text, "nfd.conf") {
+        Ok(t) => {
+            check_config(&t.config);
+            let _ = ndnd::settings::needing_restart(&Config::default(), &t.config);
+        }
+        Err(e) => check_error(&e, text, "nfd.conf"),
+    }
 });

@@ -15,12 +15,13 @@ use tokio::net::{TcpListener, UdpSocket, UnixListener};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::config::Config;
+use crate::config::{Config, ForwarderSection};
 use crate::create::FaceCreator;
 use crate::face::stream::{self, FaceOptions};
 use crate::face::udp::{self, UdpCommand, UdpOptions};
 use crate::face::{ForwarderLink, ToForwarder, configured, ethernet, multicast, ws};
 use crate::forwarding::Forwarding;
+use crate::settings::ForwarderSettings;
 use crate::{Clock, metrics};
 
 /// Why the daemon could not start. The message is one line a user can act on.
@@ -49,13 +50,17 @@ pub struct Daemon {
     pub channels: Vec<String>,
     /// The bound metrics address, when metrics are on.
     pub metrics_addr: Option<SocketAddr>,
+    /// The forwarding task's queue.
+    tx: mpsc::Sender<ToForwarder>,
+    /// The configuration in force (what a reload applied included).
+    config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     forwarding: JoinHandle<()>,
     tasks: Vec<JoinHandle<()>>,
     unix_paths: Vec<PathBuf>,
 }
 
-fn parse_policy(s: &str) -> Result<UnsolicitedDataPolicy, StartError> {
+pub(crate) fn parse_policy(s: &str) -> Result<UnsolicitedDataPolicy, StartError> {
     Ok(match s {
         "drop-all" => UnsolicitedDataPolicy::DropAll,
         "admit-local" => UnsolicitedDataPolicy::AdmitLocal,
@@ -86,7 +91,7 @@ pub fn parse_strategy(s: &str) -> Result<Strategy, StartError> {
     })
 }
 
-fn name(s: &str) -> Result<Name, StartError> {
+pub(crate) fn name(s: &str) -> Result<Name, StartError> {
     Name::from_str(s).map_err(|e| StartError(format!("bad name {s:?}: {e}")))
 }
 
@@ -149,19 +154,15 @@ impl Daemon {
             }
             s => s,
         };
+        let settings = ForwarderSettings::from_config(&config)?;
         let fw_config = ForwarderConfig {
             seed,
-            cs_capacity_packets: config.forwarder.cs_capacity,
-            cs_capacity_bytes: config.forwarder.cs_capacity_bytes,
+            cs_capacity_packets: settings.cs_capacity,
+            cs_capacity_bytes: settings.cs_capacity_bytes,
             pit_max_entries: config.forwarder.pit_max_entries,
-            unsolicited_data_policy: parse_policy(&config.forwarder.unsolicited_data_policy)?,
-            default_strategy: parse_strategy(&config.forwarder.default_strategy)?,
-            network_regions: config
-                .forwarder
-                .network_regions
-                .iter()
-                .map(|r| name(r))
-                .collect::<Result<_, _>>()?,
+            unsolicited_data_policy: settings.unsolicited_data_policy,
+            default_strategy: settings.default_strategy,
+            network_regions: settings.network_regions.clone(),
             ..ForwarderConfig::default()
         };
         let mut fw = Forwarder::new(fw_config);
@@ -170,10 +171,6 @@ impl Daemon {
             .map(|d| d.as_millis() as u64)
             .unwrap_or(0);
         fw.set_wall_clock(unix_ms, std::time::Duration::ZERO);
-        fw.set_localhop_registration(config.mgmt.localhop_rib_register);
-        for s in &config.strategies {
-            fw.set_strategy(&name(&s.prefix)?, parse_strategy(&s.strategy)?);
-        }
 
         let (tx, rx) = mpsc::channel::<ToForwarder>(8192);
         let link = ForwarderLink::new(tx.clone());
@@ -326,14 +323,15 @@ impl Daemon {
 
         let creator =
             FaceCreator::new(link.clone(), udp4, udp6, opts).with_ethernet(ether_channels);
-        let forwarding = Forwarding::new(
+        let mut forwarding = Forwarding::new(
             fw,
             rx,
             clock,
             creator.clone(),
             config.faces.congestion_marking,
-            std::time::Duration::from_micros(config.forwarder.busy_poll_us),
+            settings.busy_poll,
         );
+        forwarding.apply_settings(settings);
         let (shutdown_tx, shutdown_rx) = oneshot::channel();
         let forwarding = tokio::spawn(forwarding.run(shutdown_rx));
 
@@ -370,6 +368,8 @@ impl Daemon {
         Ok(Daemon {
             channels,
             metrics_addr,
+            tx,
+            config,
             shutdown: Some(shutdown_tx),
             forwarding,
             tasks,
@@ -384,6 +384,31 @@ impl Daemon {
             .iter()
             .find(|c| c.starts_with(&prefix))
             .map(String::as_str)
+    }
+
+    /// Take the settings of `wanted` that can change while the daemon runs (content store
+    /// capacity, unsolicited Data policy, strategies, network regions, remote registration,
+    /// busy polling), as NFD does on SIGHUP. Returns the settings that changed but take
+    /// effect at the next start only; on an error nothing is applied.
+    pub async fn reload(&mut self, wanted: Config) -> Result<Vec<&'static str>, StartError> {
+        let settings = Box::new(ForwarderSettings::from_config(&wanted)?);
+        let (reply, done) = oneshot::channel();
+        let gone = || StartError("the forwarding task has stopped".into());
+        self.tx
+            .send(ToForwarder::Reconfigure { settings, reply })
+            .await
+            .map_err(|_| gone())?;
+        done.await.map_err(|_| gone())?;
+        let later = crate::settings::needing_restart(&self.config, &wanted);
+        self.config.forwarder = ForwarderSection {
+            pit_max_entries: self.config.forwarder.pit_max_entries,
+            seed: self.config.forwarder.seed,
+            ..wanted.forwarder
+        };
+        self.config.strategies = wanted.strategies;
+        self.config.mgmt = wanted.mgmt;
+        self.config.log.level = wanted.log.level;
+        Ok(later)
     }
 
     /// Stop: end the forwarding task, close listeners, remove Unix socket files.

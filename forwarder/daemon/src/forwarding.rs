@@ -17,6 +17,7 @@ use crate::create::FaceCreator;
 use crate::face::{FaceHandle, ToForwarder};
 use crate::link::LinkSender;
 use crate::metrics::{FaceSnapshot, Snapshot};
+use crate::settings::ForwarderSettings;
 
 /// Messages read from the queue per wake-up.
 const BATCH: usize = 256;
@@ -71,6 +72,8 @@ pub struct Forwarding {
     control_faces: Vec<FaceId>,
     /// Faces with NDNLPv2 reliability on (their frames may need retransmitting).
     reliable_faces: BTreeSet<FaceId>,
+    /// Namespaces whose strategy the configuration chose (unset when a reload drops them).
+    config_strategies: Vec<Name>,
 }
 
 impl Forwarding {
@@ -93,6 +96,7 @@ impl Forwarding {
             busy_poll: BusyPoll::new(busy_poll),
             control_faces: Vec::new(),
             reliable_faces: BTreeSet::new(),
+            config_strategies: Vec::new(),
         }
     }
 
@@ -218,7 +222,34 @@ impl Forwarding {
             ToForwarder::StaticRoute { prefix, face, cost } => {
                 self.add_static_route(now, &prefix, face, cost);
             }
+            ToForwarder::Reconfigure { settings, reply } => {
+                self.apply_settings(*settings);
+                let _ = reply.send(());
+            }
         }
+    }
+
+    /// Apply the forwarder settings of a configuration, at start or on reload. Strategy
+    /// choices the previous configuration made and this one does not are unset, as NFD does;
+    /// those made through management stay.
+    pub fn apply_settings(&mut self, s: ForwarderSettings) {
+        let fw = &mut self.fw;
+        fw.cs_mut().set_capacity(s.cs_capacity, s.cs_capacity_bytes);
+        fw.set_unsolicited_data_policy(s.unsolicited_data_policy);
+        fw.set_strategy(&Name::new(), s.default_strategy);
+        for prefix in &self.config_strategies {
+            if !s.strategies.iter().any(|(p, _)| p == prefix) {
+                fw.unset_strategy(prefix);
+            }
+        }
+        self.config_strategies.clear();
+        for (prefix, strategy) in s.strategies {
+            fw.set_strategy(&prefix, strategy);
+            self.config_strategies.push(prefix);
+        }
+        fw.set_network_regions(s.network_regions);
+        fw.set_localhop_registration(s.localhop_rib_register);
+        self.busy_poll = BusyPoll::new(s.busy_poll);
     }
 
     fn add_static_route(&mut self, now: Duration, prefix: &Name, face: FaceId, cost: u64) {

@@ -11,6 +11,7 @@ pub mod forwarding;
 pub mod link;
 pub mod metrics;
 pub mod nfd_conf;
+pub mod settings;
 
 pub use config::Config;
 pub use daemon::{Daemon, StartError};

@@ -40,50 +40,38 @@ struct Args {
     threads: usize,
 }
 
-fn init_logging(level: &str, format: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+/// Changes the log level of a running daemon (on reload).
+type SetLevel = Box<dyn Fn(&str) -> anyhow::Result<()>>;
+
+/// Start logging at `level` (unless `RUST_LOG` says otherwise) in `format`; returns how to
+/// change the level later, or `None` when `RUST_LOG` rules it.
+fn init_logging(level: &str, format: &str) -> Option<SetLevel> {
     use std::io::IsTerminal;
+    use tracing_subscriber::EnvFilter;
+    let from_env = EnvFilter::try_from_default_env().ok();
+    let fixed = from_env.is_some();
+    let filter = from_env.unwrap_or_else(|| EnvFilter::new(level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
-    if format == "json" {
-        builder.json().init();
-    } else {
+    let set: SetLevel = if format == "json" {
+        let builder = builder.json().with_filter_reloading();
+        let handle = builder.reload_handle();
         builder.init();
-    }
+        Box::new(move |level| Ok(handle.reload(EnvFilter::try_new(level)?)?))
+    } else {
+        let builder = builder.with_filter_reloading();
+        let handle = builder.reload_handle();
+        builder.init();
+        Box::new(move |level| Ok(handle.reload(EnvFilter::try_new(level)?)?))
+    };
+    (!fixed).then_some(set)
 }
 
-/// SIGTERM and SIGINT, watched from before the daemon starts (a signal that came between
-/// the start and the watch would otherwise kill the process without a clean shutdown).
-struct Signals {
-    term: tokio::signal::unix::Signal,
-    int: tokio::signal::unix::Signal,
-}
-
-impl Signals {
-    fn watch() -> anyhow::Result<Signals> {
-        use tokio::signal::unix::{SignalKind, signal};
-        Ok(Signals {
-            term: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
-            int: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
-        })
-    }
-
-    async fn next(&mut self) -> &'static str {
-        tokio::select! {
-            _ = self.term.recv() => "SIGTERM",
-            _ = self.int.recv() => "SIGINT",
-        }
-    }
-}
-
-fn run(args: Args) -> anyhow::Result<()> {
-    if args.print_default_config {
-        print!("{}", ndnd::config::DEFAULT_CONFIG);
-        return Ok(());
-    }
+/// The configuration the arguments name, with the notes (from NFD's file) to log, and the
+/// command-line overrides applied.
+fn load_config(args: &Args) -> anyhow::Result<(Config, Vec<String>)> {
     let mut notes = Vec::new();
     let mut config = match (&args.config, &args.nfd_config) {
         (Some(path), _) => Config::load(path).map_err(|mut e| {
@@ -107,12 +95,88 @@ fn run(args: Args) -> anyhow::Result<()> {
     if let Some(m) = &args.metrics {
         config.metrics.listen = m.clone();
     }
-    let level = args.log.clone().unwrap_or_else(|| config.log.level.clone());
-    let format = args
-        .log_format
-        .clone()
-        .unwrap_or_else(|| config.log.format.clone());
-    init_logging(&level, &format);
+    if let Some(level) = &args.log {
+        config.log.level = level.clone();
+    }
+    if let Some(format) = &args.log_format {
+        config.log.format = format.clone();
+    }
+    Ok((config, notes))
+}
+
+/// Read the configuration file again and apply what can change while running (SIGHUP).
+async fn reload(args: &Args, daemon: &mut Daemon, set_level: Option<&SetLevel>) {
+    let Some(path) = args.config.as_ref().or(args.nfd_config.as_ref()) else {
+        tracing::warn!("nothing to reload: ndnd runs its embedded default configuration");
+        return;
+    };
+    let file = path.display().to_string();
+    let (config, notes) = match load_config(args) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(file, "configuration not reloaded: {e:#}");
+            return;
+        }
+    };
+    for note in &notes {
+        tracing::warn!(file, "{note}");
+    }
+    let level = config.log.level.clone();
+    match daemon.reload(config).await {
+        Ok(later) => {
+            if let Some(set) = set_level
+                && let Err(e) = set(&level)
+            {
+                tracing::error!(file, "log level {level:?} not applied: {e:#}");
+            }
+            for setting in later {
+                tracing::warn!(
+                    file,
+                    setting,
+                    "changed, but takes effect at the next start only"
+                );
+            }
+            tracing::info!(file, "configuration reloaded");
+        }
+        Err(e) => tracing::error!(file, "configuration not reloaded: {e}"),
+    }
+}
+
+/// SIGTERM and SIGINT (stop) and SIGHUP (reload), watched from before the daemon starts (a
+/// signal that came between the start and the watch would otherwise kill the process without
+/// a clean shutdown).
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn watch() -> anyhow::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
+            int: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
+            hup: signal(SignalKind::hangup()).context("cannot watch SIGHUP")?,
+        })
+    }
+
+    async fn next(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.int.recv() => "SIGINT",
+            _ = self.hup.recv() => "SIGHUP",
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
+    if args.print_default_config {
+        print!("{}", ndnd::config::DEFAULT_CONFIG);
+        return Ok(());
+    }
+    let (config, notes) = load_config(&args)?;
+    let set_level = init_logging(&config.log.level, &config.log.format);
     if let Some(path) = &args.nfd_config {
         for note in &notes {
             tracing::warn!(file = %path.display(), "{note}");
@@ -131,14 +195,19 @@ fn run(args: Args) -> anyhow::Result<()> {
     .context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let mut signals = Signals::watch()?;
-        let daemon = Daemon::start(config).await?;
+        let mut daemon = Daemon::start(config).await?;
         for c in &daemon.channels {
             tracing::info!(channel = %c, "listening");
         }
         if let Some(m) = daemon.metrics_addr {
             tracing::info!(address = %m, "metrics at http://{m}/metrics");
         }
-        let signal = signals.next().await;
+        let signal = loop {
+            match signals.next().await {
+                "SIGHUP" => reload(&args, &mut daemon, set_level.as_ref()).await,
+                stop => break stop,
+            }
+        };
         tracing::info!(signal, "shutting down");
         daemon.stop().await;
         Ok(())

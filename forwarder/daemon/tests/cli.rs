@@ -108,6 +108,18 @@ fn stop_gracefully(child: &mut std::process::Child) {
     assert!(wait(child).success());
 }
 
+/// A daemon that is killed (by pid) if the test ends before stopping it.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 #[test]
 fn sigterm_stops_gracefully_and_a_second_daemon_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -293,13 +305,16 @@ fn an_nfd_conf_starts_the_daemon_with_its_settings() {
         ),
     )
     .unwrap();
-    let mut child = ndnd()
-        .arg("--nfd-config")
-        .arg(&conf)
-        .args(["--log-format", "json"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut daemon = Running(
+        ndnd()
+            .arg("--nfd-config")
+            .arg(&conf)
+            .args(["--log-format", "json"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut daemon.0;
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
     let mut warnings = Vec::new();
     loop {
@@ -336,7 +351,7 @@ fn an_nfd_conf_starts_the_daemon_with_its_settings() {
             .any(|w| w == &multicast.value()[..]),
         "strategy-choice/list names multicast"
     );
-    stop_gracefully(&mut child);
+    stop_gracefully(child);
 }
 
 #[test]
@@ -368,4 +383,117 @@ fn an_nfd_conf_given_as_config_points_to_nfd_config() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("--nfd-config"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}
+
+/// The strategy choices of a running daemon, as the TLV-VALUE bytes of its
+/// strategy-choice/list dataset.
+fn strategy_choices(sock: &std::path::Path) -> Vec<u8> {
+    let mut app = std::os::unix::net::UnixStream::connect(sock).unwrap();
+    app.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let list = ndn::mgmt::localhost_nfd()
+        .append_generic("strategy-choice")
+        .append_generic("list");
+    let wire = ndn::InterestBuilder::new(list)
+        .can_be_prefix(true)
+        .must_be_fresh(true)
+        .encode();
+    std::io::Write::write_all(&mut app, &wire).unwrap();
+    let data = ndn::Data::decode(read_packet(&mut app).into()).unwrap();
+    data.content().to_vec()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn sighup_reloads_the_configuration_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("nfd.sock");
+    let conf = dir.path().join("ndnd.toml");
+    let listen = format!("listen = [\"unix://{}\"]\n", sock.display());
+    std::fs::write(&conf, &listen).unwrap();
+    let mut daemon = Running(
+        ndnd()
+            .arg("--config")
+            .arg(&conf)
+            .args(["--log-format", "json"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut daemon.0;
+    // log records arrive through a channel, so that waiting for one has a deadline
+    let (records, log) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if records.send(v).is_err() {
+                break;
+            }
+        }
+    });
+    // the log records up to the first whose message starts with `message`
+    let until = |message: &str| -> Vec<serde_json::Value> {
+        let mut seen = Vec::new();
+        loop {
+            let v = log
+                .recv_timeout(Duration::from_secs(10))
+                .unwrap_or_else(|_| panic!("no {message:?} in the log: {seen:?}"));
+            let done = v["fields"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with(message));
+            seen.push(v);
+            if done {
+                return seen;
+            }
+        }
+    };
+    until("listening");
+    let video = ndn::Name::from_uri("/video").unwrap();
+    let multicast = ndn::Name::from_uri("/localhost/nfd/strategy/multicast").unwrap();
+    assert!(!contains(&strategy_choices(&sock), video.value()));
+
+    // a strategy and a listener more: the strategy is taken, the listener waits for a restart
+    std::fs::write(
+        &conf,
+        format!(
+            "listen = [\"unix://{}\", \"udp4://127.0.0.1:0\"]\n\
+             [[strategy]]\nprefix = \"/video\"\nstrategy = \"multicast\"\n",
+            sock.display()
+        ),
+    )
+    .unwrap();
+    let hup = |child: &std::process::Child| {
+        let status = Command::new("kill")
+            .args(["-HUP", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    hup(child);
+    let log = until("configuration reloaded");
+    assert!(
+        log.iter()
+            .any(|v| v["level"] == "WARN" && v["fields"]["setting"] == "listen"),
+        "{log:?}"
+    );
+    let choices = strategy_choices(&sock);
+    assert!(contains(&choices, video.value()) && contains(&choices, multicast.value()));
+
+    // a broken file changes nothing and the daemon keeps running
+    std::fs::write(&conf, "[forwarder]\ncs_capacty = 5\n").unwrap();
+    hup(child);
+    let log = until("configuration not reloaded: ");
+    let last = log.last().unwrap();
+    assert_eq!(last["level"], "ERROR");
+    assert!(contains(&strategy_choices(&sock), video.value()));
+
+    // the strategy is dropped once the file no longer chooses it
+    std::fs::write(&conf, &listen).unwrap();
+    hup(child);
+    until("configuration reloaded");
+    assert!(!contains(&strategy_choices(&sock), video.value()));
+    stop_gracefully(child);
 }

@@ -483,6 +483,12 @@ impl Forwarder {
         self.config.unsolicited_data_policy = policy;
     }
 
+    /// Replace the names of the network regions this forwarder belongs to (see
+    /// [`ForwarderConfig::network_regions`]).
+    pub fn set_network_regions(&mut self, regions: Vec<Name>) {
+        self.config.network_regions = regions;
+    }
+
     // ---- helpers shared by the pipelines ----
 
     /// True when the first component of `name` is `localhost` (the scope rules' test).

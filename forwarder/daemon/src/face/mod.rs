@@ -297,6 +297,13 @@ pub enum ToForwarder {
         /// The face and whether it existed already, or an NFD status code and text.
         result: Result<(FaceId, bool), (u32, String)>,
     },
+    /// Apply the reloadable settings of a new configuration; the reply says it is done.
+    Reconfigure {
+        /// The settings.
+        settings: Box<crate::settings::ForwarderSettings>,
+        /// Where to say it is done.
+        reply: oneshot::Sender<()>,
+    },
     /// Install a static route (from the configuration).
     StaticRoute {
         /// Name prefix.

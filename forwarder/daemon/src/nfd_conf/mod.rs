@@ -636,122 +636,7 @@ mod tests {
     use super::*;
 
     /// A configuration laid out as NFD installs it, every face kind on.
-    const TYPICAL: &str = r#"
-; settings of the nfd process
-general
-{
-  user ndn
-}
-
-log
-{
-  default_level WARN
-  Forwarder DEBUG
-}
-
-tables
-{
-  cs_max_packets 1000
-  cs_policy priority_fifo
-  cs_unsolicited_policy admit-local
-  strategy_choice
-  {
-    /               /localhost/nfd/strategy/best-route
-    /localhost      /localhost/nfd/strategy/multicast
-    /ndn/broadcast  /localhost/nfd/strategy/multicast
-    /video          /localhost/nfd/strategy/asf/v=5/probing-interval~30000
-  }
-  network_region
-  {
-    /ndn/edu/example
-  }
-}
-
-face_system
-{
-  general
-  {
-    enable_congestion_marking no
-  }
-  unix
-  {
-    path /run/nfd/nfd.sock
-  }
-  tcp
-  {
-    listen yes
-    port 6364
-    enable_v4 yes
-    enable_v6 yes
-  }
-  udp
-  {
-    port 6363
-    enable_v4 yes
-    enable_v6 no
-    idle_timeout 300
-    keep_alive_interval 25
-    unicast_mtu 1400
-    mcast yes
-    mcast_group 224.0.23.170
-    mcast_port 56363
-    mcast_ad_hoc no
-    whitelist
-    {
-      *
-    }
-    blacklist
-    {
-    }
-  }
-  ether
-  {
-    listen yes
-    idle_timeout 300
-    mcast yes
-    mcast_group 01:00:5E:00:17:AA
-    mcast_ad_hoc yes
-  }
-  websocket
-  {
-    listen yes
-    port 9696
-    enable_v4 yes
-    enable_v6 no
-  }
-}
-
-authorizations
-{
-  authorize
-  {
-    certfile any
-    privileges
-    {
-      faces
-      fib
-      cs
-      strategy-choice
-    }
-  }
-}
-
-rib
-{
-  localhost_security
-  {
-    trust-anchor
-    {
-      type any
-    }
-  }
-  auto_prefix_propagate
-  {
-    cost 15
-  }
-  readvertise_nlsr no
-}
-"#;
+    const TYPICAL: &str = include_str!("typical.conf");
 
     #[test]
     fn a_typical_nfd_conf_carries_over() {
@@ -800,10 +685,10 @@ rib
         // what does not carry over is said, with its line
         let notes = t.notes.join("\n");
         for expected in [
-            "line 5: general.user ndn is ignored",
-            "line 11: the level of NFD module Forwarder",
-            "line 17: tables.cs_policy priority_fifo",
-            "line 110: rib.auto_prefix_propagate is ignored",
+            "line 4: general.user ndn is ignored",
+            "line 10: the level of NFD module Forwarder",
+            "line 16: tables.cs_policy priority_fifo",
+            "line 109: rib.auto_prefix_propagate is ignored",
         ] {
             assert!(notes.contains(expected), "{expected:?} in\n{notes}");
         }
