@@ -231,7 +231,9 @@ async fn link_reliability_sends_lost_frames_again_below_the_consumer() {
     let acked = a.metric_sum(lp, "event=\"acknowledged\"").await
         + b.metric_sum(lp, "event=\"acknowledged\"").await;
     eprintln!(
-        "relay dropped {}, daemons resent {resent}, acknowledged {acked}; ndnget: {}",
+        "relay passed {} and dropped {} datagrams, daemons resent {resent}, acknowledged \
+         {acked}; ndnget: {}",
+        relay.forwarded(),
         relay.dropped(),
         text(&got.stderr)
     );

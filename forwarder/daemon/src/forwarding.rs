@@ -74,6 +74,8 @@ pub struct Forwarding {
     reliable_faces: BTreeSet<FaceId>,
     /// Namespaces whose strategy the configuration chose (unset when a reload drops them).
     config_strategies: Vec<Name>,
+    /// Faces with received TxSequence numbers not acknowledged yet.
+    ack_faces: BTreeSet<FaceId>,
 }
 
 impl Forwarding {
@@ -97,6 +99,7 @@ impl Forwarding {
             control_faces: Vec::new(),
             reliable_faces: BTreeSet::new(),
             config_strategies: Vec::new(),
+            ack_faces: BTreeSet::new(),
         }
     }
 
@@ -145,8 +148,9 @@ impl Forwarding {
                 }
                 _ = sync.tick() => self.sync_faces(),
             }
-            self.flush();
             self.link_control();
+            self.flush();
+            self.send_acks(self.clock.now());
             self.events();
         }
         tracing::info!("forwarding stopped");
@@ -265,6 +269,7 @@ impl Forwarding {
 
     fn remove(&mut self, now: Duration, face: FaceId) {
         self.reliable_faces.remove(&face);
+        self.ack_faces.remove(&face);
         if let Some(state) = self.faces.remove(&face) {
             drop(state);
             self.fw.remove_face(now, face);
@@ -365,9 +370,9 @@ impl Forwarding {
     }
 
     /// Handle the reliability traffic that waits: the peer's Acks settle this side's frames
-    /// (and may show some lost, to send again), and the TxSequence numbers received are
-    /// acknowledged in IDLE LpPackets after the face's other frames. (A peer with link
-    /// reliability retransmits a frame it has no Ack for.)
+    /// (and may show some lost, to send again), and the TxSequence numbers received are to be
+    /// acknowledged, on the face's next frames or, within `ACK_DELAY`, in IDLE LpPackets (a
+    /// peer with link reliability retransmits a frame it has no Ack for).
     fn link_control(&mut self) {
         if self.control_faces.is_empty() {
             return;
@@ -382,21 +387,42 @@ impl Forwarding {
                 let again = state.sender.reliability.on_acks(now, &control.acknowledged);
                 enqueue(&state.handle, again);
             }
-            let acks = crate::link::ack_frames(&control.to_acknowledge, state.sender.mtu);
-            enqueue(&state.handle, acks);
+            if !control.to_acknowledge.is_empty() {
+                state.sender.acknowledge(now, &control.to_acknowledge);
+                self.ack_faces.insert(face);
+            }
         }
     }
 
-    /// The next retransmission deadline of a face with link reliability.
-    fn link_deadline(&self) -> Option<Duration> {
-        self.reliable_faces
-            .iter()
-            .filter_map(|id| self.faces.get(id)?.sender.reliability.next_deadline())
-            .min()
+    /// Send in IDLE LpPackets the Acks that did not find a frame to ride on in time.
+    fn send_acks(&mut self, now: Duration) {
+        let faces = &mut self.faces;
+        self.ack_faces.retain(|id| {
+            let Some(state) = faces.get_mut(id) else {
+                return false;
+            };
+            enqueue(&state.handle, state.sender.idle_acks(now));
+            state.sender.acks_due().is_some()
+        });
     }
 
-    /// Send again the frames whose retransmission timeout has passed.
+    /// The next retransmission deadline of a face with link reliability, or the next time
+    /// Acks must leave.
+    fn link_deadline(&self) -> Option<Duration> {
+        let retransmit = self
+            .reliable_faces
+            .iter()
+            .filter_map(|id| self.faces.get(id)?.sender.reliability.next_deadline());
+        let acks = self
+            .ack_faces
+            .iter()
+            .filter_map(|id| self.faces.get(id)?.sender.acks_due());
+        retransmit.chain(acks).min()
+    }
+
+    /// Send again the frames whose retransmission timeout has passed, and the Acks due.
     fn link_timeouts(&mut self, now: Duration) {
+        self.send_acks(now);
         for id in &self.reliable_faces {
             if let Some(state) = self.faces.get_mut(id) {
                 let again = state.sender.reliability.on_timeout(now);

@@ -408,6 +408,11 @@ impl Relay {
         self.counters.dropped.load(Ordering::Relaxed)
     }
 
+    /// Datagrams passed on, both ways.
+    pub fn forwarded(&self) -> u64 {
+        self.counters.forwarded.load(Ordering::Relaxed)
+    }
+
     pub fn tampered(&self) -> u64 {
         self.counters.tampered.load(Ordering::Relaxed)
     }

@@ -150,14 +150,27 @@ impl LinkReceiver {
     }
 }
 
+/// Encoded size of one Ack field: 3-byte TLV-TYPE, length, 8-byte number.
+const ACK_LEN: usize = 12;
+
+/// How long a received TxSequence may wait to ride, as an Ack, on a frame going the other way
+/// before it is sent alone in an IDLE LpPacket (NFD's idle Ack timer).
+pub const ACK_DELAY: Duration = Duration::from_millis(5);
+
+/// Most TxSequence numbers waiting to be acknowledged; the peer resends frames whose Acks did
+/// not fit.
+const MAX_PENDING_ACKS: usize = 4096;
+
+/// Acks an IDLE LpPacket carries on a link with this MTU.
+fn acks_per_frame(mtu: Option<usize>) -> usize {
+    // the LpPacket header takes at most 1 + 5 bytes
+    mtu.map_or(512, |m| (m.saturating_sub(6) / ACK_LEN).max(1))
+}
+
 /// IDLE LpPackets (no fragment) acknowledging `acks`, each within `mtu` bytes when the link
 /// has one.
 pub fn ack_frames(acks: &[u64], mtu: Option<usize>) -> Vec<Bytes> {
-    // an Ack is 12 bytes (3-byte TLV-TYPE, length, 8-byte number); the LpPacket header at
-    // most 1 + 5
-    const ACK_LEN: usize = 12;
-    let per_frame = mtu.map_or(512, |m| (m.saturating_sub(6) / ACK_LEN).max(1));
-    acks.chunks(per_frame)
+    acks.chunks(acks_per_frame(mtu))
         .map(|chunk| {
             LpPacket {
                 acks: chunk.to_vec(),
@@ -177,6 +190,10 @@ pub struct LinkSender {
     /// Numbers and retransmits frames while `reliable`.
     pub reliability: LpReliability,
     reliable: bool,
+    /// TxSequence numbers received from the peer, not acknowledged yet.
+    acks: Vec<u64>,
+    /// When they must leave at the latest.
+    acks_due: Option<Duration>,
 }
 
 impl LinkSender {
@@ -188,6 +205,73 @@ impl LinkSender {
             next_sequence: first_sequence,
             reliability: LpReliability::new(first_sequence),
             reliable: false,
+            acks: Vec::new(),
+            acks_due: None,
+        }
+    }
+
+    /// Acknowledge these TxSequence numbers of the peer: on the next frames sent, as room
+    /// allows, or in IDLE LpPackets within [`ACK_DELAY`] (see [`Self::idle_acks`]).
+    pub fn acknowledge(&mut self, now: Duration, numbers: &[u64]) {
+        if numbers.is_empty() {
+            return;
+        }
+        let room = MAX_PENDING_ACKS.saturating_sub(self.acks.len());
+        self.acks.extend(numbers.iter().take(room));
+        self.acks_due.get_or_insert(now + ACK_DELAY);
+    }
+
+    /// When the Acks waiting must be sent, if any wait.
+    pub fn acks_due(&self) -> Option<Duration> {
+        self.acks_due
+    }
+
+    /// IDLE LpPackets for the Acks that can wait no longer: all of them once their time has
+    /// come, and before that as many full frames as they fill (a peer sending and not
+    /// receiving gets its Acks without delay).
+    pub fn idle_acks(&mut self, now: Duration) -> Vec<Bytes> {
+        let per_frame = acks_per_frame(self.mtu);
+        let take = if self.acks_due.is_some_and(|due| due <= now) {
+            self.acks.len()
+        } else {
+            self.acks.len() - self.acks.len() % per_frame
+        };
+        if take == 0 {
+            return Vec::new();
+        }
+        let frames = ack_frames(&self.acks[..take], self.mtu);
+        self.acks.drain(..take);
+        if self.acks.is_empty() {
+            self.acks_due = None;
+        }
+        frames
+    }
+
+    /// Move waiting Acks into `headers` (which hold the packet as their fragment), as many as
+    /// fit in the room the frame leaves below the MTU (none when the packet must be
+    /// fragmented anyway).
+    fn piggyback_acks(&mut self, headers: &mut LpPacket) {
+        if self.acks.is_empty() {
+            return;
+        }
+        let reserve = if self.reliable {
+            reliability::TX_SEQUENCE_LEN
+        } else {
+            0
+        };
+        // the frame without Acks, and 2 bytes for a longer TLV-LENGTH of the LpPacket
+        let frame = headers.encoded_len() + reserve + 2;
+        let fit = match self.mtu {
+            Some(mtu) => mtu.saturating_sub(frame) / ACK_LEN,
+            None => acks_per_frame(None),
+        };
+        let n = fit.min(self.acks.len());
+        if n == 0 {
+            return;
+        }
+        headers.acks.extend(self.acks.drain(..n));
+        if self.acks.is_empty() {
+            self.acks_due = None;
         }
     }
 
@@ -207,8 +291,9 @@ impl LinkSender {
 
     /// The frames for one transmit: the packet with its NDNLPv2 fields (the PitToken echoed
     /// to the downstream, IncomingFaceId when `local_fields`, the CongestionMark the packet
-    /// arrived with, at least 1 when `congestion_mark` says this face is congested),
-    /// fragmented to the MTU, each frame with a TxSequence when reliability is on.
+    /// arrived with, at least 1 when `congestion_mark` says this face is congested, and the
+    /// waiting Acks that fit), fragmented to the MTU, each frame with a TxSequence when
+    /// reliability is on.
     pub fn encode(
         &mut self,
         now: Duration,
@@ -227,6 +312,7 @@ impl LinkSender {
         if mark > 0 {
             headers.congestion_mark = Some(mark);
         }
+        self.piggyback_acks(&mut headers);
         let packet = headers.fragment.take().unwrap_or_default();
         if self.reliable {
             let frames = lp::fragment_frames(
@@ -328,6 +414,94 @@ mod tests {
         assert_eq!(mark_sent(0, true), 1);
         assert_eq!(mark_sent(1, false), 1);
         assert_eq!(mark_sent(5, true), 5);
+    }
+
+    fn interest_transmit(name: &str) -> Transmit {
+        let wire = ndn::InterestBuilder::new(ndn::Name::from_uri(name).unwrap())
+            .nonce(1)
+            .encode();
+        Transmit {
+            face: FaceId(300),
+            packet: OutPacket::Interest(wire),
+            incoming_face: FaceId(301),
+            pit_token: None,
+            congestion_mark: 0,
+        }
+    }
+
+    fn acks_of(frame: &Bytes) -> Vec<u64> {
+        LpPacket::decode(frame.clone()).unwrap().acks
+    }
+
+    #[test]
+    fn acks_ride_on_frames_going_the_other_way_as_room_allows() {
+        let t = interest_transmit("/a/b");
+        let bare_len = t.packet.wire().len();
+        // room for the LpPacket and Fragment headers and exactly two Acks
+        let mut s = LinkSender::new(Some(bare_len + 6 + 2 + 2 * ACK_LEN + 4), 1);
+        s.acknowledge(Duration::ZERO, &[1, 2, 3, 4, 5]);
+        let frames = s.encode(Duration::ZERO, &t, false, false).unwrap();
+        assert_eq!(frames.len(), 1);
+        assert!(frames[0].len() <= s.mtu.unwrap());
+        assert_eq!(acks_of(&frames[0]), [1, 2]);
+        let frames = s.encode(Duration::ZERO, &t, false, false).unwrap();
+        assert_eq!(acks_of(&frames[0]), [3, 4]);
+        // the last one waits for its time, then leaves alone
+        assert!(s.idle_acks(Duration::from_millis(4)).is_empty());
+        let idle = s.idle_acks(ACK_DELAY);
+        assert_eq!(idle.len(), 1);
+        assert_eq!(acks_of(&idle[0]), [5]);
+        assert_eq!(s.acks_due(), None);
+        // nothing waits: frames go bare
+        let frames = s.encode(Duration::ZERO, &t, false, false).unwrap();
+        assert_eq!(frames[0], *t.packet.wire());
+    }
+
+    #[test]
+    fn a_numbered_frame_carries_acks_within_the_mtu() {
+        let t = interest_transmit("/a/b");
+        let mtu = t.packet.wire().len() + 60;
+        let mut s = LinkSender::new(Some(mtu), 1);
+        s.set_reliable(true);
+        s.acknowledge(Duration::ZERO, &(100..200).collect::<Vec<u64>>());
+        let frames = s.encode(Duration::ZERO, &t, false, false).unwrap();
+        assert_eq!(frames.len(), 1);
+        assert!(frames[0].len() <= mtu, "{} > {mtu}", frames[0].len());
+        let lp = LpPacket::decode(frames[0].clone()).unwrap();
+        assert!(lp.tx_sequence.is_some());
+        assert!(!lp.acks.is_empty() && lp.acks[0] == 100, "{:?}", lp.acks);
+    }
+
+    #[test]
+    fn a_fragmented_packet_leaves_the_acks_to_idle_frames() {
+        let data = ndn::DataBuilder::new(ndn::Name::from_uri("/big").unwrap())
+            .content(vec![7u8; 3000])
+            .sign(&ndn::sign::DigestSha256)
+            .unwrap();
+        let t = Transmit {
+            packet: OutPacket::Data(data),
+            ..interest_transmit("/x")
+        };
+        let mut s = LinkSender::new(Some(1400), 1);
+        s.acknowledge(Duration::ZERO, &[9]);
+        let frames = s.encode(Duration::ZERO, &t, false, false).unwrap();
+        assert!(frames.len() > 1 && frames.iter().all(|f| acks_of(f).is_empty()));
+        assert_eq!(s.acks_due(), Some(ACK_DELAY));
+    }
+
+    #[test]
+    fn a_full_frame_of_acks_leaves_at_once() {
+        let mut s = LinkSender::new(Some(100), 1);
+        let per_frame = (100 - 6) / ACK_LEN;
+        let numbers: Vec<u64> = (0..per_frame as u64 + 3).collect();
+        s.acknowledge(Duration::ZERO, &numbers);
+        let idle = s.idle_acks(Duration::ZERO);
+        assert_eq!(idle.len(), 1);
+        assert!(idle[0].len() <= 100);
+        assert_eq!(acks_of(&idle[0]), numbers[..per_frame]);
+        // the rest waits for company or for its time
+        assert_eq!(s.acks_due(), Some(ACK_DELAY));
+        assert_eq!(acks_of(&s.idle_acks(ACK_DELAY)[0]), numbers[per_frame..]);
     }
 
     #[test]
