@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use bytes::Bytes;
 use ndn::lp::{LpPacket, Reassembler, ReassemblyLimits};
-use ndn_fw::{LinkFields, OutPacket, Rng};
+use ndn_fw::{CongestionMarker, LinkFields, OutPacket, Rng};
 
 use crate::topology::LinkParams;
 use crate::units::{SimTime, serialization_time};
@@ -70,6 +70,8 @@ pub struct ChannelCounters {
     pub delivered_frames: u64,
     /// Drops by reason, indexed like [`LinkDrop::ALL`].
     pub drops: [u64; 5],
+    /// Packets this channel marked with a CongestionMark (not those marked upstream).
+    pub marked: u64,
 }
 
 impl ChannelCounters {
@@ -106,6 +108,7 @@ pub struct Channel {
     next_lp_sequence: u64,
     rng: Rng,
     reassemblers: BTreeMap<(u32, u32), Reassembler>,
+    marker: CongestionMarker,
     /// Counters.
     pub counters: ChannelCounters,
 }
@@ -130,6 +133,7 @@ impl Channel {
             next_lp_sequence: 0,
             rng: Rng::from_seed(seed),
             reassemblers: BTreeMap::new(),
+            marker: CongestionMarker::default(),
             counters: ChannelCounters::default(),
         }
     }
@@ -167,44 +171,68 @@ impl Channel {
         }
     }
 
-    /// Put a network-layer packet on the channel, fragmenting it when the MTU requires.
-    /// Returns the bytes that went on the wire (not those dropped at the queue or because the
-    /// link is down). Pushes the arrival times of the frames that will reach the far end, in order (each
-    /// needs an arrival event carrying the frame id in [`Channel::in_flight`]).
+    /// Put a network-layer packet on the channel, fragmenting it when the MTU requires, with
+    /// the CongestionMark it carries (`mark`, 0 for none), or 1 when this channel's queue is
+    /// congested and marking is on. Returns the bytes that went on the wire (not those dropped
+    /// at the queue or because the link is down). Pushes the arrival times of the frames that
+    /// will reach the far end, in order (each needs an arrival event carrying the frame id in
+    /// [`Channel::in_flight`]).
     pub(crate) fn send(
         &mut self,
         now: SimTime,
         packet: OutPacket,
+        mark: u64,
         from: u32,
         arrivals: &mut Vec<(SimTime, u64)>,
     ) -> u64 {
-        // a Nack always goes through `fragment`, which returns it whole when it fits
+        let mark = if self.params.congestion_marking && self.congested(now) {
+            self.counters.marked += 1;
+            mark.max(1)
+        } else {
+            mark
+        };
+        // a Nack or a mark needs NDNLPv2 headers; `fragment` returns them whole when they fit
         let len = match &packet {
-            OutPacket::Interest(w) | OutPacket::Data(w) => w.len(),
-            OutPacket::Nack { .. } => usize::MAX,
+            OutPacket::Interest(w) | OutPacket::Data(w) if mark == 0 => w.len(),
+            _ => usize::MAX,
         };
         if let Some(mtu) = self.params.mtu
             && len > mtu
         {
-            return self.send_fragments(now, &packet, mtu, from, arrivals);
+            return self.send_fragments(now, &packet, mark, mtu, from, arrivals);
         }
         let (wire, lp) = match packet {
-            OutPacket::Interest(w) | OutPacket::Data(w) => (w, false),
-            nack @ OutPacket::Nack { .. } => (nack.to_lp(None).to_link_wire(), true),
+            OutPacket::Interest(w) | OutPacket::Data(w) if mark == 0 => (w, false),
+            other => {
+                let mut headers = other.to_lp(None);
+                headers.congestion_mark = (mark > 0).then_some(mark);
+                (headers.to_link_wire(), true)
+            }
         };
         self.send_frame(now, wire, lp, from, arrivals)
+    }
+
+    /// True when the packet sent now gets a mark: more than a quarter of the queue is
+    /// occupied, at the marking rate of NFD's control law.
+    fn congested(&mut self, now: SimTime) -> bool {
+        let queued = self.backlog(now);
+        let threshold = (self.params.queue_packets / 4).max(1);
+        self.marker
+            .should_mark(std::time::Duration::from_nanos(now), queued, threshold)
     }
 
     fn send_fragments(
         &mut self,
         now: SimTime,
         packet: &OutPacket,
+        mark: u64,
         mtu: usize,
         from: u32,
         arrivals: &mut Vec<(SimTime, u64)>,
     ) -> u64 {
         let mut headers = packet.to_lp(None);
         headers.fragment = None;
+        headers.congestion_mark = (mark > 0).then_some(mark);
         match ndn::lp::fragment(
             packet.wire().clone(),
             &headers,
@@ -333,8 +361,8 @@ mod tests {
         // 1000 bytes at 1 Mbit/s = 8 ms each, 10 ms delay
         let mut c = Channel::new(params(1_000_000, 10_000_000, 10), 1);
         let mut arr = Vec::new();
-        c.send(0, data(1000), 0, &mut arr);
-        c.send(0, data(1000), 0, &mut arr);
+        c.send(0, data(1000), 0, 0, &mut arr);
+        c.send(0, data(1000), 0, 0, &mut arr);
         assert_eq!(arr[0].0, 18_000_000);
         assert_eq!(arr[1].0, 26_000_000);
         assert_eq!(c.backlog(8_000_000), 1);
@@ -346,7 +374,7 @@ mod tests {
         let mut c = Channel::new(params(1_000_000, 0, 2), 1);
         let mut arr = Vec::new();
         for _ in 0..5 {
-            c.send(0, data(1000), 0, &mut arr);
+            c.send(0, data(1000), 0, 0, &mut arr);
         }
         assert_eq!(arr.len(), 3);
         assert_eq!(c.counters.drops(LinkDrop::Queue), 2);
@@ -356,16 +384,58 @@ mod tests {
     fn down_link_loses_frames_in_flight() {
         let mut c = Channel::new(params(1_000_000, 10_000_000, 10), 1);
         let mut arr = Vec::new();
-        c.send(0, data(100), 0, &mut arr);
+        c.send(0, data(100), 0, 0, &mut arr);
         c.set_up(1, false);
         assert!(c.take_arrival(arr[0].1 as u32).is_none());
-        c.send(2, data(100), 0, &mut arr);
+        c.send(2, data(100), 0, 0, &mut arr);
         assert_eq!(arr.len(), 1);
         assert_eq!(c.counters.drops(LinkDrop::Down), 2);
         c.set_up(3, true);
-        c.send(3, data(100), 0, &mut arr);
+        c.send(3, data(100), 0, 0, &mut arr);
         let f = c.take_arrival(arr[1].1 as u32).unwrap();
         assert!(c.receive(3, f, 1).is_some());
+    }
+
+    /// The CongestionMark each of `frames` arrives with.
+    fn marks_received(c: &mut Channel, arr: &[(SimTime, u64)]) -> Vec<u64> {
+        arr.iter()
+            .map(|&(at, id)| {
+                let f = c.take_arrival(id as u32).unwrap();
+                c.receive(at, f, 1).unwrap().fields.congestion_mark
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_congested_queue_marks_at_nfds_rate_and_carries_upstream_marks() {
+        // 1 Mbit/s: a 1000-byte Data takes 8 ms; queue of 8, so more than 2 waiting is
+        // congestion
+        let mut c = Channel::new(
+            LinkParams {
+                congestion_marking: true,
+                ..params(1_000_000, 0, 8)
+            },
+            1,
+        );
+        let mut arr = Vec::new();
+        for _ in 0..6 {
+            c.send(0, data(1000), 0, 0, &mut arr);
+        }
+        // the fourth finds three in the queue: marked; the next ones within 70 ms are not
+        assert_eq!(marks_received(&mut c, &arr), [0, 0, 0, 1, 0, 0]);
+        assert_eq!(c.counters.marked, 1);
+        // a mark set upstream crosses an idle link unchanged
+        let mut arr = Vec::new();
+        c.send(1_000_000_000, data(100), 3, 0, &mut arr);
+        assert_eq!(marks_received(&mut c, &arr), [3]);
+        assert_eq!(c.counters.marked, 1);
+        // without marking, a full queue only drops
+        let mut plain = Channel::new(params(1_000_000, 0, 8), 1);
+        let mut arr = Vec::new();
+        for _ in 0..6 {
+            plain.send(0, data(1000), 0, 0, &mut arr);
+        }
+        assert!(marks_received(&mut plain, &arr).iter().all(|&m| m == 0));
     }
 
     #[test]
@@ -382,7 +452,7 @@ mod tests {
             .sign(&ndn::sign::DigestSha256)
             .unwrap();
         let mut arr = Vec::new();
-        c.send(0, OutPacket::Data(wire.clone()), 0, &mut arr);
+        c.send(0, OutPacket::Data(wire.clone()), 0, 0, &mut arr);
         assert!(arr.len() >= 5, "{} frames", arr.len());
         let mut got = None;
         for (t, id) in arr.clone() {
@@ -408,6 +478,7 @@ mod tests {
                 reason: ndn::lp::NackReason::NoRoute,
                 interest: interest.clone(),
             },
+            0,
             0,
             &mut arr,
         );

@@ -51,6 +51,8 @@ pub struct Summary {
     pub unsatisfied: u64,
     /// Bytes sent on links.
     pub link_bytes: u64,
+    /// Packets the links marked with a CongestionMark (links with congestion marking on).
+    pub link_marks: u64,
     /// Delay percentiles (mean, 50, 95, 99, max) of satisfied requests.
     pub delay: Option<[SimTime; 5]>,
     /// Engine counters.
@@ -136,6 +138,7 @@ impl Summary {
                 s.link_drops[why as usize] += ch.channel.counters.drops(why);
             }
             s.link_bytes += ch.channel.counters.sent_bytes;
+            s.link_marks += ch.channel.counters.marked;
         }
         if !delays.is_empty() {
             let mut d = delays.to_vec();
@@ -168,7 +171,7 @@ impl Summary {
     }
 
     /// Header of [`Summary::csv_row`].
-    pub const CSV_HEADER: &'static str = "label,seed,simulated_s,nodes,links,consumers,producers,interests,retransmissions,data,nacks,satisfaction,producer_interests,cs_hits,cs_misses,hit_ratio,link_bytes,queue_drops,loss_drops,down_drops,loops,unsatisfied,delay_mean_ms,delay_p50_ms,delay_p95_ms,delay_p99_ms";
+    pub const CSV_HEADER: &'static str = "label,seed,simulated_s,nodes,links,consumers,producers,interests,retransmissions,data,nacks,satisfaction,producer_interests,cs_hits,cs_misses,hit_ratio,link_bytes,queue_drops,loss_drops,down_drops,loops,unsatisfied,delay_mean_ms,delay_p50_ms,delay_p95_ms,delay_p99_ms,congestion_marks";
 
     /// One CSV row (deterministic fields only).
     pub fn csv_row(&self) -> String {
@@ -178,7 +181,7 @@ impl Summary {
                 .unwrap_or_default()
         };
         format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{:.6},{},{},{},{:.6},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{:.6},{},{},{},{:.6},{},{},{},{},{},{},{},{},{},{},{}",
             self.label,
             self.seed,
             secs(self.simulated),
@@ -204,7 +207,8 @@ impl Summary {
             d(0),
             d(1),
             d(2),
-            d(3)
+            d(3),
+            self.link_marks
         )
     }
 }
@@ -284,6 +288,13 @@ impl fmt::Display for Summary {
             self.link_drops[3],
             self.link_drops[4]
         )?;
+        if self.link_marks > 0 {
+            writeln!(
+                f,
+                "                     {} packets congestion-marked",
+                self.link_marks
+            )?;
+        }
         writeln!(
             f,
             "  forwarders         {} loops, {} unsolicited Data, {} other drops, {} Interests expired unsatisfied",

@@ -6,6 +6,7 @@
 //! The tokio daemon `ndnd` and the discrete-event simulator `ndnsim` drive the very same code.
 //! Nothing here reads a clock, draws OS randomness or does I/O.
 
+pub mod congestion;
 pub mod counters;
 pub mod face;
 pub mod forwarder;
@@ -15,6 +16,7 @@ pub mod rng;
 pub mod strategy;
 pub mod table;
 
+pub use congestion::CongestionMarker;
 pub use counters::{DropCounters, ForwarderCounters, NackCounters};
 pub use face::{FaceCounters, FaceId, FaceInfo, FacePersistency, FaceScope, LinkType};
 pub use forwarder::{

@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use ndn::Name;
 use ndn::mgmt::route_flags;
-use ndn_fw::{Event, FaceId, Forwarder, LinkFields, RibRoute};
+use ndn_fw::{CongestionMarker, Event, FaceId, Forwarder, LinkFields, RibRoute};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::Clock;
@@ -21,41 +21,10 @@ use crate::settings::ForwarderSettings;
 
 /// Messages read from the queue per wake-up.
 const BATCH: usize = 256;
-/// NFD's base congestion marking interval.
-const MARK_INTERVAL: Duration = Duration::from_millis(100);
-
-/// Congestion marking of one face, after NFD's GenericLinkService (a CoDel-style control law):
-/// while the send queue stays above a threshold, mark a packet, then the next one
-/// `interval / sqrt(n + 1)` later, `n` being the marks so far in this episode; reset once the
-/// queue drains below the threshold.
-#[derive(Debug, Default)]
-struct Marker {
-    next_mark: Option<Duration>,
-    marked: u32,
-}
-
-impl Marker {
-    fn should_mark(&mut self, now: Duration, queued: usize, threshold: usize) -> bool {
-        if queued <= threshold {
-            self.next_mark = None;
-            self.marked = 0;
-            return false;
-        }
-        let due = self.next_mark.is_none_or(|t| now >= t);
-        if due {
-            self.marked += 1;
-            let step = MARK_INTERVAL.div_f64(f64::from(self.marked + 1).sqrt());
-            self.next_mark =
-                Some(self.next_mark.unwrap_or(now).max(now.saturating_sub(step)) + step);
-        }
-        due
-    }
-}
-
 struct FaceState {
     handle: FaceHandle,
     sender: LinkSender,
-    marker: Marker,
+    marker: CongestionMarker,
 }
 
 /// The forwarding task.
@@ -203,7 +172,7 @@ impl Forwarding {
                     FaceState {
                         handle,
                         sender: LinkSender::new(mtu, first_seq),
-                        marker: Marker::default(),
+                        marker: CongestionMarker::default(),
                     },
                 );
                 if reply.send(id).is_err() {
@@ -544,24 +513,6 @@ fn is_face_management(wire: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn marks_follow_the_control_law_and_reset_when_the_queue_drains() {
-        let mut m = Marker::default();
-        let ms = Duration::from_millis;
-        assert!(!m.should_mark(ms(0), 10, 100), "below the threshold");
-        assert!(m.should_mark(ms(0), 200, 100), "first mark at once");
-        assert!(!m.should_mark(ms(50), 200, 100));
-        // next after 100 / sqrt(2) = 70.7 ms
-        assert!(!m.should_mark(ms(70), 200, 100));
-        assert!(m.should_mark(ms(71), 200, 100));
-        // then 100 / sqrt(3) = 57.7 ms later
-        assert!(!m.should_mark(ms(128), 200, 100));
-        assert!(m.should_mark(ms(129), 200, 100));
-        // drained: reset, and the next episode marks at once
-        assert!(!m.should_mark(ms(130), 5, 100));
-        assert!(m.should_mark(ms(131), 200, 100));
-    }
 
     #[test]
     fn face_management_is_recognised_from_the_wire() {

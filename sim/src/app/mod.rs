@@ -70,12 +70,19 @@ impl App {
         }
     }
 
-    /// The forwarder sent a packet to the application.
-    pub fn on_packet(&mut self, now: SimTime, packet: &OutPacket, out: &mut AppOutput) {
+    /// The forwarder sent a packet to the application, congestion-marked or not (only a
+    /// window consumer reacts to marks, as ndnget does).
+    pub fn on_packet(
+        &mut self,
+        now: SimTime,
+        packet: &OutPacket,
+        marked: bool,
+        out: &mut AppOutput,
+    ) {
         match self {
             App::Consumer(c) => c.on_packet(now, packet, out),
             App::Producer(p) => p.on_packet(now, packet, out),
-            App::Window(w) => w.on_packet(now, packet, out),
+            App::Window(w) => w.on_packet(now, packet, marked, out),
             App::Publisher(p) => p.on_packet(now, packet, out),
         }
     }

@@ -182,8 +182,14 @@ impl WindowConsumer {
         self.pump(now, out);
     }
 
-    /// Data or a Nack arrived.
-    pub fn on_packet(&mut self, now: SimTime, packet: &OutPacket, out: &mut AppOutput) {
+    /// Data or a Nack arrived; `marked` when it carried a CongestionMark.
+    pub fn on_packet(
+        &mut self,
+        now: SimTime,
+        packet: &OutPacket,
+        marked: bool,
+        out: &mut AppOutput,
+    ) {
         let Some(f) = self.fetcher.as_mut() else {
             return;
         };
@@ -192,7 +198,7 @@ impl WindowConsumer {
                 let Ok(data) = ndn::Data::decode(wire.clone()) else {
                     return;
                 };
-                if f.handle_data(dur(now), &data, false).is_ok()
+                if f.handle_data(dur(now), &data, marked).is_ok()
                     && let Some(seg) = data.name().last().and_then(|c| c.as_segment())
                     && let Some(s) = self.sent.remove(&seg)
                 {

@@ -471,17 +471,22 @@ impl Sim {
         match port.kind {
             PortKind::Link { channel, .. } => {
                 let slot = &mut self.state.channels[channel as usize];
-                port.bytes_out += slot.channel.send(now, t.packet, 0, &mut self.arrivals);
+                port.bytes_out +=
+                    slot.channel
+                        .send(now, t.packet, t.congestion_mark, 0, &mut self.arrivals);
                 self.push_arrivals(channel);
             }
             PortKind::Broadcast { channel, member } => {
                 let slot = &mut self.state.channels[channel as usize];
-                port.bytes_out += slot.channel.send(now, t.packet, member, &mut self.arrivals);
+                port.bytes_out +=
+                    slot.channel
+                        .send(now, t.packet, t.congestion_mark, member, &mut self.arrivals);
                 self.push_arrivals(channel);
             }
             PortKind::App { app } => {
                 let slot = &mut self.state.apps[app as usize];
-                slot.app.on_packet(now, &t.packet, &mut self.app_out);
+                slot.app
+                    .on_packet(now, &t.packet, t.congestion_mark > 0, &mut self.app_out);
                 self.flush_app_output(app);
                 self.schedule_app(app);
             }

@@ -215,6 +215,9 @@ pub struct LinkDefaults {
     pub loss: Option<f64>,
     /// MTU in bytes (default none: no fragmentation).
     pub mtu: Option<usize>,
+    /// Congestion marking (default off): frames sent while more than a quarter of the queue is
+    /// occupied get an NDNLPv2 CongestionMark at NFD's rate.
+    pub congestion_marking: Option<bool>,
 }
 
 /// `[[topology.link]]`: change the links between two nodes.
@@ -235,6 +238,8 @@ pub struct LinkOverride {
     pub loss: Option<f64>,
     /// MTU.
     pub mtu: Option<usize>,
+    /// Congestion marking.
+    pub congestion_marking: Option<bool>,
 }
 
 /// `[[topology.broadcast]]`: a multi-access link.
@@ -255,6 +260,8 @@ pub struct BroadcastConfig {
     pub loss: Option<f64>,
     /// MTU.
     pub mtu: Option<usize>,
+    /// Congestion marking.
+    pub congestion_marking: Option<bool>,
 }
 
 /// `[forwarder]`: settings of every node's core.
@@ -592,7 +599,8 @@ impl std::fmt::Display for SweepValue {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SweepConfig {
-    /// `cs_size` or `strategy` (the root strategy of every node).
+    /// `cs_size`, `strategy` (the root strategy of every node) or `congestion_marking`
+    /// (`"off"`/`"on"`, every link's).
     pub parameter: String,
     /// Values.
     pub values: Vec<SweepValue>,

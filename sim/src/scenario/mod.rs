@@ -135,6 +135,9 @@ fn apply(p: &mut LinkParams, d: &LinkDefaults) -> Result<(), ScenarioError> {
     if let Some(m) = d.mtu {
         p.mtu = Some(m);
     }
+    if let Some(on) = d.congestion_marking {
+        p.congestion_marking = on;
+    }
     Ok(())
 }
 
@@ -276,9 +279,12 @@ impl Scenario {
                     parse_strategy(t)?;
                     s.config.forwarder.strategy = t.clone();
                 }
+                ("congestion_marking", SweepValue::Text(t)) if t == "on" || t == "off" => {
+                    s.config.topology.links.congestion_marking = Some(t == "on");
+                }
                 (p, v) => {
                     return Err(invalid(format!(
-                        "cannot sweep `{p}` over `{v}` (sweepable: cs_size = [numbers], strategy = [names])"
+                        "cannot sweep `{p}` over `{v}` (sweepable: cs_size = [numbers], strategy = [names], congestion_marking = [\"off\", \"on\"])"
                     )));
                 }
             }
@@ -317,13 +323,14 @@ impl Scenario {
                         path: path.clone(),
                         error,
                     })?;
-                // loss and MTU from [topology.links] apply to every link of a file unless the
-                // file gives a loss
+                // loss, MTU and congestion marking from [topology.links] apply to every link of a
+                // file (loss unless the file gives one)
                 for l in &mut t.links {
                     if l.params.loss == 0.0 {
                         l.params.loss = defaults.loss;
                     }
                     l.params.mtu = defaults.mtu;
+                    l.params.congestion_marking = defaults.congestion_marking;
                 }
                 for (line, a, b) in n.skipped_duplicates {
                     notes.push(format!(
@@ -377,6 +384,7 @@ impl Scenario {
                 metric: o.metric,
                 loss: o.loss,
                 mtu: o.mtu,
+                congestion_marking: o.congestion_marking,
             };
             let mut found = false;
             for l in &mut topo.links {
@@ -407,6 +415,7 @@ impl Scenario {
                     metric: bc.metric,
                     loss: bc.loss,
                     mtu: bc.mtu,
+                    congestion_marking: bc.congestion_marking,
                 },
             )?;
             topo.broadcasts.push(BroadcastSpec { members, params: p });

@@ -38,6 +38,9 @@ pub struct LinkParams {
     pub loss: f64,
     /// Link MTU in bytes; larger packets are split into NDNLPv2 fragments. `None`: no limit.
     pub mtu: Option<usize>,
+    /// Mark congestion (NDNLPv2 CongestionMark, NFD's control law) on frames sent while more
+    /// than a quarter of the queue is occupied.
+    pub congestion_marking: bool,
 }
 
 impl Default for LinkParams {
@@ -51,6 +54,7 @@ impl Default for LinkParams {
             queue_packets: 20,
             loss: 0.0,
             mtu: None,
+            congestion_marking: false,
         }
     }
 }
