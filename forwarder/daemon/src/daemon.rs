@@ -198,6 +198,11 @@ impl Daemon {
                     let path = PathBuf::from(&uri.path);
                     prepare_unix_path(&path, uri_text)?;
                     let listener = UnixListener::bind(&path).map_err(|e| explain(uri_text, &e))?;
+                    // every local user's applications may connect, whatever the umask (as NFD
+                    // does: a daemon running as root is otherwise out of their reach)
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666))
+                        .map_err(|e| explain(uri_text, &e))?;
                     let local = FaceUri::unix(uri.path.clone()).to_string();
                     channels.push(local.clone());
                     unix_paths.push(path);

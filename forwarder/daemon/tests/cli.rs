@@ -497,3 +497,37 @@ fn sighup_reloads_the_configuration_file() {
     assert!(!contains(&strategy_choices(&sock), video.value()));
     stop_gracefully(child);
 }
+
+#[test]
+fn every_local_user_may_connect_to_the_unix_socket_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("nfd.sock");
+    // `exec`, so that the pid is the daemon's
+    let mut daemon = Running(
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask 077; exec \"{}\" --listen \"unix://{}\"",
+                env!("CARGO_BIN_EXE_ndnd"),
+                sock.display()
+            ))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    // the socket appears at bind, its permissions change just after
+    let mode = || {
+        std::fs::metadata(&sock)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0)
+    };
+    for _ in 0..100 {
+        if mode() == 0o666 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(mode(), 0o666, "{:o}", mode());
+    stop_gracefully(&mut daemon.0);
+}
