@@ -10,7 +10,8 @@ use ndnd::{Config, Daemon};
 #[derive(Debug, Parser)]
 #[command(name = "ndnd", version, about)]
 struct Args {
-    /// Configuration file (TOML). Without it the embedded default is used.
+    /// Configuration file: ndnd's TOML, or NFD's nfd.conf when the name ends in `.conf` (see
+    /// --nfd-config). Without it the embedded default is used.
     #[arg(long, short = 'c', value_name = "FILE")]
     config: Option<PathBuf>,
     /// NFD's configuration file (nfd.conf, INFO format), read in place of an ndnd one: its
@@ -73,20 +74,27 @@ fn init_logging(level: &str, format: &str) -> Option<SetLevel> {
 /// command-line overrides applied.
 fn load_config(args: &Args) -> anyhow::Result<(Config, Vec<String>)> {
     let mut notes = Vec::new();
-    let mut config = match (&args.config, &args.nfd_config) {
-        (Some(path), _) => Config::load(path).map_err(|mut e| {
-            if path.extension().is_some_and(|x| x == "conf") {
-                e.message += " (if this is NFD's configuration file, read it with --nfd-config)";
-            }
-            e
-        })?,
-        (None, Some(path)) => {
-            let translated = ndnd::nfd_conf::load(path)?;
+    // NFD's own option names its INFO file, nfd.conf: a `.conf` file is read as NFD's, so a
+    // command line written for NFD works unchanged
+    let nfd_config = args.nfd_config.as_ref().or(args
+        .config
+        .as_ref()
+        .filter(|p| p.extension().is_some_and(|x| x == "conf")));
+    let mut config = match (&args.config, nfd_config) {
+        (_, Some(path)) => {
+            let translated = ndnd::nfd_conf::load(path).map_err(|mut e| {
+                if args.nfd_config.is_none() {
+                    e.message += " (read as NFD's configuration file, INFO format, for its \
+                                  .conf extension; ndnd's own is TOML)";
+                }
+                e
+            })?;
             let mut config = translated.config;
             notes = translated.notes;
             notes.extend(ndnd::nfd_conf::adapt_to_host(&mut config));
             config
         }
+        (Some(path), None) => Config::load(path)?,
         (None, None) => Config::parse(ndnd::config::DEFAULT_CONFIG, "default configuration")?,
     };
     if !args.listen.is_empty() {
@@ -177,7 +185,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     }
     let (config, notes) = load_config(&args)?;
     let set_level = init_logging(&config.log.level, &config.log.format);
-    if let Some(path) = &args.nfd_config {
+    if let Some(path) = args.config.as_ref().or(args.nfd_config.as_ref()) {
         for note in &notes {
             tracing::warn!(file = %path.display(), "{note}");
         }

@@ -305,9 +305,10 @@ fn an_nfd_conf_starts_the_daemon_with_its_settings() {
         ),
     )
     .unwrap();
+    // NFD's command line: `nfd -c nfd.conf`
     let mut daemon = Running(
         ndnd()
-            .arg("--nfd-config")
+            .arg("-c")
             .arg(&conf)
             .args(["--log-format", "json"])
             .stderr(Stdio::piped())
@@ -374,14 +375,18 @@ fn an_nfd_conf_ndnd_cannot_honour_is_refused_in_one_line() {
 }
 
 #[test]
-fn an_nfd_conf_given_as_config_points_to_nfd_config() {
+fn a_conf_file_given_with_config_is_read_as_nfds() {
     let dir = tempfile::tempdir().unwrap();
+    // NFD's command line, `nfd --config /etc/ndn/nfd.conf`
     let conf = dir.path().join("nfd.conf");
-    std::fs::write(&conf, "tables\n{\n  cs_max_packets 100\n}\n").unwrap();
+    std::fs::write(&conf, "tables\n{\n  cs_max_pakets 100\n}\n").unwrap();
     let out = ndnd().arg("--config").arg(&conf).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("--nfd-config"), "{err}");
+    assert!(
+        err.contains("line 3: unknown setting tables.cs_max_pakets") && err.contains("INFO"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
 }
 
