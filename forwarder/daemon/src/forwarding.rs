@@ -25,6 +25,8 @@ struct FaceState {
     handle: FaceHandle,
     sender: LinkSender,
     marker: CongestionMarker,
+    /// Packets this face marked for its own congestion.
+    marks: u64,
 }
 
 /// The forwarding task.
@@ -173,6 +175,7 @@ impl Forwarding {
                         handle,
                         sender: LinkSender::new(mtu, first_seq),
                         marker: CongestionMarker::default(),
+                        marks: 0,
                     },
                 );
                 if reply.send(id).is_err() {
@@ -278,6 +281,7 @@ impl Forwarding {
             let tx = &state.handle.tx;
             let queued = tx.max_capacity() - tx.capacity();
             let mark = marking && state.marker.should_mark(now, queued, tx.max_capacity() / 8);
+            state.marks += u64::from(mark);
             let frames = match state.sender.encode(now, &t, local_fields, mark) {
                 Ok(f) => f,
                 Err(e) => {
@@ -448,6 +452,7 @@ impl Forwarding {
                     .faces
                     .get(&f.id())
                     .map_or(0, |s| s.handle.stats.queue_drops.load(Ordering::Relaxed)),
+                congestion_marks: self.faces.get(&f.id()).map_or(0, |s| s.marks),
                 reliability: self.faces.get(&f.id()).and_then(|s| {
                     let c = s.sender.reliability.counters;
                     (s.sender.is_reliable() || c != Default::default()).then_some(c)

@@ -34,6 +34,8 @@ pub struct FaceSnapshot {
     pub counters: FaceCounters,
     /// Frames dropped because the send queue was full.
     pub queue_drops: u64,
+    /// Packets marked with a CongestionMark because the face's send queue was congested.
+    pub congestion_marks: u64,
     /// NDNLPv2 reliability counters, for a face that has used it.
     pub reliability: Option<crate::link::ReliabilityCounters>,
 }
@@ -118,8 +120,16 @@ pub fn render(s: &Snapshot) -> String {
         "face_lp_frames",
         "NDNLPv2 reliability: frames the peer acknowledged, and frames sent again",
     );
+    let marks = counter_family(
+        &mut reg,
+        "face_congestion_marks",
+        "Packets a face marked with an NDNLPv2 CongestionMark for its own congested send queue",
+    );
     for f in &s.faces {
         let id = f.id.to_string();
+        marks
+            .get_or_create(&labels(&[("face", &id), ("uri", &f.remote_uri)]))
+            .inc_by(f.congestion_marks);
         let c = &f.counters;
         for (dir, kind, v) in by_direction_and_type(
             c.n_in_interests,

@@ -119,10 +119,11 @@ async fn a_slow_consumer_drops_its_own_packets_without_stalling_others() {
             "fetch {i}"
         );
     }
-    // the slow face's queue overflowed and dropped its own packets
+    // the slow face's queue overflowed and dropped its own packets, after marking some
     let mut dropped = 0;
+    let mut text = String::new();
     for _ in 0..50 {
-        let text = d.metrics().await;
+        text = d.metrics().await;
         dropped = text
             .lines()
             .filter(|l| {
@@ -136,6 +137,12 @@ async fn a_slow_consumer_drops_its_own_packets_without_stalling_others() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(dropped > 0);
+    let marked: u64 = text
+        .lines()
+        .filter(|l| l.starts_with("ndnd_face_congestion_marks_total{"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum();
+    assert!(marked > 0, "{text}");
     drop(slow);
     d.stop().await;
 }
