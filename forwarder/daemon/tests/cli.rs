@@ -120,6 +120,50 @@ impl Drop for Running {
     }
 }
 
+/// Start ndnd with `args` and JSON logs. Its log records arrive through the channel returned,
+/// so that waiting for one has a deadline.
+fn start_logging(
+    args: &[&std::ffi::OsStr],
+) -> (Running, std::sync::mpsc::Receiver<serde_json::Value>) {
+    let mut child = ndnd()
+        .args(args)
+        .args(["--log-format", "json"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (records, log) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if records.send(v).is_err() {
+                break;
+            }
+        }
+    });
+    (Running(child), log)
+}
+
+/// The log records up to the first whose message starts with `message`.
+fn log_until(
+    log: &std::sync::mpsc::Receiver<serde_json::Value>,
+    message: &str,
+) -> Vec<serde_json::Value> {
+    let mut seen = Vec::new();
+    loop {
+        let v = log
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("no {message:?} in the log: {seen:?}"));
+        let done = v["fields"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with(message));
+        seen.push(v);
+        if done {
+            return seen;
+        }
+    }
+}
+
 #[test]
 fn sigterm_stops_gracefully_and_a_second_daemon_is_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -306,53 +350,23 @@ fn an_nfd_conf_starts_the_daemon_with_its_settings() {
     )
     .unwrap();
     // NFD's command line: `nfd -c nfd.conf`
-    let mut daemon = Running(
-        ndnd()
-            .arg("-c")
-            .arg(&conf)
-            .args(["--log-format", "json"])
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
+    let (mut daemon, log) = start_logging(&["-c".as_ref(), conf.as_os_str()]);
+    let seen = log_until(&log, "listening");
+    assert_eq!(
+        seen.last().unwrap()["fields"]["channel"],
+        format!("unix://{}", sock.display())
     );
-    let child = &mut daemon.0;
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut warnings = Vec::new();
-    loop {
-        let line = lines.next().expect("ndnd exited early").unwrap();
-        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-        if v["level"] == "WARN" {
-            warnings.push(v["fields"]["message"].as_str().unwrap().to_owned());
-        }
-        if v["fields"]["message"] == "listening" {
-            assert_eq!(v["fields"]["channel"], format!("unix://{}", sock.display()));
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
+    let warnings: Vec<&serde_json::Value> = seen.iter().filter(|v| v["level"] == "WARN").collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("line 3: general.user ndn is ignored"));
-    // the root namespace's strategy is the file's
-    let mut app = std::os::unix::net::UnixStream::connect(&sock).unwrap();
-    app.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let list = ndn::mgmt::localhost_nfd()
-        .append_generic("strategy-choice")
-        .append_generic("list");
-    let wire = ndn::InterestBuilder::new(list)
-        .can_be_prefix(true)
-        .must_be_fresh(true)
-        .encode();
-    std::io::Write::write_all(&mut app, &wire).unwrap();
-    let data = ndn::Data::decode(read_packet(&mut app).into()).unwrap();
-    let content = data.content().to_vec();
-    let multicast = ndn::Name::from_uri("/localhost/nfd/strategy/multicast").unwrap();
+    let message = warnings[0]["fields"]["message"].as_str().unwrap();
     assert!(
-        content
-            .windows(multicast.value().len())
-            .any(|w| w == &multicast.value()[..]),
-        "strategy-choice/list names multicast"
+        message.contains("line 3: general.user ndn is ignored"),
+        "{message}"
     );
-    stop_gracefully(child);
+    // the root namespace's strategy is the file's
+    let multicast = ndn::Name::from_uri("/localhost/nfd/strategy/multicast").unwrap();
+    assert!(contains(&strategy_choices(&sock), multicast.value()));
+    stop_gracefully(&mut daemon.0);
 }
 
 #[test]
@@ -418,43 +432,9 @@ fn sighup_reloads_the_configuration_file() {
     let conf = dir.path().join("ndnd.toml");
     let listen = format!("listen = [\"unix://{}\"]\n", sock.display());
     std::fs::write(&conf, &listen).unwrap();
-    let mut daemon = Running(
-        ndnd()
-            .arg("--config")
-            .arg(&conf)
-            .args(["--log-format", "json"])
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
+    let (mut daemon, log) = start_logging(&["--config".as_ref(), conf.as_os_str()]);
     let child = &mut daemon.0;
-    // log records arrive through a channel, so that waiting for one has a deadline
-    let (records, log) = std::sync::mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-            if records.send(v).is_err() {
-                break;
-            }
-        }
-    });
-    // the log records up to the first whose message starts with `message`
-    let until = |message: &str| -> Vec<serde_json::Value> {
-        let mut seen = Vec::new();
-        loop {
-            let v = log
-                .recv_timeout(Duration::from_secs(10))
-                .unwrap_or_else(|_| panic!("no {message:?} in the log: {seen:?}"));
-            let done = v["fields"]["message"]
-                .as_str()
-                .is_some_and(|m| m.starts_with(message));
-            seen.push(v);
-            if done {
-                return seen;
-            }
-        }
-    };
+    let until = |message: &str| log_until(&log, message);
     until("listening");
     let video = ndn::Name::from_uri("/video").unwrap();
     let multicast = ndn::Name::from_uri("/localhost/nfd/strategy/multicast").unwrap();
