@@ -22,6 +22,7 @@ pub use face::{FaceCounters, FaceId, FaceInfo, FacePersistency, FaceScope, LinkT
 pub use forwarder::{
     Event, Forwarder, ForwarderConfig, LinkFields, OutPacket, Transmit, UnsolicitedDataPolicy,
 };
+pub use mgmt::authorization::{Authorization, AuthorizedKey};
 pub use mgmt::rib::RibRoute;
 pub use mgmt::{FaceCreateOutcome, FaceCreateRequest};
 pub use rng::Rng;

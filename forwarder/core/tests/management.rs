@@ -521,3 +521,131 @@ fn face_events_are_published() {
     );
     assert!(matches!(h.transmits()[0].packet, OutPacket::Data(_)));
 }
+
+/// NFD's `authorizations`: once configured, a module's commands run only for a signer granted
+/// it: a key whose signature verifies and whose timestamps increase, or anyone (`certfile any`)
+/// for the modules granted to anyone. `rib` stays open, as in NFD.
+#[test]
+fn authorized_signers_alone_run_the_modules_they_were_granted() {
+    use ndn::packet::KeyLocator;
+    use ndn::sign::{KeyType, PrivateKey, Signer};
+    use ndn_fw::{Authorization, AuthorizedKey};
+    let mut h = Harness::new();
+    let app = h.local();
+    // the forwarder's wall clock: 1_700_000_000_000 ms now
+    h.fw.set_wall_clock(1_700_000_000_000 - h.now.as_millis() as u64, Duration::ZERO);
+    let key_name = Name::from_uri("/admin/KEY/k1").unwrap();
+    let admin = PrivateKey::from_seed(KeyType::Ed25519, &[5; 32])
+        .unwrap()
+        .with_key_locator(Some(KeyLocator::Name(key_name.append_generic("self"))));
+    let intruder = PrivateKey::from_seed(KeyType::Ed25519, &[6; 32])
+        .unwrap()
+        .with_key_locator(Some(KeyLocator::Name(key_name.clone())));
+    let grant = |modules: &[&str]| modules.iter().map(|m| (*m).to_owned()).collect();
+    h.fw.set_authorizations(Some(vec![
+        Authorization {
+            signer: Some(AuthorizedKey {
+                name: key_name.clone(),
+                key: admin.public_key(),
+            }),
+            privileges: grant(&["fib", "strategy-choice"]),
+        },
+        Authorization {
+            signer: None,
+            privileges: grant(&["cs"]),
+        },
+    ]));
+    let send = |h: &mut Harness,
+                    signer: &dyn Signer,
+                    module: &str,
+                    verb: &str,
+                    p: ControlParameters,
+                    ts: u64| {
+        let name = command_name(&localhost_nfd(), module, verb, &p);
+        let nonce = rand_nonce(h);
+        let wire = sign_command_interest(
+            &InterestBuilder::new(name).nonce(nonce),
+            signer,
+            ts,
+            &nonce.to_be_bytes(),
+        )
+        .unwrap();
+        h.send(app, wire);
+        let ts = h.transmits();
+        let data = Data::decode(ts[0].packet.wire().clone()).unwrap();
+        ControlResponse::decode(data.content()).unwrap()
+    };
+    let now = 1_700_000_000_000;
+    let mut nh = params("/x");
+    nh.face_id = Some(app.0);
+    // the admin's key, within the grace period, timestamps increasing
+    let r = send(&mut h, &admin, "fib", "add-nexthop", nh.clone(), now);
+    assert_eq!(r.status_code, 200, "{r:?}");
+    assert_eq!(
+        send(&mut h, &admin, "fib", "add-nexthop", nh.clone(), now + 1).status_code,
+        200
+    );
+    // a replayed (or reordered) timestamp, a timestamp far off, another key, a module not granted
+    let refused = [
+        send(&mut h, &admin, "fib", "add-nexthop", nh.clone(), now + 1),
+        send(
+            &mut h,
+            &admin,
+            "fib",
+            "add-nexthop",
+            nh.clone(),
+            now + 3_600_000,
+        ),
+        send(&mut h, &intruder, "fib", "add-nexthop", nh.clone(), now + 2),
+        send(
+            &mut h,
+            &admin,
+            "faces",
+            "update",
+            ControlParameters::default(),
+            now + 3,
+        ),
+        send(
+            &mut h,
+            &DigestSha256,
+            "fib",
+            "add-nexthop",
+            nh.clone(),
+            now + 4,
+        ),
+    ];
+    for r in &refused {
+        assert_eq!(r.status_code, 403, "{r:?}");
+    }
+    // anyone may use the content store's commands, and rib is not governed
+    assert_eq!(
+        send(
+            &mut h,
+            &DigestSha256,
+            "cs",
+            "config",
+            ControlParameters::default(),
+            0
+        )
+        .status_code,
+        200
+    );
+    assert_eq!(
+        send(&mut h, &intruder, "rib", "register", params("/y"), 0).status_code,
+        200
+    );
+    // back to the default: every command from a local application
+    h.fw.set_authorizations(None);
+    assert_eq!(
+        send(
+            &mut h,
+            &DigestSha256,
+            "faces",
+            "update",
+            ControlParameters::default(),
+            0
+        )
+        .status_code,
+        200
+    );
+}

@@ -107,6 +107,20 @@ pub struct FacesSection {
 pub struct MgmtSection {
     /// Accept `/localhop/nfd/rib/register` from non-local faces.
     pub localhop_rib_register: bool,
+    /// Who may run `faces`, `fib`, `cs` and `strategy-choice` commands (NFD's
+    /// `authorizations`); empty: every local application.
+    pub authorize: Vec<AuthorizeConfig>,
+}
+
+/// `[[mgmt.authorize]]`: modules granted to a signer.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizeConfig {
+    /// A certificate file (base64, as `ndnsec cert-dump` writes it and NFD's `certfile` reads
+    /// it) whose key must sign the commands, or `any` for any signer, unchecked.
+    pub certificate: String,
+    /// Modules granted: `faces`, `fib`, `cs`, `strategy-choice`.
+    pub privileges: Vec<String>,
 }
 
 /// `[metrics]`.

@@ -225,6 +225,7 @@ impl Forwarding {
         }
         fw.set_network_regions(s.network_regions);
         fw.set_localhop_registration(s.localhop_rib_register);
+        fw.set_authorizations(s.authorizations);
         self.busy_poll = BusyPoll::new(s.busy_poll);
     }
 

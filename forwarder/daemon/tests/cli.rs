@@ -375,14 +375,14 @@ fn an_nfd_conf_ndnd_cannot_honour_is_refused_in_one_line() {
     let conf = dir.path().join("nfd.conf");
     std::fs::write(
         &conf,
-        "authorizations\n{\n  authorize\n  {\n    certfile keys/default.ndncert\n  }\n}\n",
+        "rib\n{\n  localhop_security\n  {\n    rule\n    {\n      id x\n    }\n  }\n}\n",
     )
     .unwrap();
     let out = ndnd().arg("--nfd-config").arg(&conf).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(
-        err.contains("line 5: ") && err.contains("certfile any"),
+        err.contains("line 3: ") && err.contains("trust-anchor { type any }"),
         "{err}"
     );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");

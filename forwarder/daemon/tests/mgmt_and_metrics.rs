@@ -339,3 +339,55 @@ async fn a_persistent_tcp_face_reconnects_to_a_restarted_peer() {
     d.stop().await;
     peer.stop().await;
 }
+
+/// `[[mgmt.authorize]]` with a certificate file: fib commands run only when its key signs
+/// them; the DigestSha256 commands every other test sends are refused, and rib stays open.
+#[tokio::test]
+async fn commands_of_an_authorized_module_need_the_authorized_key() {
+    use ndn::keychain::Certificate;
+    use ndn::mgmt::{ControlResponse, Record, command_name, sign_command_interest};
+    use ndn::packet::{KeyLocator, ValidityPeriod};
+    use ndn::sign::{KeyType, PrivateKey};
+    let dir = tempfile::tempdir().unwrap();
+    let key = PrivateKey::from_seed(KeyType::Ed25519, &[9; 32]).unwrap();
+    let key_name = name("/ops/KEY/k1");
+    let validity = ValidityPeriod {
+        not_before: 0,
+        not_after: 4_000_000_000,
+    };
+    let cert = Certificate::self_signed(&key, &key_name, validity, 1).unwrap();
+    let cert_file = dir.path().join("ops.ndncert");
+    std::fs::write(&cert_file, cert.to_base64()).unwrap();
+    let path = cert_file.display().to_string();
+    let d = TestDaemon::start_with(move |c| {
+        c.mgmt.authorize = vec![ndnd::config::AuthorizeConfig {
+            certificate: path,
+            privileges: vec!["fib".into()],
+        }]
+    })
+    .await;
+    let mut admin = d.unix().await;
+    let mut p = ControlParameters::with_name(name("/ops"));
+    p.face_id = Some(1);
+    let refused = admin.command("fib", "add-nexthop", &p).await;
+    assert_eq!(refused.status_code, 403, "{refused:?}");
+    let signer = key.with_key_locator(Some(KeyLocator::Name(cert.name().clone())));
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
+    let wire = sign_command_interest(
+        &InterestBuilder::new(command_name(&localhost_nfd(), "fib", "add-nexthop", &p))
+            .nonce(rand_u32()),
+        &signer,
+        now_ms,
+        &rand_u32().to_be_bytes(),
+    )
+    .unwrap();
+    admin.send(&wire).await;
+    let data = admin.recv().await.unwrap().data();
+    let accepted = ControlResponse::decode(data.content()).unwrap();
+    assert_eq!(accepted.status_code, 200, "{accepted:?}");
+    admin.register("/ops/app").await;
+    d.stop().await;
+}

@@ -3,6 +3,7 @@
 //! RIB. Handlers are pure functions of the forwarder's state; `faces/create` becomes a request
 //! the driver fulfils ([`crate::Event::CreateFace`], [`crate::Forwarder::complete_face_create`]).
 
+pub mod authorization;
 mod commands;
 mod datasets;
 pub mod rib;
@@ -81,6 +82,7 @@ pub(crate) struct Management {
     start: Duration,
     pub(crate) channels: Vec<String>,
     pub(crate) localhop_enabled: bool,
+    authenticator: authorization::CommandAuthenticator,
 }
 
 impl Management {
@@ -96,6 +98,7 @@ impl Management {
             start: Duration::ZERO,
             channels: Vec::new(),
             localhop_enabled: false,
+            authenticator: authorization::CommandAuthenticator::default(),
         }
     }
 
@@ -138,6 +141,15 @@ impl Forwarder {
     pub fn set_wall_clock(&mut self, origin_unix_ms: u64, start: Duration) {
         self.mgmt.wall_origin_ms = origin_unix_ms;
         self.mgmt.start = start;
+    }
+
+    /// Who may run `faces`, `fib`, `cs` and `strategy-choice` commands (NFD's
+    /// `authorizations`); `None`, the default, lets every local application run them all.
+    pub fn set_authorizations(
+        &mut self,
+        authorizations: Option<Vec<authorization::Authorization>>,
+    ) {
+        self.mgmt.authenticator.set(authorizations);
     }
 
     /// The listening endpoints the driver has (the `faces/channels` dataset).
@@ -262,6 +274,12 @@ impl Forwarder {
                     ControlResponse::new(status_code::FORBIDDEN, "command signature is invalid")
                 } else if remote && cmd.request.module != "rib" {
                     ControlResponse::new(status_code::FORBIDDEN, "only rib commands over localhop")
+                } else if let Err(why) =
+                    self.mgmt
+                        .authenticator
+                        .check(&cmd.request.module, sig, self.mgmt.wall_ms(now))
+                {
+                    ControlResponse::new(status_code::FORBIDDEN, why)
                 } else {
                     match self.run_command(
                         now,

@@ -3,11 +3,11 @@
 //!
 //! Every setting NFD documents is either carried over or reported:
 //! - settings with an equivalent become it (listeners from `face_system`, content store and
-//!   strategies from `tables`, the log level, remote prefix registration from
-//!   `rib.localhop_security`);
-//! - settings that would make ndnd accept less than NFD does, or that it cannot honour
-//!   without changing what the network sees (a certificate to check commands against,
-//!   interface patterns), are errors that say what to write instead;
+//!   strategies from `tables`, the log level, command authorizations, remote prefix
+//!   registration from `rib.localhop_security`);
+//! - settings that would make ndnd accept more than NFD does, or that it cannot honour
+//!   without changing what the network sees (trust rules for rib commands, interface
+//!   patterns), are errors that say what to write instead;
 //! - the rest (privilege dropping, per-module log levels, prefix propagation) are notes that
 //!   the daemon logs at start.
 //!
@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use info::Node;
 
-use crate::config::{Config, ConfigError, StrategyConfig};
+use crate::config::{AuthorizeConfig, Config, ConfigError, StrategyConfig};
 
 /// An NFD configuration carried over: the equivalent `ndnd` configuration, and what could
 /// not be carried over but does not stop the daemon.
@@ -81,7 +81,13 @@ pub fn translate(text: &str, path: &str) -> std::result::Result<Translated, Conf
         message: format!("line {line}: {message}"),
     };
     let tree = info::parse(text).map_err(|e| fail(e.line, e.message))?;
-    let mut t = Translation::default();
+    let mut t = Translation {
+        base: std::path::Path::new(path)
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default(),
+        ..Translation::default()
+    };
     t.sections(&tree).map_err(|e| fail(e.line, e.message))?;
     Ok(Translated {
         config: t.config,
@@ -142,6 +148,8 @@ pub fn adapt_to_host(config: &mut Config) -> Vec<String> {
 struct Translation {
     config: Config,
     notes: Vec<String>,
+    /// The directory of the file, for relative paths in it.
+    base: std::path::PathBuf,
 }
 
 impl Default for Translation {
@@ -153,6 +161,7 @@ impl Default for Translation {
         Translation {
             config,
             notes: Vec::new(),
+            base: std::path::PathBuf::new(),
         }
     }
 }
@@ -513,26 +522,49 @@ impl Translation {
             if a.key != "authorize" {
                 return Err(unknown("authorizations", a));
             }
+            let (mut certificate, mut privileges) = (None, Vec::new());
             for n in &a.children {
                 match n.key.as_str() {
-                    "certfile" if n.value == "any" => {}
+                    "certfile" if n.value == "any" => certificate = Some(n.value.clone()),
+                    // a relative path is relative to the configuration file, as in NFD
                     "certfile" => {
-                        return Err(at(
-                            n,
-                            format!(
-                                "authorizations: certfile {} asks that management commands be \
-                                 signed by that certificate, which ndnd does not check (it \
-                                 accepts every command from a local application); write \
-                                 `certfile any` to accept that",
-                                n.value
-                            ),
-                        ));
+                        certificate = Some(self.base.join(&n.value).display().to_string());
                     }
-                    // ndnd grants local applications every privilege
-                    "privileges" => {}
+                    "privileges" => {
+                        for p in &n.children {
+                            if !ndn_fw::mgmt::authorization::MODULES.contains(&p.key.as_str()) {
+                                return Err(at(
+                                    p,
+                                    format!(
+                                        "authorizations: unknown privilege {} (faces, fib, cs or \
+                                         strategy-choice)",
+                                        p.key
+                                    ),
+                                ));
+                            }
+                            privileges.push(p.key.clone());
+                        }
+                    }
                     _ => return Err(unknown("authorizations.authorize", n)),
                 }
             }
+            let Some(certificate) = certificate else {
+                return Err(at(
+                    a,
+                    "authorizations: an authorize section needs a certfile",
+                ));
+            };
+            self.config.mgmt.authorize.push(AuthorizeConfig {
+                certificate,
+                privileges,
+            });
+        }
+        if s.children.is_empty() {
+            self.note(
+                s,
+                "authorizations grants nothing, with which NFD refuses every management command; \
+                 ndnd accepts them from local applications",
+            );
         }
         Ok(())
     }
@@ -681,6 +713,12 @@ mod tests {
         faces.ethernet_unicast = true;
         faces.ethernet_multicast = true;
         faces.ethernet_ad_hoc = true;
+        want.mgmt.authorize = vec![AuthorizeConfig {
+            certificate: "any".into(),
+            privileges: ["faces", "fib", "cs", "strategy-choice"]
+                .map(String::from)
+                .to_vec(),
+        }];
         assert_eq!(t.config, want);
         // what does not carry over is said, with its line
         let notes = t.notes.join("\n");
@@ -733,6 +771,25 @@ mod tests {
     }
 
     #[test]
+    fn a_certfile_is_found_next_to_the_configuration_file() {
+        let text = "authorizations\n{\n  authorize\n  {\n    certfile keys/admin.ndncert\n    privileges\n    {\n      faces\n      fib\n    }\n  }\n  authorize\n  {\n    certfile /abs/other.ndncert\n  }\n}\n";
+        let t = translate(text, "/etc/ndn/nfd.conf").unwrap();
+        assert_eq!(
+            t.config.mgmt.authorize,
+            vec![
+                AuthorizeConfig {
+                    certificate: "/etc/ndn/keys/admin.ndncert".into(),
+                    privileges: vec!["faces".into(), "fib".into()],
+                },
+                AuthorizeConfig {
+                    certificate: "/abs/other.ndncert".into(),
+                    privileges: vec![],
+                },
+            ]
+        );
+    }
+
+    #[test]
     fn what_ndnd_cannot_honour_is_refused_with_its_line() {
         let cases = [
             ("tabels\n{\n}\n", 1, "unknown section tabels"),
@@ -752,9 +809,14 @@ mod tests {
                 "yes or no",
             ),
             (
-                "authorizations\n{\n  authorize\n  {\n    certfile keys/default.ndncert\n  }\n}\n",
-                5,
-                "certfile any",
+                "authorizations\n{\n  authorize\n  {\n    certfile any\n    privileges\n    {\n      rib\n    }\n  }\n}\n",
+                8,
+                "unknown privilege rib",
+            ),
+            (
+                "authorizations\n{\n  authorize\n  {\n    privileges\n    {\n    }\n  }\n}\n",
+                3,
+                "needs a certfile",
             ),
             (
                 "rib\n{\n  localhop_security\n  {\n    rule\n    {\n      id x\n    }\n  }\n}\n",
