@@ -467,3 +467,68 @@ fn face_create_on_a_face_that_exists_raises_its_persistency_and_sets_its_mtu_and
     assert!(d.ok(&["face", "list", "--scheme", "tcp4"]).lines().count() <= 1);
     d.stop();
 }
+
+/// With `[[mgmt.authorize]]` naming a certificate, `ndnctl` works for the user whose keychain
+/// holds its key (commands are signed with the default identity, as nfdc does) and is refused,
+/// in one clear line, for anyone else.
+#[test]
+fn ndnctl_signs_with_the_default_identity_that_authorizations_name() {
+    let keys = tempfile::tempdir().unwrap();
+    let ndnkey = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ndnkey"))
+            .args(args)
+            .env("NDN_KEYCHAIN_DIR", keys.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    ndnkey(&["generate", "/operator"]);
+    let cert = keys.path().join("operator.ndncert");
+    std::fs::write(&cert, ndnkey(&["export", "/operator"])).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("nfd.sock");
+    let mut config = Config {
+        listen: vec![format!("unix://{}", sock.display())],
+        ..Config::default()
+    };
+    config.mgmt.authorize = vec![ndnd::config::AuthorizeConfig {
+        certificate: cert.display().to_string(),
+        privileges: vec!["fib".into(), "strategy-choice".into()],
+    }];
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let daemon = runtime.block_on(Daemon::start(config)).unwrap();
+    let unix = format!("unix://{}", sock.display());
+    let ctl = |keychain: &std::path::Path, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ndnctl"))
+            .args(args)
+            .env("NDN_CLIENT_TRANSPORT", &unix)
+            .env("NDN_KEYCHAIN_DIR", keychain)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let set = ["strategy", "set", "/video", "multicast"];
+    let ok = ctl(keys.path(), &set);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let nobody = tempfile::tempdir().unwrap();
+    let refused = ctl(nobody.path(), &set);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("403"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    runtime.block_on(daemon.stop());
+}

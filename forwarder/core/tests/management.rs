@@ -556,11 +556,11 @@ fn authorized_signers_alone_run_the_modules_they_were_granted() {
         },
     ]));
     let send = |h: &mut Harness,
-                    signer: &dyn Signer,
-                    module: &str,
-                    verb: &str,
-                    p: ControlParameters,
-                    ts: u64| {
+                signer: &dyn Signer,
+                module: &str,
+                verb: &str,
+                p: ControlParameters,
+                ts: u64| {
         let name = command_name(&localhost_nfd(), module, verb, &p);
         let nonce = rand_nonce(h);
         let wire = sign_command_interest(

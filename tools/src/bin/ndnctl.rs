@@ -232,6 +232,9 @@ fn name(s: &str) -> Result<Name, CtlError> {
 
 async fn run(args: &Args) -> Result<(serde_json::Value, String), CtlError> {
     let face = Face::connect().await?;
+    // commands are signed with the default identity of the keychain (DigestSha256 without
+    // one), as nfdc signs them, so that a forwarder with authorizations knows who asks
+    face.set_command_signer(ndn::app::default_command_signer());
     let f = &face;
     match &args.command {
         Command::Status => ctl::status(f).await,
