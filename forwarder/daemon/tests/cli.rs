@@ -516,3 +516,31 @@ fn every_local_user_may_connect_to_the_unix_socket_whatever_the_umask() {
     assert_eq!(mode(), 0o666, "{:o}", mode());
     stop_gracefully(&mut daemon.0);
 }
+
+/// The systemd unit shipped with the daemon passes `systemd-analyze verify` (with ExecStart
+/// pointing at this build). Skipped where systemd-analyze is not installed.
+#[test]
+fn the_systemd_unit_verifies() {
+    let unit = include_str!("../systemd/ndnd.service");
+    assert!(unit.contains("ExecReload=/bin/kill -HUP $MAINPID"));
+    let probe = Command::new("systemd-analyze").arg("--version").output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: systemd-analyze is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ndnd.service");
+    std::fs::write(
+        &path,
+        unit.replace("/usr/local/bin/ndnd", env!("CARGO_BIN_EXE_ndnd")),
+    )
+    .unwrap();
+    let out = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("ndnd.service"), "{err}");
+}
