@@ -135,3 +135,64 @@ fn congestion_marks_reach_window_consumers_and_spare_the_queue() {
     let p95 = |s: &ndn_sim::report::Summary| s.delay.unwrap()[2];
     assert!(p95(on) < p95(off));
 }
+
+/// ForwardingHint in the simulator, as NFD forwards it: on the line n0 - n1 - n2 - n3 with a
+/// producer of /app at both ends, consumers on n1 reach the near one (n0) by name, and the far
+/// one (n3) when their Interests carry the hint /far and n3 belongs to the region /far (which
+/// routing then announces from it); there the hint is dropped and the name leads to n3's
+/// producer.
+#[test]
+fn a_forwarding_hint_steers_interests_to_the_network_region_it_names() {
+    let text = r#"
+duration = "2s"
+[topology]
+generator = { kind = "line", nodes = 4 }
+links = { bandwidth = "10Mbps", delay = "1ms" }
+
+[[node]]
+nodes = "n3"
+network_regions = ["/far"]
+
+[[app]]
+kind = "producer"
+nodes = "n0"
+prefix = "/app"
+
+[[app]]
+kind = "producer"
+nodes = "n3"
+prefix = "/app"
+
+[[app]]
+kind = "consumer-cbr"
+nodes = "n1"
+prefix = "/app/near"
+frequency = 10
+
+[[app]]
+kind = "consumer-cbr"
+nodes = "n1"
+prefix = "/app/far"
+frequency = 10
+forwarding_hint = ["/far"]
+"#;
+    let s = Scenario::parse(text, Path::new(".")).unwrap();
+    let mut b = s.build(None).unwrap();
+    b.sim.run_until(b.end, &mut |_| {});
+    let served = |i: usize| match &b.sim.state.apps[i].app {
+        App::Producer(p) => p.stats().data,
+        _ => panic!("app {i} is not a producer"),
+    };
+    let received = |i: usize| match &b.sim.state.apps[i].app {
+        App::Consumer(c) => c.stats().data,
+        _ => panic!("app {i} is not a consumer"),
+    };
+    assert_eq!(received(2), 20);
+    assert_eq!(received(3), 20);
+    // n0 served the near consumer only, n3 the hinted one only
+    assert_eq!(served(0), 20);
+    assert_eq!(served(1), 20);
+    // n3 received the Interests without their hint, and forwarded none further
+    let n3 = b.sim.state.nodes[3].fw.counters();
+    assert_eq!(n3.n_out_interests, 20);
+}

@@ -69,6 +69,8 @@ pub struct ConsumerConfig {
     pub retx_check: SimTime,
     /// Seed of this consumer's RNG (Nonces, random spacing, Zipf draws).
     pub seed: u64,
+    /// ForwardingHint delegations carried by every Interest (none: routed by name).
+    pub forwarding_hint: Vec<Name>,
 }
 
 impl ConsumerConfig {
@@ -86,6 +88,7 @@ impl ConsumerConfig {
             max_seq: None,
             retx_check: 50_000_000,
             seed: 0,
+            forwarding_hint: Vec::new(),
         }
     }
 }
@@ -220,10 +223,13 @@ impl Consumer {
 
     fn send(&mut self, now: SimTime, seq: u64, out: &mut AppOutput) {
         let name = self.config.prefix.append_sequence_num(seq);
-        let wire = InterestBuilder::new(name)
+        let mut b = InterestBuilder::new(name)
             .nonce(self.rng.next_u32())
-            .lifetime_ms(self.config.lifetime_ms)
-            .encode();
+            .lifetime_ms(self.config.lifetime_ms);
+        if !self.config.forwarding_hint.is_empty() {
+            b = b.forwarding_hint(self.config.forwarding_hint.clone());
+        }
+        let wire = b.encode();
         out.packets.push(wire);
         self.sends.push_back((now, seq));
         match self.pending.get_mut(&seq) {

@@ -32,6 +32,7 @@ impl Sim {
                     seed: sub_seed(seed, stream::NODE + i as u64),
                     cs_capacity_packets: s.cs_capacity,
                     default_strategy: s.strategy,
+                    network_regions: s.network_regions.clone(),
                     ..ForwarderConfig::default()
                 });
                 if s.cs_capacity == 0 {
@@ -311,12 +312,21 @@ impl Sim {
     /// Producer prefixes and the nodes that serve them.
     pub fn origins(&self) -> BTreeMap<Name, Vec<NodeIndex>> {
         let mut o: BTreeMap<Name, Vec<NodeIndex>> = BTreeMap::new();
+        let mut add = |prefix: &Name, node: NodeIndex| {
+            let v = o.entry(prefix.clone()).or_default();
+            if !v.contains(&node) {
+                v.push(node);
+            }
+        };
         for a in &self.state.apps {
             if let Some(prefix) = a.app.served_prefix() {
-                let v = o.entry(prefix.clone()).or_default();
-                if !v.contains(&(a.node as usize)) {
-                    v.push(a.node as usize);
-                }
+                add(prefix, a.node as usize);
+            }
+        }
+        // a network region is announced by the nodes in it, so that hinted Interests reach it
+        for (i, n) in self.state.nodes.iter().enumerate() {
+            for region in &n.fw.config().network_regions {
+                add(region, i);
             }
         }
         o

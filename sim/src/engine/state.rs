@@ -193,12 +193,15 @@ pub mod stream {
 }
 
 /// Per-node settings of the cores.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NodeSettings {
     /// Content store capacity in packets (0 disables caching).
     pub cs_capacity: usize,
     /// Strategy of the root namespace.
     pub strategy: Strategy,
+    /// Network regions the node belongs to (NFD's `tables.network_region`): a hinted Interest
+    /// that reaches it loses its ForwardingHint, and routing announces these names from it.
+    pub network_regions: Vec<ndn::Name>,
 }
 
 impl Default for NodeSettings {
@@ -206,6 +209,7 @@ impl Default for NodeSettings {
         NodeSettings {
             cs_capacity: 65_536,
             strategy: StrategyKind::BestRoute.into(),
+            network_regions: Vec::new(),
         }
     }
 }

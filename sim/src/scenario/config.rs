@@ -311,6 +311,9 @@ pub struct NodeOverride {
     pub cs_size: Option<usize>,
     /// Root strategy.
     pub strategy: Option<String>,
+    /// Network regions of these nodes (NFD's `tables.network_region`): routing announces the
+    /// names from them, and a hinted Interest that reaches them loses its ForwardingHint.
+    pub network_regions: Option<Vec<String>>,
 }
 
 /// `[routing]`.
@@ -412,6 +415,8 @@ pub struct CbrConfig {
     pub stop: Option<TimeValue>,
     /// Highest sequence number.
     pub max_seq: Option<u64>,
+    /// ForwardingHint delegations to put in every Interest.
+    pub forwarding_hint: Option<Vec<String>>,
 }
 
 /// `kind = "consumer-zipf"`.
@@ -442,6 +447,8 @@ pub struct ZipfConfig {
     pub start: Option<TimeValue>,
     /// Stop.
     pub stop: Option<TimeValue>,
+    /// ForwardingHint delegations to put in every Interest.
+    pub forwarding_hint: Option<Vec<String>>,
 }
 
 fn default_catalogue() -> u64 {

@@ -433,6 +433,7 @@ impl Scenario {
             NodeSettings {
                 cs_capacity: c.forwarder.cs_size,
                 strategy: root,
+                network_regions: Vec::new(),
             };
             topo.nodes.len()
         ];
@@ -444,6 +445,12 @@ impl Scenario {
                 }
                 if let Some(s) = strategy {
                     settings[i].strategy = s;
+                }
+                if let Some(regions) = &o.network_regions {
+                    settings[i].network_regions = regions
+                        .iter()
+                        .map(|r| parse_name(r))
+                        .collect::<Result<_, _>>()?;
                 }
             }
         }
@@ -516,7 +523,7 @@ impl Scenario {
             ));
         }
         let end = c.duration.0;
-        let mut sim = Sim::new(topo, seed, |i| settings[i]);
+        let mut sim = Sim::new(topo, seed, |i| settings[i].clone());
         sim.set_timer_mode(timer_mode);
         for (a, nodes) in c.apps.iter().zip(app_plans) {
             for node in nodes {
@@ -592,6 +599,15 @@ fn parse_signature(s: &str) -> Result<SignatureKind, ScenarioError> {
     }
 }
 
+/// ForwardingHint delegations from a scenario's names.
+fn hint(names: Option<&[String]>) -> Result<Vec<Name>, ScenarioError> {
+    names
+        .unwrap_or_default()
+        .iter()
+        .map(|n| parse_name(n))
+        .collect()
+}
+
 fn make_app(a: &AppConfig, seed: u64, end: SimTime) -> Result<App, ScenarioError> {
     Ok(match a {
         AppConfig::ConsumerCbr(x) => {
@@ -604,6 +620,7 @@ fn make_app(a: &AppConfig, seed: u64, end: SimTime) -> Result<App, ScenarioError
             cfg.start = x.start.map(|t| t.0).unwrap_or(0);
             cfg.stop = Some(x.stop.map(|t| t.0).unwrap_or(end));
             cfg.max_seq = x.max_seq;
+            cfg.forwarding_hint = hint(x.forwarding_hint.as_deref())?;
             cfg.seed = seed;
             App::Consumer(Consumer::new(cfg))
         }
@@ -624,6 +641,7 @@ fn make_app(a: &AppConfig, seed: u64, end: SimTime) -> Result<App, ScenarioError
             cfg.lifetime_ms = lifetime_ms(x.lifetime);
             cfg.start = x.start.map(|t| t.0).unwrap_or(0);
             cfg.stop = Some(x.stop.map(|t| t.0).unwrap_or(end));
+            cfg.forwarding_hint = hint(x.forwarding_hint.as_deref())?;
             cfg.seed = seed;
             App::Consumer(Consumer::new(cfg))
         }
