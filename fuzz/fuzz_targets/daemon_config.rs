@@ -47,6 +47,20 @@ fn check_config(config: &Config) {
         .multicast_group
         .parse::<std::net::SocketAddrV4>();
     let _ = config.metrics.listen.parse::<std::net::SocketAddr>();
+    let f = &config.faces;
+    use ndnd::face::interface_filter::{InterfaceFilter, InterfaceInfo};
+    for (white, black) in [
+        (&f.multicast_whitelist, &f.multicast_blacklist),
+        (&f.ethernet_whitelist, &f.ethernet_blacklist),
+    ] {
+        if let Ok(filter) = InterfaceFilter::parse(white, black) {
+            let _ = filter.allows(&InterfaceInfo {
+                name: "eth0".into(),
+                mac: Some([2, 0, 0, 0, 0, 1]),
+                addresses: vec!["192.0.2.1".parse().unwrap(), "fe80::1".parse().unwrap()],
+            });
+        }
+    }
 }
 
 fuzz_target!(|data: &[u8]| {

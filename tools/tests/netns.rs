@@ -811,3 +811,54 @@ fn multicast_with_no_interface_to_use_or_a_bad_one_is_an_error_that_says_what_to
     assert!(e.contains("is not a MAC address"), "{e}");
     drop(ns);
 }
+
+/// NFD's whitelist and blacklist choose the interfaces of the multicast faces: on B, with two
+/// links, a blacklisted interface gets no face, and a subnet whitelist picks the other one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn whitelist_and_blacklist_choose_the_multicast_interfaces() {
+    let Some(ns) = three_in_a_line("ndnrswl", 1500) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let keychain = dir.path().join("keychain");
+    // the local URIs of B's multicast faces, under each filter
+    let mut chosen = Vec::new();
+    for (i, (white, black)) in [
+        (vec!["*"], vec!["ifname b1"]),
+        (vec!["subnet 198.51.100.0/24"], vec![]),
+        (vec!["ifname b?"], vec!["ether 00:00:00:00:00:00"]),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let white: Vec<String> = white.into_iter().map(String::from).collect();
+        let black: Vec<String> = black.into_iter().map(String::from).collect();
+        let b = NsDaemon::start_with(ns.name(1), dir.path(), 60 + i as u64, move |c| {
+            c.faces.multicast = true;
+            c.faces.multicast_whitelist = white;
+            c.faces.multicast_blacklist = black;
+        });
+        let env = Env::new(b.transport.clone(), &keychain);
+        let faces = ctl_json(&env, &["face", "list", "--scheme", "udp4"]).await;
+        let mut locals: Vec<String> = faces
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["remote"]
+                    .as_str()
+                    .is_some_and(|r| r.contains("224.0.23.170"))
+            })
+            .map(|f| f["local"].as_str().unwrap().to_owned())
+            .collect();
+        locals.sort();
+        chosen.push(locals);
+        b.stop();
+    }
+    assert_eq!(chosen[0], ["udp4://192.0.2.2:56363"]);
+    assert_eq!(chosen[1], ["udp4://198.51.100.1:56363"]);
+    assert_eq!(
+        chosen[2],
+        ["udp4://192.0.2.2:56363", "udp4://198.51.100.1:56363"]
+    );
+}

@@ -76,6 +76,11 @@ pub struct FacesSection {
     /// Interfaces (IPv4 addresses or interface names) for multicast; empty for every
     /// interface that is up, multicast-capable and not loopback.
     pub multicast_interfaces: Vec<String>,
+    /// Rules choosing the interfaces UDP multicast faces (IPv4 and IPv6) go on when none are
+    /// named (NFD's whitelist): `*`, `ifname PATTERN`, `ether MAC`, `subnet ADDR/LEN`.
+    pub multicast_whitelist: Vec<String>,
+    /// Rules excluding interfaces (NFD's blacklist).
+    pub multicast_blacklist: Vec<String>,
     /// UDP multicast faces (IPv4 and IPv6) are ad hoc (a wireless link where not every peer
     /// hears every other: a packet may go back out the face it came in) rather than
     /// multi-access.
@@ -99,6 +104,11 @@ pub struct FacesSection {
     pub ethernet_unicast: bool,
     /// Ethernet multicast faces are ad hoc rather than multi-access.
     pub ethernet_ad_hoc: bool,
+    /// Rules choosing the interfaces of Ethernet faces when none are named (see
+    /// `multicast_whitelist`).
+    pub ethernet_whitelist: Vec<String>,
+    /// Rules excluding interfaces from Ethernet faces.
+    pub ethernet_blacklist: Vec<String>,
 }
 
 /// `[mgmt]`.
@@ -190,6 +200,8 @@ impl Default for FacesSection {
             multicast: false,
             multicast_group: "224.0.23.170:56363".into(),
             multicast_interfaces: Vec::new(),
+            multicast_whitelist: vec!["*".into()],
+            multicast_blacklist: Vec::new(),
             multicast_ad_hoc: false,
             multicast_v6: false,
             multicast_v6_group: crate::face::multicast::DEFAULT_GROUP_V6.into(),
@@ -199,6 +211,8 @@ impl Default for FacesSection {
             ethernet_interfaces: Vec::new(),
             ethernet_unicast: false,
             ethernet_ad_hoc: false,
+            ethernet_whitelist: vec!["*".into()],
+            ethernet_blacklist: Vec::new(),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use std::net::{Ipv4Addr, SocketAddrV4, SocketAddrV6};
 
+use super::interface_filter::InterfaceFilter;
 use super::{ethernet, interfaces, multicast};
 use crate::config::FacesSection;
 use crate::daemon::{StartError, explain};
@@ -20,6 +21,22 @@ fn none_found(setting: &str, with: &str, list: &str) -> StartError {
     ))
 }
 
+/// The filter of the interfaces found (`white`/`black` from the configuration, `what` naming
+/// them in errors).
+fn filter(what: &str, white: &[String], black: &[String]) -> Result<InterfaceFilter, StartError> {
+    InterfaceFilter::parse(white, black).map_err(|e| StartError(format!("{what}: {e}")))
+}
+
+/// Names of the interfaces the filter lets faces go on.
+fn allowed(filter: &InterfaceFilter) -> Result<Vec<String>, StartError> {
+    Ok(interfaces::multicast_interface_info()
+        .map_err(listing_failed)?
+        .into_iter()
+        .filter(|i| filter.allows(i))
+        .map(|i| i.name)
+        .collect())
+}
+
 /// The sockets of the UDP IPv4 multicast faces.
 pub fn multicast_v4(faces: &FacesSection) -> Result<Vec<multicast::MulticastSockets>, StartError> {
     let group: SocketAddrV4 = faces.multicast_group.parse().map_err(|_| {
@@ -29,7 +46,14 @@ pub fn multicast_v4(faces: &FacesSection) -> Result<Vec<multicast::MulticastSock
         ))
     })?;
     let addresses: Vec<Ipv4Addr> = if faces.multicast_interfaces.is_empty() {
-        let found = interfaces::ipv4_multicast_interfaces().map_err(listing_failed)?;
+        let rules = filter(
+            "multicast_whitelist/blacklist",
+            &faces.multicast_whitelist,
+            &faces.multicast_blacklist,
+        )?;
+        let names = allowed(&rules)?;
+        let mut found = interfaces::ipv4_multicast_interfaces().map_err(listing_failed)?;
+        found.retain(|(name, _)| names.contains(name));
         if found.is_empty() {
             return Err(none_found(
                 "multicast",
@@ -86,9 +110,16 @@ pub fn multicast_v6(faces: &FacesSection) -> Result<Vec<multicast::MulticastSock
             faces.multicast_v6_group
         ))
     })?;
-    let found = interfaces::ipv6_multicast_interfaces().map_err(listing_failed)?;
+    let mut found = interfaces::ipv6_multicast_interfaces().map_err(listing_failed)?;
     let chosen: Vec<_> =
         if faces.multicast_v6_interfaces.is_empty() {
+            let rules = filter(
+                "multicast_whitelist/blacklist",
+                &faces.multicast_whitelist,
+                &faces.multicast_blacklist,
+            )?;
+            let names = allowed(&rules)?;
+            found.retain(|(name, _, _)| names.contains(name));
             if found.is_empty() {
                 return Err(none_found(
                     "multicast_v6",
@@ -144,7 +175,14 @@ pub fn ethernet(faces: &FacesSection) -> Result<EthernetSockets, StartError> {
         ))
     })?;
     let names = if faces.ethernet_interfaces.is_empty() {
-        let found = interfaces::ethernet_multicast_interfaces().map_err(listing_failed)?;
+        let rules = filter(
+            "ethernet_whitelist/blacklist",
+            &faces.ethernet_whitelist,
+            &faces.ethernet_blacklist,
+        )?;
+        let names = allowed(&rules)?;
+        let mut found = interfaces::ethernet_multicast_interfaces().map_err(listing_failed)?;
+        found.retain(|name| names.contains(name));
         if found.is_empty() {
             let setting = if faces.ethernet_multicast {
                 "ethernet_multicast"

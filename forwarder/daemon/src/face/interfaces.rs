@@ -4,6 +4,8 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::interface_filter::InterfaceInfo;
+
 /// Call `f(name, address)` for each address of each interface that is up, multicast-capable
 /// and not loopback (one call per address family an interface has).
 fn for_each_multicast_interface(mut f: impl FnMut(&str, &libc::sockaddr)) -> std::io::Result<()> {
@@ -84,6 +86,55 @@ pub fn ethernet_multicast_interfaces() -> std::io::Result<Vec<String>> {
     for_each_multicast_interface(|name, addr| {
         if i32::from(addr.sa_family) == libc::AF_PACKET && !found.iter().any(|n| n == name) {
             found.push(name.to_owned());
+        }
+    })?;
+    Ok(found)
+}
+
+/// What whitelist and blacklist rules see of each interface that is up, multicast-capable and
+/// not loopback: its name, link-layer address and IP addresses, in the system's order.
+pub fn multicast_interface_info() -> std::io::Result<Vec<InterfaceInfo>> {
+    let mut found: Vec<InterfaceInfo> = Vec::new();
+    for_each_multicast_interface(|name, addr| {
+        let i = match found.iter().position(|f| f.name == name) {
+            Some(i) => i,
+            None => {
+                found.push(InterfaceInfo {
+                    name: name.to_owned(),
+                    ..InterfaceInfo::default()
+                });
+                found.len() - 1
+            }
+        };
+        let Some(info) = found.get_mut(i) else {
+            return;
+        };
+        match i32::from(addr.sa_family) {
+            libc::AF_INET => {
+                // SAFETY: an address of family AF_INET is a sockaddr_in.
+                #[allow(unsafe_code)]
+                let sin = unsafe { &*std::ptr::from_ref(addr).cast::<libc::sockaddr_in>() };
+                let ip = Ipv4Addr::from(u32::from_be(sin.sin_addr.s_addr));
+                info.addresses.push(ip.into());
+            }
+            libc::AF_INET6 => {
+                // SAFETY: an address of family AF_INET6 is a sockaddr_in6.
+                #[allow(unsafe_code)]
+                let sin6 = unsafe { &*std::ptr::from_ref(addr).cast::<libc::sockaddr_in6>() };
+                info.addresses
+                    .push(Ipv6Addr::from(sin6.sin6_addr.s6_addr).into());
+            }
+            libc::AF_PACKET => {
+                // SAFETY: an address of family AF_PACKET is a sockaddr_ll.
+                #[allow(unsafe_code)]
+                let sll = unsafe { &*std::ptr::from_ref(addr).cast::<libc::sockaddr_ll>() };
+                if sll.sll_halen == 6 {
+                    let mut mac = [0u8; 6];
+                    mac.copy_from_slice(&sll.sll_addr[..6]);
+                    info.mac = Some(mac);
+                }
+            }
+            _ => {}
         }
     })?;
     Ok(found)

@@ -7,6 +7,7 @@
 
 pub mod configured;
 pub mod ethernet;
+pub mod interface_filter;
 pub mod interfaces;
 pub mod multi_access;
 pub mod multicast;

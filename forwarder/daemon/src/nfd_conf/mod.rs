@@ -5,9 +5,8 @@
 //! - settings with an equivalent become it (listeners from `face_system`, content store and
 //!   strategies from `tables`, the log level, command authorizations, remote prefix
 //!   registration from `rib.localhop_security`);
-//! - settings that would make ndnd accept more than NFD does, or that it cannot honour
-//!   without changing what the network sees (trust rules for rib commands, interface
-//!   patterns), are errors that say what to write instead;
+//! - settings that would make ndnd accept more than NFD does (trust rules for rib commands)
+//!   are errors that say what to write instead;
 //! - the rest (privilege dropping, per-module log levels, prefix propagation) are notes that
 //!   the daemon logs at start.
 //!
@@ -21,6 +20,7 @@ use std::time::Duration;
 use info::Node;
 
 use crate::config::{AuthorizeConfig, Config, ConfigError, StrategyConfig};
+use crate::face::interface_filter::InterfaceFilter;
 
 /// An NFD configuration carried over: the equivalent `ndnd` configuration, and what could
 /// not be carried over but does not stop the daemon.
@@ -111,26 +111,51 @@ pub fn load(path: &std::path::Path) -> std::result::Result<Translated, ConfigErr
 pub fn adapt_to_host(config: &mut Config) -> Vec<String> {
     use crate::face::{ethernet, interfaces};
     let mut notes = Vec::new();
+    let info = interfaces::multicast_interface_info().unwrap_or_default();
+    // whether no interface among `found` passes the rules (rules that do not parse are left
+    // for the daemon to report)
+    let none_for = |found: Vec<String>, white: &[String], black: &[String]| {
+        InterfaceFilter::parse(white, black)
+            .is_ok_and(|f| !info.iter().any(|i| found.contains(&i.name) && f.allows(i)))
+    };
     let faces = &mut config.faces;
+    let names = |l: Vec<(String, std::net::Ipv4Addr)>| l.into_iter().map(|(n, _)| n).collect();
     if faces.multicast
         && faces.multicast_interfaces.is_empty()
-        && interfaces::ipv4_multicast_interfaces().is_ok_and(|l| l.is_empty())
+        && none_for(
+            interfaces::ipv4_multicast_interfaces().map_or_else(|_| Vec::new(), names),
+            &faces.multicast_whitelist,
+            &faces.multicast_blacklist,
+        )
     {
         faces.multicast = false;
-        notes.push("no interface for UDP multicast (up, multicast-capable, not loopback, with an IPv4 address): none opened, as NFD would".into());
+        notes.push("no interface for UDP multicast (up, multicast-capable, not loopback, with an IPv4 address, whitelisted and not blacklisted): none opened, as NFD would".into());
     }
     if faces.multicast_v6
         && faces.multicast_v6_interfaces.is_empty()
-        && interfaces::ipv6_multicast_interfaces().is_ok_and(|l| l.is_empty())
+        && none_for(
+            interfaces::ipv6_multicast_interfaces()
+                .map(|l| l.into_iter().map(|(n, _, _)| n).collect())
+                .unwrap_or_default(),
+            &faces.multicast_whitelist,
+            &faces.multicast_blacklist,
+        )
     {
         faces.multicast_v6 = false;
-        notes.push("no interface for UDP IPv6 multicast (up, multicast-capable, not loopback, with a link-local address): none opened, as NFD would".into());
+        notes.push("no interface for UDP IPv6 multicast (up, multicast-capable, not loopback, with a link-local address, whitelisted and not blacklisted): none opened, as NFD would".into());
     }
     if faces.ethernet_multicast || faces.ethernet_unicast {
         let skip = if faces.ethernet_interfaces.is_empty()
-            && interfaces::ethernet_multicast_interfaces().is_ok_and(|l| l.is_empty())
-        {
-            Some("no interface for Ethernet faces (up, multicast-capable, not loopback)".to_owned())
+            && none_for(
+                interfaces::ethernet_multicast_interfaces().unwrap_or_default(),
+                &faces.ethernet_whitelist,
+                &faces.ethernet_blacklist,
+            ) {
+            Some(
+                "no interface for Ethernet faces (up, multicast-capable, not loopback, \
+                 whitelisted and not blacklisted)"
+                    .to_owned(),
+            )
         } else {
             ethernet::permitted()
                 .err()
@@ -164,13 +189,6 @@ impl Default for Translation {
             base: std::path::PathBuf::new(),
         }
     }
-}
-
-/// Interfaces a whitelist/blacklist pair selects: every one, these names, or none.
-enum Interfaces {
-    All,
-    Named(Vec<String>),
-    Nothing,
 }
 
 impl Translation {
@@ -447,17 +465,7 @@ impl Translation {
         faces.multicast_v6 = mcast && v6;
         faces.multicast_group = format!("{group}:{group_port}");
         faces.multicast_v6_group = format!("[{group_v6}]:{group_port_v6}");
-        match interfaces(SECTION, lists)? {
-            Interfaces::All => {}
-            Interfaces::Named(names) => {
-                faces.multicast_interfaces = names.clone();
-                faces.multicast_v6_interfaces = names;
-            }
-            Interfaces::Nothing => {
-                faces.multicast = false;
-                faces.multicast_v6 = false;
-            }
-        }
+        (faces.multicast_whitelist, faces.multicast_blacklist) = interface_rules(SECTION, lists)?;
         Ok(idle)
     }
 
@@ -489,14 +497,10 @@ impl Translation {
         }
         self.config.faces.ethernet_unicast = listen;
         self.config.faces.ethernet_multicast = mcast;
-        match interfaces(SECTION, lists)? {
-            Interfaces::All => {}
-            Interfaces::Named(names) => self.config.faces.ethernet_interfaces = names,
-            Interfaces::Nothing => {
-                self.config.faces.ethernet_unicast = false;
-                self.config.faces.ethernet_multicast = false;
-            }
-        }
+        (
+            self.config.faces.ethernet_whitelist,
+            self.config.faces.ethernet_blacklist,
+        ) = interface_rules(SECTION, lists)?;
         Ok(idle)
     }
 
@@ -622,45 +626,33 @@ fn accepts_anyone(s: &Node) -> Result<()> {
     ))
 }
 
-/// The interfaces a whitelist/blacklist pair selects. Supported: every interface (a
-/// whitelist of `*`, or none, and an empty blacklist) and a whitelist of interface names.
-fn interfaces(section: &str, (white, black): (Option<&Node>, Option<&Node>)) -> Result<Interfaces> {
-    if let Some(b) = black
-        && let Some(first) = b.children.first()
-    {
-        return Err(at(
-            first,
-            format!(
-                "{section}.blacklist is not supported; list the interfaces to use in the \
-                 whitelist instead (ifname NAME)"
-            ),
-        ));
-    }
-    let Some(w) = white else {
-        return Ok(Interfaces::All);
+/// The whitelist and blacklist rules of a face section, as ndnd writes them (`*`,
+/// `ifname PATTERN`, `ether MAC`, `subnet ADDR/LEN`); NFD's default, when a list is left out,
+/// is every interface whitelisted and none blacklisted.
+fn interface_rules(
+    section: &str,
+    (white, black): (Option<&Node>, Option<&Node>),
+) -> Result<(Vec<String>, Vec<String>)> {
+    let rules = |list: &Node| -> Result<Vec<String>> {
+        list.children
+            .iter()
+            .map(|c| {
+                let text = format!("{} {}", c.key, c.value).trim().to_owned();
+                InterfaceFilter::parse(std::slice::from_ref(&text), &[])
+                    .map(|_| text)
+                    .map_err(|e| at(c, format!("{section}.{}: {e}", list.key)))
+            })
+            .collect()
     };
-    let mut names = Vec::new();
-    for c in &w.children {
-        match (c.key.as_str(), c.value.as_str()) {
-            ("*", "") => return Ok(Interfaces::All),
-            ("ifname", name) if !name.is_empty() && !name.contains(['*', '?', '[']) => {
-                names.push(name.to_owned());
-            }
-            _ => {
-                return Err(at(
-                    c,
-                    format!(
-                        "{section}.whitelist: only * and interface names (ifname eth0) are \
-                         supported, not wildcards, MAC addresses or subnets"
-                    ),
-                ));
-            }
-        }
-    }
-    if names.is_empty() {
-        return Ok(Interfaces::Nothing);
-    }
-    Ok(Interfaces::Named(names))
+    let white = match white {
+        Some(w) => rules(w)?,
+        None => vec!["*".to_owned()],
+    };
+    let black = match black {
+        Some(b) => rules(b)?,
+        None => Vec::new(),
+    };
+    Ok((white, black))
 }
 
 #[cfg(test)]
@@ -755,19 +747,24 @@ mod tests {
     }
 
     #[test]
-    fn a_whitelist_of_names_chooses_the_interfaces() {
-        let text = "face_system\n{\n  udp\n  {\n    whitelist\n    {\n      ifname eth1\n      ifname wlan0\n    }\n  }\n  ether\n  {\n    whitelist\n    {\n      ifname eth1\n    }\n    idle_timeout 60\n  }\n}\n";
+    fn whitelists_and_blacklists_carry_over_as_rules() {
+        let text = "face_system\n{\n  udp\n  {\n    whitelist\n    {\n      ifname eth*\n      subnet 192.0.2.0/24\n    }\n    blacklist\n    {\n      ether 02:00:00:00:00:09\n    }\n  }\n  ether\n  {\n    whitelist\n    {\n      *\n    }\n    blacklist\n    {\n      ifname wlp?s0\n    }\n    idle_timeout 60\n  }\n}\n";
         let t = translate(text, "x").unwrap();
         let f = &t.config.faces;
-        assert_eq!(f.multicast_interfaces, ["eth1", "wlan0"]);
-        assert_eq!(f.multicast_v6_interfaces, ["eth1", "wlan0"]);
-        assert_eq!(f.ethernet_interfaces, ["eth1"]);
+        assert_eq!(
+            f.multicast_whitelist,
+            ["ifname eth*", "subnet 192.0.2.0/24"]
+        );
+        assert_eq!(f.multicast_blacklist, ["ether 02:00:00:00:00:09"]);
+        assert_eq!(f.ethernet_whitelist, ["*"]);
+        assert_eq!(f.ethernet_blacklist, ["ifname wlp?s0"]);
+        assert!(f.multicast_interfaces.is_empty() && f.ethernet_interfaces.is_empty());
         // UDP's idle timeout (NFD's default, 600 s) was not set: Ethernet's serves both
         assert_eq!(f.udp_idle_timeout, Duration::from_secs(60));
         // an empty whitelist selects nothing
         let none = "face_system\n{\n  udp\n  {\n    whitelist\n    {\n    }\n  }\n}\n";
         let t = translate(none, "x").unwrap();
-        assert!(!t.config.faces.multicast && !t.config.faces.multicast_v6);
+        assert!(t.config.faces.multicast_whitelist.is_empty());
     }
 
     #[test]
@@ -824,14 +821,14 @@ mod tests {
                 "trust-anchor { type any }",
             ),
             (
-                "face_system\n{\n  udp\n  {\n    whitelist\n    {\n      subnet 192.0.2.0/24\n    }\n  }\n}\n",
+                "face_system\n{\n  udp\n  {\n    whitelist\n    {\n      subnet 192.0.2.0\n    }\n  }\n}\n",
                 7,
-                "interface names",
+                "face_system.udp.whitelist: subnet",
             ),
             (
-                "face_system\n{\n  ether\n  {\n    blacklist\n    {\n      ifname eth0\n    }\n  }\n}\n",
+                "face_system\n{\n  ether\n  {\n    blacklist\n    {\n      ether 02:00\n    }\n  }\n}\n",
                 7,
-                "blacklist is not supported",
+                "not a MAC address",
             ),
             ("log\n{\n  default_level LOUD\n}\n", 3, "default_level"),
             (
