@@ -71,17 +71,34 @@ impl Rule {
     }
 }
 
-/// Shell-style matching with `*` (any run) and `?` (any one byte).
+/// Shell-style matching with `*` (any run) and `?` (any one byte), in time linear in the
+/// name for each star (the usual backtrack to the last star).
 fn glob(pattern: &[u8], name: &[u8]) -> bool {
-    match (pattern.split_first(), name.split_first()) {
-        (None, None) => true,
-        (Some((b'*', rest)), _) => {
-            glob(rest, name) || name.split_first().is_some_and(|(_, n)| glob(pattern, n))
+    let (mut p, mut n) = (0, 0);
+    // the last star seen, and the name position it is being tried against
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, n));
+                p += 1;
+            }
+            Some(&c) if c == b'?' || Some(&c) == name.get(n) => {
+                p += 1;
+                n += 1;
+            }
+            _ => match star {
+                // let the star take one more byte
+                Some((sp, sn)) => {
+                    p = sp + 1;
+                    n = sn + 1;
+                    star = Some((sp, sn + 1));
+                }
+                None => return false,
+            },
         }
-        (Some((b'?', rest)), Some((_, n))) => glob(rest, n),
-        (Some((p, rest)), Some((c, n))) if p == c => glob(rest, n),
-        _ => false,
     }
+    pattern[p.min(pattern.len())..].iter().all(|&c| c == b'*')
 }
 
 fn in_subnet(addr: IpAddr, net: IpAddr, len: u8) -> bool {
@@ -152,6 +169,10 @@ mod tests {
         assert!(glob(b"wlp?s0", b"wlp2s0") && !glob(b"wlp?s0", b"wlp12s0"));
         assert!(glob(b"*", b"") && glob(b"*0", b"enp0s3eth0"));
         assert!(!glob(b"eth0", b"eth01") && !glob(b"en*", b"eth0"));
+        assert!(glob(b"*a*b", b"xaxxab") && !glob(b"*a*b", b"xaxxa"));
+        assert!(glob(b"a*", b"a") && !glob(b"a?", b"a"));
+        // many stars against a long name stay quick
+        assert!(!glob(b"*a*a*a*a*a*a*a*a*a*b", &[b'a'; 4000]));
     }
 
     #[test]
