@@ -14,6 +14,11 @@ struct Running {
 }
 
 fn start() -> Running {
+    start_with(|_| {})
+}
+
+/// [`start`] with the configuration changed by `configure`.
+fn start_with(configure: impl FnOnce(&mut Config)) -> Running {
     let dir = tempfile::tempdir().unwrap();
     let sock = dir.path().join("nfd.sock");
     let mut config = Config {
@@ -24,6 +29,7 @@ fn start() -> Running {
         ..Config::default()
     };
     config.forwarder.seed = 3;
+    configure(&mut config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -491,27 +497,17 @@ fn ndnctl_signs_with_the_default_identity_that_authorizations_name() {
     let cert = keys.path().join("operator.ndncert");
     std::fs::write(&cert, ndnkey(&["export", "/operator"])).unwrap();
 
-    let dir = tempfile::tempdir().unwrap();
-    let sock = dir.path().join("nfd.sock");
-    let mut config = Config {
-        listen: vec![format!("unix://{}", sock.display())],
-        ..Config::default()
-    };
-    config.mgmt.authorize = vec![ndnd::config::AuthorizeConfig {
-        certificate: cert.display().to_string(),
-        privileges: vec!["fib".into(), "strategy-choice".into()],
-    }];
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let daemon = runtime.block_on(Daemon::start(config)).unwrap();
-    let unix = format!("unix://{}", sock.display());
+    let path = cert.display().to_string();
+    let r = start_with(move |c| {
+        c.mgmt.authorize = vec![ndnd::config::AuthorizeConfig {
+            certificate: path,
+            privileges: vec!["fib".into(), "strategy-choice".into()],
+        }]
+    });
     let ctl = |keychain: &std::path::Path, args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_ndnctl"))
             .args(args)
-            .env("NDN_CLIENT_TRANSPORT", &unix)
+            .env("NDN_CLIENT_TRANSPORT", &r.unix)
             .env("NDN_KEYCHAIN_DIR", keychain)
             .stdin(Stdio::null())
             .output()
@@ -530,5 +526,5 @@ fn ndnctl_signs_with_the_default_identity_that_authorizations_name() {
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("403"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-    runtime.block_on(daemon.stop());
+    r.stop();
 }

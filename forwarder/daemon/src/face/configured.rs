@@ -21,20 +21,26 @@ fn none_found(setting: &str, with: &str, list: &str) -> StartError {
     ))
 }
 
-/// The filter of the interfaces found (`white`/`black` from the configuration, `what` naming
-/// them in errors).
-fn filter(what: &str, white: &[String], black: &[String]) -> Result<InterfaceFilter, StartError> {
-    InterfaceFilter::parse(white, black).map_err(|e| StartError(format!("{what}: {e}")))
-}
-
-/// Names of the interfaces the filter lets faces go on.
-fn allowed(filter: &InterfaceFilter) -> Result<Vec<String>, StartError> {
+/// Names of the interfaces found that the rules `white` and `black` let faces go on (NFD's
+/// whitelist and blacklist; `what` names the settings in errors).
+fn allowed(what: &str, white: &[String], black: &[String]) -> Result<Vec<String>, StartError> {
+    let filter =
+        InterfaceFilter::parse(white, black).map_err(|e| StartError(format!("{what}: {e}")))?;
     Ok(interfaces::multicast_interface_info()
         .map_err(listing_failed)?
         .into_iter()
         .filter(|i| filter.allows(i))
         .map(|i| i.name)
         .collect())
+}
+
+/// The interfaces UDP multicast faces (both families) may go on.
+fn multicast_allowed(faces: &FacesSection) -> Result<Vec<String>, StartError> {
+    allowed(
+        "multicast_whitelist/blacklist",
+        &faces.multicast_whitelist,
+        &faces.multicast_blacklist,
+    )
 }
 
 /// The sockets of the UDP IPv4 multicast faces.
@@ -46,12 +52,7 @@ pub fn multicast_v4(faces: &FacesSection) -> Result<Vec<multicast::MulticastSock
         ))
     })?;
     let addresses: Vec<Ipv4Addr> = if faces.multicast_interfaces.is_empty() {
-        let rules = filter(
-            "multicast_whitelist/blacklist",
-            &faces.multicast_whitelist,
-            &faces.multicast_blacklist,
-        )?;
-        let names = allowed(&rules)?;
+        let names = multicast_allowed(faces)?;
         let mut found = interfaces::ipv4_multicast_interfaces().map_err(listing_failed)?;
         found.retain(|(name, _)| names.contains(name));
         if found.is_empty() {
@@ -113,12 +114,7 @@ pub fn multicast_v6(faces: &FacesSection) -> Result<Vec<multicast::MulticastSock
     let mut found = interfaces::ipv6_multicast_interfaces().map_err(listing_failed)?;
     let chosen: Vec<_> =
         if faces.multicast_v6_interfaces.is_empty() {
-            let rules = filter(
-                "multicast_whitelist/blacklist",
-                &faces.multicast_whitelist,
-                &faces.multicast_blacklist,
-            )?;
-            let names = allowed(&rules)?;
+            let names = multicast_allowed(faces)?;
             found.retain(|(name, _, _)| names.contains(name));
             if found.is_empty() {
                 return Err(none_found(
@@ -175,12 +171,11 @@ pub fn ethernet(faces: &FacesSection) -> Result<EthernetSockets, StartError> {
         ))
     })?;
     let names = if faces.ethernet_interfaces.is_empty() {
-        let rules = filter(
+        let names = allowed(
             "ethernet_whitelist/blacklist",
             &faces.ethernet_whitelist,
             &faces.ethernet_blacklist,
         )?;
-        let names = allowed(&rules)?;
         let mut found = interfaces::ethernet_multicast_interfaces().map_err(listing_failed)?;
         found.retain(|name| names.contains(name));
         if found.is_empty() {
