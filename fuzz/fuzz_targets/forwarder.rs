@@ -585,6 +585,10 @@ fuzz_target!(|bytes: &[u8]| {
         seed: u64::from(inp.u8()),
         cs_capacity_packets: [0, 1, 8, 64][usize::from(c0 & 3)],
         cs_capacity_bytes: [512, 16 << 10][usize::from(c0 >> 2 & 1)],
+        cs_replacement: [
+            ndn_fw::table::Replacement::Lru,
+            ndn_fw::table::Replacement::PriorityFifo,
+        ][usize::from(c1 >> 5 & 1)],
         pit_max_entries: [4, 16, 64, 64][usize::from(c0 >> 3 & 3)],
         dead_nonce_lifetime: Duration::from_millis([100, 6000][usize::from(c0 >> 5 & 1)]),
         dead_nonce_capacity: [1, 16, 1024, 1024][usize::from(c0 >> 6)],

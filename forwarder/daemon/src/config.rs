@@ -39,6 +39,8 @@ pub struct ForwarderSection {
     pub cs_capacity: usize,
     /// Content store capacity in bytes.
     pub cs_capacity_bytes: usize,
+    /// Content store replacement policy: `lru` or `priority_fifo` (NFD's names).
+    pub cs_policy: String,
     /// Most PIT entries.
     pub pit_max_entries: usize,
     /// Unsolicited Data policy.
@@ -179,6 +181,7 @@ impl Default for ForwarderSection {
         ForwarderSection {
             cs_capacity: 65_536,
             cs_capacity_bytes: 512 << 20,
+            cs_policy: "lru".into(),
             pit_max_entries: 1 << 20,
             unsolicited_data_policy: "drop-all".into(),
             default_strategy: "best-route".into(),

@@ -159,6 +159,7 @@ impl Daemon {
             seed,
             cs_capacity_packets: settings.cs_capacity,
             cs_capacity_bytes: settings.cs_capacity_bytes,
+            cs_replacement: settings.cs_replacement,
             pit_max_entries: config.forwarder.pit_max_entries,
             unsolicited_data_policy: settings.unsolicited_data_policy,
             default_strategy: settings.default_strategy,

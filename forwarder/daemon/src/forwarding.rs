@@ -211,6 +211,7 @@ impl Forwarding {
     pub fn apply_settings(&mut self, s: ForwarderSettings) {
         let fw = &mut self.fw;
         fw.cs_mut().set_capacity(s.cs_capacity, s.cs_capacity_bytes);
+        fw.cs_mut().set_replacement(s.cs_replacement);
         fw.set_unsolicited_data_policy(s.unsolicited_data_policy);
         fw.set_strategy(&Name::new(), s.default_strategy);
         for prefix in &self.config_strategies {

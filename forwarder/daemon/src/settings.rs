@@ -7,6 +7,7 @@ use std::time::Duration;
 use ndn::Name;
 use ndn::keychain::Certificate;
 use ndn_fw::mgmt::authorization::MODULES;
+use ndn_fw::table::Replacement;
 use ndn_fw::{Authorization, AuthorizedKey, Strategy, UnsolicitedDataPolicy};
 
 use crate::config::{AuthorizeConfig, Config};
@@ -19,6 +20,8 @@ pub struct ForwarderSettings {
     pub cs_capacity: usize,
     /// Content store capacity, bytes.
     pub cs_capacity_bytes: usize,
+    /// Content store replacement policy.
+    pub cs_replacement: Replacement,
     /// What to do with unsolicited Data.
     pub unsolicited_data_policy: UnsolicitedDataPolicy,
     /// The strategy of `/`.
@@ -42,6 +45,12 @@ impl ForwarderSettings {
         Ok(ForwarderSettings {
             cs_capacity: f.cs_capacity,
             cs_capacity_bytes: f.cs_capacity_bytes,
+            cs_replacement: Replacement::from_name(&f.cs_policy).ok_or_else(|| {
+                StartError(format!(
+                    "cs_policy {:?} is not lru or priority_fifo",
+                    f.cs_policy
+                ))
+            })?,
             unsolicited_data_policy: parse_policy(&f.unsolicited_data_policy)?,
             default_strategy: parse_strategy(&f.default_strategy)?,
             strategies: config

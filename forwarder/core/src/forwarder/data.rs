@@ -113,7 +113,7 @@ impl Forwarder {
             UnsolicitedDataPolicy::AdmitAll => true,
         };
         if admit && !link.no_cache {
-            self.cs.insert(now, data, name_hash);
+            self.cs.insert_unsolicited(now, data, name_hash);
         } else if ingress != FaceId::INTERNAL {
             // management publishes notifications whether or not anyone waits for them
             self.counters.drops.unsolicited_data += 1;

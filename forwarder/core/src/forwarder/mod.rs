@@ -52,6 +52,9 @@ pub struct ForwarderConfig {
     pub cs_capacity_packets: usize,
     /// Content store capacity in bytes of Data wire.
     pub cs_capacity_bytes: usize,
+    /// Which Data a full content store evicts first (LRU by default; NFD's default is
+    /// priority FIFO).
+    pub cs_replacement: crate::table::Replacement,
     /// Most PIT entries at once; Interests beyond are dropped.
     pub pit_max_entries: usize,
     /// How long a Dead Nonce List entry lives.
@@ -75,6 +78,7 @@ impl Default for ForwarderConfig {
             seed: 0,
             cs_capacity_packets: 65_536,
             cs_capacity_bytes: 512 << 20,
+            cs_replacement: crate::table::Replacement::Lru,
             pit_max_entries: 1 << 20,
             dead_nonce_lifetime: dead_nonce_list::DEFAULT_LIFETIME,
             dead_nonce_capacity: 1 << 20,
@@ -235,6 +239,7 @@ impl Forwarder {
         );
         let mut cs = Cs::new(config.cs_capacity_packets, config.cs_capacity_bytes);
         cs.policy = Default::default();
+        cs.set_replacement(config.cs_replacement);
         Forwarder {
             fib: Fib::default(),
             pit: Pit::new(config.pit_max_entries),

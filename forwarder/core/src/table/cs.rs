@@ -9,6 +9,8 @@
 //! links live in their own compact vector, so refreshing an entry's recency touches 8-byte
 //! links rather than the neighbours' entries.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -28,7 +30,60 @@ struct Entry {
     name_len: u32,
     hash: u64,
     fresh_until: Duration,
+    /// The queue it waits in for eviction (always [`Queue::Main`] under LRU).
+    queue: Queue,
 }
+
+/// Which Data a full store evicts first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Replacement {
+    /// The least recently used (a hit makes an entry the most recent).
+    #[default]
+    Lru,
+    /// NFD's `priority_fifo`: unsolicited Data first, then Data that became stale (in the
+    /// order they did), then the rest in the order they arrived; hits change nothing.
+    PriorityFifo,
+}
+
+impl Replacement {
+    /// NFD's name of the policy (`lru`, `priority_fifo`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Replacement::Lru => "lru",
+            Replacement::PriorityFifo => "priority_fifo",
+        }
+    }
+
+    /// The policy NFD names so.
+    pub fn from_name(name: &str) -> Option<Replacement> {
+        match name {
+            "lru" => Some(Replacement::Lru),
+            "priority_fifo" | "priority-fifo" => Some(Replacement::PriorityFifo),
+            _ => None,
+        }
+    }
+}
+
+/// Eviction queues, evicted from in this order. Under LRU every entry is in `Main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Queue {
+    Unsolicited = 0,
+    Stale = 1,
+    Main = 2,
+}
+
+/// The two ends of one queue (a doubly linked list through `Cs::links`; the head is the
+/// newest, the tail the next to go).
+#[derive(Debug, Clone, Copy)]
+struct Ends {
+    head: u32,
+    tail: u32,
+}
+
+const EMPTY_QUEUE: Ends = Ends {
+    head: NONE,
+    tail: NONE,
+};
 
 /// An entry's neighbours in the LRU list.
 #[derive(Debug, Clone, Copy)]
@@ -80,10 +135,15 @@ pub struct Cs {
     ordered: CritBit,
     /// `ordered` holds every entry (it is empty until first needed).
     ordered_built: bool,
-    /// Most recently used.
-    head: u32,
-    /// Least recently used.
-    tail: u32,
+    /// Eviction queues, indexed by [`Queue`].
+    queues: [Ends; 3],
+    replacement: Replacement,
+    /// Under `PriorityFifo`: when entries of the main queue go stale, (time, slot), to move
+    /// them to the stale queue once that time has passed; items of entries gone or refreshed
+    /// since are skipped.
+    staling: BinaryHeap<Reverse<(Duration, u32)>>,
+    /// The latest time an insert or lookup saw.
+    now: Duration,
     len: usize,
     bytes: usize,
     capacity_packets: usize,
@@ -106,8 +166,10 @@ impl Cs {
             by_hash: SlotTable::default(),
             ordered: CritBit::default(),
             ordered_built: false,
-            head: NONE,
-            tail: NONE,
+            queues: [EMPTY_QUEUE; 3],
+            replacement: Replacement::Lru,
+            staling: BinaryHeap::new(),
+            now: Duration::ZERO,
             len: 0,
             bytes: 0,
             capacity_packets,
@@ -150,6 +212,37 @@ impl Cs {
         self.evict_to_capacity();
     }
 
+    /// The replacement policy.
+    pub fn replacement(&self) -> Replacement {
+        self.replacement
+    }
+
+    /// Change the replacement policy; the entries stored are queued again, oldest first, as
+    /// if they had just arrived in that order (unsolicited ones are not told apart any more).
+    pub fn set_replacement(&mut self, replacement: Replacement) {
+        if replacement == self.replacement {
+            return;
+        }
+        // the current order, next to go first, across the queues in eviction order
+        let mut order = Vec::with_capacity(self.len);
+        for q in self.queues {
+            let mut at = q.tail;
+            while let Some(l) = self.links.get(at as usize) {
+                order.push(at);
+                at = l.prev;
+            }
+        }
+        for l in &mut self.links {
+            *l = UNLINKED;
+        }
+        self.queues = [EMPTY_QUEUE; 3];
+        self.staling.clear();
+        self.replacement = replacement;
+        for i in order {
+            self.enqueue(i, false);
+        }
+    }
+
     fn entry(&self, i: u32) -> Option<&Entry> {
         self.slots.get(i as usize)?.as_ref()
     }
@@ -172,47 +265,121 @@ impl Cs {
         self.links.get_mut(i as usize)
     }
 
-    fn unlink_lru(&mut self, i: u32) {
+    /// Take entry `i` out of its queue.
+    fn unlink(&mut self, i: u32) {
         let Some(Links { prev, next }) = self.links.get(i as usize).copied() else {
             return;
         };
+        let q = self.entry(i).map_or(Queue::Main, |e| e.queue) as usize;
         match self.links_mut(prev) {
             Some(p) => p.next = next,
-            None => self.head = next,
+            None => {
+                if self.queues[q].head == i {
+                    self.queues[q].head = next;
+                }
+            }
         }
         match self.links_mut(next) {
             Some(n) => n.prev = prev,
-            None => self.tail = prev,
+            None => {
+                if self.queues[q].tail == i {
+                    self.queues[q].tail = prev;
+                }
+            }
+        }
+        if let Some(l) = self.links_mut(i) {
+            *l = UNLINKED;
         }
     }
 
-    fn push_front(&mut self, i: u32) {
-        let old = self.head;
+    /// Make entry `i` the newest of queue `q`.
+    fn push_front(&mut self, i: u32, q: Queue) {
+        if let Some(e) = self.entry_mut(i) {
+            e.queue = q;
+        }
+        let ends = &mut self.queues[q as usize];
+        let old = ends.head;
+        ends.head = i;
+        if old == NONE {
+            ends.tail = i;
+        }
         if let Some(l) = self.links_mut(i) {
             *l = Links {
                 prev: NONE,
                 next: old,
             };
         }
-        match self.links_mut(old) {
-            Some(o) => o.prev = i,
-            None => self.tail = i,
+        if let Some(o) = self.links_mut(old) {
+            o.prev = i;
         }
-        self.head = i;
     }
 
+    /// A hit: under LRU the entry becomes the most recent; under priority FIFO nothing moves.
     fn touch(&mut self, i: u32) {
-        if self.head != i {
-            self.unlink_lru(i);
-            self.push_front(i);
+        if self.replacement == Replacement::Lru && self.queues[Queue::Main as usize].head != i {
+            self.unlink(i);
+            self.push_front(i, Queue::Main);
         }
+    }
+
+    /// Queue a new or refreshed entry: under LRU as the most recent; under priority FIFO as
+    /// the newest unsolicited, stale or fresh one, a fresh one to turn stale at its time.
+    fn enqueue(&mut self, i: u32, unsolicited: bool) {
+        if self.replacement == Replacement::Lru {
+            self.push_front(i, Queue::Main);
+            return;
+        }
+        let Some(fresh_until) = self.entry(i).map(|e| e.fresh_until) else {
+            return;
+        };
+        let q = if unsolicited {
+            Queue::Unsolicited
+        } else if fresh_until <= self.now {
+            Queue::Stale
+        } else {
+            self.staling.push(Reverse((fresh_until, i)));
+            Queue::Main
+        };
+        self.push_front(i, q);
+    }
+
+    /// Under priority FIFO, move the entries whose freshness has run out by the latest time
+    /// seen from the main queue to the stale one, in the order they went stale.
+    fn age(&mut self) {
+        while let Some(&Reverse((t, i))) = self.staling.peek() {
+            if t > self.now {
+                break;
+            }
+            self.staling.pop();
+            let current = self
+                .entry(i)
+                .is_some_and(|e| e.queue == Queue::Main && e.fresh_until == t);
+            if current {
+                self.unlink(i);
+                self.push_front(i, Queue::Stale);
+            }
+        }
+        // items of entries gone or refreshed pile up: rebuild from the live ones now and then
+        if self.staling.len() > 2 * self.len + 64 {
+            let live = self.slots.iter().enumerate().filter_map(|(i, e)| {
+                let e = e.as_ref()?;
+                (e.queue == Queue::Main).then_some(Reverse((e.fresh_until, i as u32)))
+            });
+            self.staling = live.collect();
+        }
+    }
+
+    /// The entry to evict next: the oldest of the first non-empty queue.
+    fn victim(&self) -> u32 {
+        self.queues
+            .iter()
+            .map(|q| q.tail)
+            .find(|&t| t != NONE)
+            .unwrap_or(NONE)
     }
 
     fn remove_slot(&mut self, i: u32) {
-        self.unlink_lru(i);
-        if let Some(l) = self.links_mut(i) {
-            *l = UNLINKED;
-        }
+        self.unlink(i);
         let Some(e) = self.slots.get_mut(i as usize).and_then(Option::take) else {
             return;
         };
@@ -226,20 +393,26 @@ impl Cs {
     }
 
     fn evict_to_capacity(&mut self) {
+        if self.replacement == Replacement::PriorityFifo {
+            self.age();
+        }
         let mut evicted = false;
-        while (self.len > self.capacity_packets || self.bytes > self.capacity_bytes)
-            && self.tail != NONE
-        {
-            self.remove_slot(self.tail);
+        while self.len > self.capacity_packets || self.bytes > self.capacity_bytes {
+            let victim = self.victim();
+            if victim == NONE {
+                break;
+            }
+            self.remove_slot(victim);
             evicted = true;
         }
         if evicted {
             // a full store evicts on every insert: start loading the next victim now, so
             // that the next insert finds its hash at hand (see `prefetch_insert`)
-            if let Some(s) = self.slots.get(self.tail as usize) {
+            let next = self.victim();
+            if let Some(s) = self.slots.get(next as usize) {
                 prefetch_object(s);
             }
-            if let Some(l) = self.links.get(self.tail as usize) {
+            if let Some(l) = self.links.get(next as usize) {
                 prefetch_line(l);
             }
         }
@@ -282,10 +455,11 @@ impl Cs {
             // the entry this insert will evict: the last eviction started loading it, so
             // its hash is usually at hand, and the index bucket the removal rewrites is the
             // miss worth starting early
-            if let Some(e) = self.entry(self.tail) {
+            let victim = self.victim();
+            if let Some(e) = self.entry(victim) {
                 self.by_hash.prefetch(e.hash);
             }
-            if let Some(l) = self.links.get(self.tail as usize) {
+            if let Some(l) = self.links.get(victim as usize) {
                 prefetch_line(l);
             }
         }
@@ -293,9 +467,20 @@ impl Cs {
 
     /// Insert (or refresh) `data` received at `now`; `hash` is the hash of its name.
     pub fn insert(&mut self, now: Duration, data: &Data, hash: u64) {
+        self.insert_as(now, data, hash, false);
+    }
+
+    /// Insert unsolicited `data` (admitted by the unsolicited Data policy): under priority
+    /// FIFO it is evicted before any solicited Data.
+    pub fn insert_unsolicited(&mut self, now: Duration, data: &Data, hash: u64) {
+        self.insert_as(now, data, hash, true);
+    }
+
+    fn insert_as(&mut self, now: Duration, data: &Data, hash: u64, unsolicited: bool) {
         if !self.policy.admit || self.capacity_packets == 0 {
             return;
         }
+        self.now = self.now.max(now);
         let wire = data.wire();
         if wire.len() > self.capacity_bytes {
             return;
@@ -309,12 +494,13 @@ impl Cs {
         if let Some(i) = self.find_exact(name, hash) {
             let old_len = self.entry(i).map_or(0, |e| e.wire.len());
             self.bytes = self.bytes - old_len + wire.len();
+            self.unlink(i);
             if let Some(e) = self.entry_mut(i) {
                 e.wire = wire.clone();
                 e.name_at = name_at;
                 e.fresh_until = fresh_until;
             }
-            self.touch(i);
+            self.enqueue(i, unsolicited);
             self.evict_to_capacity();
             return;
         }
@@ -341,6 +527,7 @@ impl Cs {
             name_len,
             hash,
             fresh_until,
+            queue: Queue::Main,
         };
         self.bytes += entry.wire.len();
         if let Some(s) = self.slots.get_mut(i as usize) {
@@ -348,7 +535,7 @@ impl Cs {
         }
         self.by_hash.insert(hash, i);
         self.len += 1;
-        self.push_front(i);
+        self.enqueue(i, unsolicited);
         self.evict_to_capacity();
     }
 
@@ -389,6 +576,7 @@ impl Cs {
     /// Find cached Data satisfying `interest` at `now`. `hashes` are the prefix hashes of the
     /// Interest name. Counts a hit or a miss.
     pub fn lookup(&mut self, now: Duration, interest: &Interest, hashes: &[u64]) -> Option<CsHit> {
+        self.now = self.now.max(now);
         if !self.policy.serve || self.len == 0 {
             self.n_misses += 1;
             return None;
@@ -502,6 +690,94 @@ mod tests {
         let mut h = Vec::new();
         i.name().prefix_hashes_into(KEY, &mut h);
         cs.lookup(now, &i, &h).map(|hit| hit.wire)
+    }
+
+    /// The names stored, sorted.
+    fn stored(cs: &Cs) -> Vec<String> {
+        let mut v: Vec<String> = cs
+            .slots
+            .iter()
+            .flatten()
+            .map(|e| {
+                Name::from_value(
+                    e.wire
+                        .slice(e.name_at as usize..(e.name_at + e.name_len) as usize),
+                )
+                .unwrap()
+                .to_string()
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn priority_fifo_evicts_unsolicited_then_stale_then_the_oldest() {
+        let mut cs = Cs::new(3, usize::MAX);
+        cs.set_replacement(Replacement::PriorityFifo);
+        let t = Duration::from_secs;
+        // /a fresh for 10 s, /b never fresh, /c unsolicited
+        insert(&mut cs, t(1), &data("/a", 10, 10_000));
+        insert(&mut cs, t(1), &data("/b", 10, 0));
+        let c = data("/c", 10, 10_000);
+        cs.insert_unsolicited(t(1), &c, c.name().hash_with_key(KEY));
+        insert(&mut cs, t(2), &data("/d", 10, 10_000));
+        assert_eq!(
+            stored(&cs),
+            ["/a", "/b", "/d"],
+            "the unsolicited one goes first"
+        );
+        insert(&mut cs, t(2), &data("/e", 10, 10_000));
+        assert_eq!(stored(&cs), ["/a", "/d", "/e"], "then the stale one");
+        // a hit changes nothing: /a, the oldest, goes next
+        assert!(lookup(&mut cs, t(3), "/a", false, false).is_some());
+        insert(&mut cs, t(3), &data("/f", 10, 1_000));
+        assert_eq!(stored(&cs), ["/d", "/e", "/f"]);
+        // /f went stale at 4 s, before /d and /e (fresh until 12 s): it goes first
+        insert(&mut cs, t(5), &data("/g", 10, 10_000));
+        assert_eq!(stored(&cs), ["/d", "/e", "/g"]);
+        // a refreshed entry is queued again as the newest
+        insert(&mut cs, t(6), &data("/d", 10, 10_000));
+        insert(&mut cs, t(6), &data("/h", 10, 10_000));
+        assert_eq!(stored(&cs), ["/d", "/g", "/h"]);
+    }
+
+    #[test]
+    fn lru_evicts_the_least_recently_used_and_a_policy_change_keeps_the_entries() {
+        let mut cs = Cs::new(2, usize::MAX);
+        let t = Duration::from_secs(1);
+        insert(&mut cs, t, &data("/a", 10, 0));
+        insert(&mut cs, t, &data("/b", 10, 0));
+        assert!(lookup(&mut cs, t, "/a", false, false).is_some());
+        insert(&mut cs, t, &data("/c", 10, 0));
+        assert_eq!(stored(&cs), ["/a", "/c"]);
+        cs.set_replacement(Replacement::PriorityFifo);
+        assert_eq!(stored(&cs), ["/a", "/c"]);
+        // stale entries queued again in the order they would have gone: /a first
+        insert(&mut cs, t, &data("/d", 10, 0));
+        assert_eq!(stored(&cs), ["/c", "/d"]);
+        cs.set_replacement(Replacement::Lru);
+        insert(&mut cs, t, &data("/e", 10, 0));
+        assert_eq!(stored(&cs), ["/d", "/e"]);
+    }
+
+    #[test]
+    fn staling_records_of_evicted_entries_do_not_pile_up() {
+        let mut cs = Cs::new(4, usize::MAX);
+        cs.set_replacement(Replacement::PriorityFifo);
+        for i in 0..10_000u64 {
+            insert(
+                &mut cs,
+                Duration::from_millis(i),
+                &data(&format!("/n/{i}"), 1, 3_600_000),
+            );
+        }
+        assert_eq!(cs.len(), 4);
+        assert!(
+            cs.staling.len() <= 2 * cs.len() + 65,
+            "{}",
+            cs.staling.len()
+        );
     }
 
     #[test]

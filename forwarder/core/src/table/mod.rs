@@ -12,7 +12,7 @@ mod records;
 mod slot_table;
 pub mod strategy_choice;
 
-pub use cs::{Cs, CsPolicy};
+pub use cs::{Cs, CsPolicy, Replacement};
 pub use dead_nonce_list::DeadNonceList;
 pub use fib::{Fib, FibEntry, NextHop};
 pub use measurements::{Measurements, MeasurementsEntry};

@@ -183,6 +183,8 @@ impl Default for Translation {
         // listeners come from face_system's sections only, and multicast is whatever
         // face_system says, as in NFD
         config.listen.clear();
+        // NFD's content store policy unless the file names one
+        config.forwarder.cs_policy = "priority_fifo".into();
         Translation {
             config,
             notes: Vec::new(),
@@ -280,12 +282,7 @@ impl Translation {
             match n.key.as_str() {
                 "cs_max_packets" => self.config.forwarder.cs_capacity = number("tables", n)?,
                 "cs_policy" => match n.value.as_str() {
-                    "lru" => {}
-                    "priority_fifo" => self.note(
-                        n,
-                        "tables.cs_policy priority_fifo: ndnd's content store evicts the least \
-                         recently used Data (NFD's lru)",
-                    ),
+                    "lru" | "priority_fifo" => self.config.forwarder.cs_policy = n.value.clone(),
                     v => {
                         return Err(at(
                             n,
@@ -680,6 +677,7 @@ mod tests {
         want.log.level = "warn".into();
         let f = &mut want.forwarder;
         f.cs_capacity = 1000;
+        f.cs_policy = "priority_fifo".into();
         f.unsolicited_data_policy = "admit-local".into();
         f.default_strategy = "/localhost/nfd/strategy/best-route".into();
         f.network_regions = vec!["/ndn/edu/example".into()];
@@ -717,12 +715,11 @@ mod tests {
         for expected in [
             "line 4: general.user ndn is ignored",
             "line 10: the level of NFD module Forwarder",
-            "line 16: tables.cs_policy priority_fifo",
             "line 109: rib.auto_prefix_propagate is ignored",
         ] {
             assert!(notes.contains(expected), "{expected:?} in\n{notes}");
         }
-        assert_eq!(t.notes.len(), 4, "{notes}");
+        assert_eq!(t.notes.len(), 3, "{notes}");
     }
 
     #[test]
