@@ -270,10 +270,10 @@ impl Cs {
         let Some(Links { prev, next }) = self.links.get(i as usize).copied() else {
             return;
         };
-        let q = self.entry(i).map_or(Queue::Main, |e| e.queue) as usize;
         match self.links_mut(prev) {
             Some(p) => p.next = next,
             None => {
+                let q = self.queue_of(i);
                 if self.queues[q].head == i {
                     self.queues[q].head = next;
                 }
@@ -282,6 +282,7 @@ impl Cs {
         match self.links_mut(next) {
             Some(n) => n.prev = prev,
             None => {
+                let q = self.queue_of(i);
                 if self.queues[q].tail == i {
                     self.queues[q].tail = prev;
                 }
@@ -292,9 +293,20 @@ impl Cs {
         }
     }
 
+    /// The queue entry `i` is in (under LRU always the main one, without reading the entry).
+    fn queue_of(&self, i: u32) -> usize {
+        match self.replacement {
+            Replacement::Lru => Queue::Main as usize,
+            Replacement::PriorityFifo => self.entry(i).map_or(Queue::Main, |e| e.queue) as usize,
+        }
+    }
+
     /// Make entry `i` the newest of queue `q`.
     fn push_front(&mut self, i: u32, q: Queue) {
-        if let Some(e) = self.entry_mut(i) {
+        // under LRU every entry stays in the main queue: no need to write it down
+        if (q != Queue::Main || self.replacement == Replacement::PriorityFifo)
+            && let Some(e) = self.entry_mut(i)
+        {
             e.queue = q;
         }
         let ends = &mut self.queues[q as usize];
@@ -371,11 +383,15 @@ impl Cs {
 
     /// The entry to evict next: the oldest of the first non-empty queue.
     fn victim(&self) -> u32 {
-        self.queues
-            .iter()
-            .map(|q| q.tail)
-            .find(|&t| t != NONE)
-            .unwrap_or(NONE)
+        match self.replacement {
+            Replacement::Lru => self.queues[Queue::Main as usize].tail,
+            Replacement::PriorityFifo => self
+                .queues
+                .iter()
+                .map(|q| q.tail)
+                .find(|&t| t != NONE)
+                .unwrap_or(NONE),
+        }
     }
 
     fn remove_slot(&mut self, i: u32) {
