@@ -2,13 +2,13 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The default configuration file, with a comment per field.
 pub const DEFAULT_CONFIG: &str = include_str!("default-config.toml");
 
 /// The whole configuration.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Listener face URIs.
@@ -32,7 +32,7 @@ pub struct Config {
 }
 
 /// `[forwarder]`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct ForwarderSection {
     /// Content store capacity in packets.
@@ -57,7 +57,7 @@ pub struct ForwarderSection {
 }
 
 /// `[faces]`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct FacesSection {
     /// UDP unicast MTU.
@@ -114,7 +114,7 @@ pub struct FacesSection {
 }
 
 /// `[mgmt]`.
-#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct MgmtSection {
     /// Accept `/localhop/nfd/rib/register` from non-local faces.
@@ -125,7 +125,7 @@ pub struct MgmtSection {
 }
 
 /// `[[mgmt.authorize]]`: modules granted to a signer.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorizeConfig {
     /// A certificate file (base64, as `ndnsec cert-dump` writes it and NFD's `certfile` reads
@@ -136,7 +136,7 @@ pub struct AuthorizeConfig {
 }
 
 /// `[metrics]`.
-#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields, default)]
 pub struct MetricsSection {
     /// `ADDR:PORT` to serve `/metrics` on; empty for off.
@@ -144,7 +144,7 @@ pub struct MetricsSection {
 }
 
 /// `[log]`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct LogSection {
     /// Level filter.
@@ -154,7 +154,7 @@ pub struct LogSection {
 }
 
 /// `[[route]]`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RouteConfig {
     /// Name prefix.
@@ -167,7 +167,7 @@ pub struct RouteConfig {
 }
 
 /// `[[strategy]]`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct StrategyConfig {
     /// Namespace.
@@ -285,6 +285,11 @@ impl Config {
         })
     }
 
+    /// The configuration as TOML, in the file format `parse` reads.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_else(|e| format!("# cannot print the configuration: {e}\n"))
+    }
+
     /// Read and parse a configuration file.
     pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
@@ -303,6 +308,24 @@ mod tests {
     fn embedded_default_parses_to_the_defaults() {
         let parsed = Config::parse(DEFAULT_CONFIG, "default").unwrap();
         assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn a_printed_configuration_reads_back_the_same() {
+        assert_eq!(
+            Config::parse(&Config::default().to_toml(), "printed").unwrap(),
+            Config::default()
+        );
+        let mut c = Config::parse(
+            "[[route]]\nprefix = \"/a\"\nface = \"udp4://127.0.0.1:6363\"\ncost = 3\n\
+             [[strategy]]\nprefix = \"/b\"\nstrategy = \"multicast\"\n\
+             [faces]\nudp_idle_timeout = \"90s\"\nmulticast_blacklist = [\"ifname wlan*\"]\n\
+             [[mgmt.authorize]]\ncertificate = \"any\"\nprivileges = [\"cs\"]\n",
+            "x",
+        )
+        .unwrap();
+        c.forwarder.network_regions = vec!["/ndn/region".into()];
+        assert_eq!(Config::parse(&c.to_toml(), "printed").unwrap(), c);
     }
 
     #[test]

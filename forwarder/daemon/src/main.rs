@@ -35,6 +35,11 @@ struct Args {
     /// Print the default configuration, with a comment per field, and exit.
     #[arg(long)]
     print_default_config: bool,
+    /// Print the configuration the other options make (the file read, NFD's translated, with
+    /// the command line's overrides) as ndnd's TOML, and exit: `ndnd -c nfd.conf
+    /// --print-config > ndnd.toml` moves a host's NFD settings into ndnd's format.
+    #[arg(long)]
+    print_config: bool,
     /// Worker threads of the async runtime (1 runs everything on one thread, which is fastest
     /// when the host's cores are busy with applications too).
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -184,6 +189,13 @@ fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let (config, notes) = load_config(&args)?;
+    if args.print_config {
+        for note in &notes {
+            eprintln!("ndnd: {note}");
+        }
+        print!("{}", config.to_toml());
+        return Ok(());
+    }
     let set_level = init_logging(&config.log.level, &config.log.format);
     if let Some(path) = args.config.as_ref().or(args.nfd_config.as_ref()) {
         for note in &notes {

@@ -544,3 +544,43 @@ fn the_systemd_unit_verifies() {
     assert!(out.status.success(), "{err}");
     assert!(!err.contains("ndnd.service"), "{err}");
 }
+
+#[test]
+fn print_config_writes_an_nfd_conf_as_ndnd_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("nfd.conf");
+    std::fs::write(
+        &conf,
+        "general\n{\n  user ndn\n}\ntables\n{\n  cs_max_packets 500\n  strategy_choice\n  {\n    /video /localhost/nfd/strategy/asf\n  }\n}\nface_system\n{\n  unix\n  {\n    path /tmp/x.sock\n  }\n}\n",
+    )
+    .unwrap();
+    let out = ndnd()
+        .args(["-c".as_ref(), conf.as_os_str(), "--print-config".as_ref()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // what did not carry over is on stderr, the configuration on stdout
+    assert!(String::from_utf8_lossy(&out.stderr).contains("general.user ndn is ignored"));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let c = ndnd::Config::parse(&printed, "printed").unwrap();
+    assert_eq!(c.listen, ["unix:///tmp/x.sock"]);
+    assert_eq!(c.forwarder.cs_capacity, 500);
+    assert_eq!(c.forwarder.cs_policy, "priority_fifo");
+    assert_eq!(c.strategies[0].prefix, "/video");
+    // and ndnd reads it back to the same configuration
+    let toml = dir.path().join("ndnd.toml");
+    std::fs::write(&toml, &printed).unwrap();
+    let again = ndnd()
+        .args([
+            "--config".as_ref(),
+            toml.as_os_str(),
+            "--print-config".as_ref(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), printed);
+}
