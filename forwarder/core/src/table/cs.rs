@@ -46,14 +46,6 @@ pub enum Replacement {
 }
 
 impl Replacement {
-    /// NFD's name of the policy (`lru`, `priority_fifo`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Replacement::Lru => "lru",
-            Replacement::PriorityFifo => "priority_fifo",
-        }
-    }
-
     /// The policy NFD names so.
     pub fn from_name(name: &str) -> Option<Replacement> {
         match name {
@@ -210,11 +202,6 @@ impl Cs {
         self.capacity_packets = packets;
         self.capacity_bytes = bytes;
         self.evict_to_capacity();
-    }
-
-    /// The replacement policy.
-    pub fn replacement(&self) -> Replacement {
-        self.replacement
     }
 
     /// Change the replacement policy; the entries stored are queued again, oldest first, as
