@@ -33,6 +33,7 @@ use ndn::lp::{LpPacket, NackReason};
 use ndn::mgmt::{
     ControlParameters, FacePersistency, command_name, localhost_nfd, sign_command_interest,
 };
+use ndn::packet::PrefixAnnouncement;
 use ndn::sign::DigestSha256;
 use ndn::{Data, DataBuilder, Interest, InterestBuilder, Name};
 use ndn_fw::{
@@ -104,6 +105,7 @@ const STRATEGIES: &[StrategyKind] = &[
     StrategyKind::Multicast,
     StrategyKind::Asf,
     StrategyKind::Random,
+    StrategyKind::SelfLearning,
 ];
 
 fn name(uri: &str) -> Name {
@@ -260,6 +262,18 @@ impl Scenario {
         if f & 16 != 0 {
             lp.pit_token = Some(Bytes::copy_from_slice(&[f]));
         }
+        // self-learning fields: NonDiscovery, and a prefix announcement that is well formed
+        // (of a prefix the other names share, lasting 0 to 100 s) or arbitrary bytes
+        let g = inp.u8();
+        lp.non_discovery = g & 1 != 0;
+        if g & 2 != 0 {
+            let prefix = Name::from_uri(inp.pick(PREFIXES)).unwrap();
+            let expiration = u64::from(inp.u8()) * 400;
+            let pa = PrefixAnnouncement::build(&prefix, expiration, None, 1, &DigestSha256);
+            lp.prefix_announcement = Some(pa.unwrap().wire().clone());
+        } else if g & 4 != 0 {
+            lp.prefix_announcement = Some(Bytes::from(inp.bytes(16)));
+        }
         match LpPacket::decode(lp.encode()) {
             Ok(mut lp) => {
                 let link = LinkFields::from_lp(&lp);
@@ -332,7 +346,7 @@ impl Scenario {
         }
         if f & 256 != 0 {
             let b = inp.u8();
-            p.strategy = Some(match STRATEGIES.get(usize::from(b % 5)) {
+            p.strategy = Some(match STRATEGIES.get(usize::from(b % 6)) {
                 Some(k) => k.name(),
                 None => name("/localhost/nfd/strategy/ncc"),
             });
@@ -758,7 +772,9 @@ fuzz_target!(|bytes: &[u8]| {
                         1 => {
                             s.fw.remove_next_hop(&p, f);
                         }
-                        2 => s.fw.set_strategy(&p, STRATEGIES[usize::from(b >> 2) % 3]),
+                        2 => s
+                            .fw
+                            .set_strategy(&p, STRATEGIES[usize::from(b >> 2) % STRATEGIES.len()]),
                         _ => {
                             s.fw.unset_strategy(&p);
                         }

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use bytes::Bytes;
 use ndn::lp::{LpPacket, Reassembler, ReassemblyLimits};
-use ndn_fw::{CongestionMarker, LinkFields, OutPacket, Rng};
+use ndn_fw::{CongestionMarker, LinkFields, OutPacket, Rng, Transmit};
 
 use crate::topology::LinkParams;
 use crate::units::{SimTime, serialization_time};
@@ -180,34 +180,29 @@ impl Channel {
     pub(crate) fn send(
         &mut self,
         now: SimTime,
-        packet: OutPacket,
-        mark: u64,
+        mut t: Transmit,
         from: u32,
         arrivals: &mut Vec<(SimTime, u64)>,
     ) -> u64 {
-        let mark = if self.params.congestion_marking && self.congested(now) {
+        if self.params.congestion_marking && self.congested(now) {
             self.counters.marked += 1;
-            mark.max(1)
-        } else {
-            mark
-        };
-        // a Nack or a mark needs NDNLPv2 headers; `fragment` returns them whole when they fit
-        let len = match &packet {
-            OutPacket::Interest(w) | OutPacket::Data(w) if mark == 0 => w.len(),
+            t.congestion_mark = t.congestion_mark.max(1);
+        }
+        // a Nack, a mark or a self-learning field needs NDNLPv2 headers; `fragment` returns
+        // them whole when they fit
+        let bare = t.congestion_mark == 0 && !t.non_discovery && t.prefix_announcement.is_none();
+        let len = match &t.packet {
+            OutPacket::Interest(w) | OutPacket::Data(w) if bare => w.len(),
             _ => usize::MAX,
         };
         if let Some(mtu) = self.params.mtu
             && len > mtu
         {
-            return self.send_fragments(now, &packet, mark, mtu, from, arrivals);
+            return self.send_fragments(now, &t, mtu, from, arrivals);
         }
-        let (wire, lp) = match packet {
-            OutPacket::Interest(w) | OutPacket::Data(w) if mark == 0 => (w, false),
-            other => {
-                let mut headers = other.to_lp(None);
-                headers.congestion_mark = (mark > 0).then_some(mark);
-                (headers.to_link_wire(), true)
-            }
+        let (wire, lp) = match t.packet {
+            OutPacket::Interest(w) | OutPacket::Data(w) if bare => (w, false),
+            _ => (t.to_lp(None).to_link_wire(), true),
         };
         self.send_frame(now, wire, lp, from, arrivals)
     }
@@ -224,17 +219,15 @@ impl Channel {
     fn send_fragments(
         &mut self,
         now: SimTime,
-        packet: &OutPacket,
-        mark: u64,
+        t: &Transmit,
         mtu: usize,
         from: u32,
         arrivals: &mut Vec<(SimTime, u64)>,
     ) -> u64 {
-        let mut headers = packet.to_lp(None);
+        let mut headers = t.to_lp(None);
         headers.fragment = None;
-        headers.congestion_mark = (mark > 0).then_some(mark);
         match ndn::lp::fragment(
-            packet.wire().clone(),
+            t.packet.wire().clone(),
             &headers,
             mtu,
             &mut self.next_lp_sequence,
@@ -356,13 +349,25 @@ mod tests {
         OutPacket::Data(Bytes::from(vec![6u8; len]))
     }
 
+    fn tx(packet: OutPacket, congestion_mark: u64) -> Transmit {
+        Transmit {
+            face: ndn_fw::FaceId(300),
+            packet,
+            incoming_face: ndn_fw::FaceId(301),
+            pit_token: None,
+            congestion_mark,
+            non_discovery: false,
+            prefix_announcement: None,
+        }
+    }
+
     #[test]
     fn frames_queue_behind_each_other() {
         // 1000 bytes at 1 Mbit/s = 8 ms each, 10 ms delay
         let mut c = Channel::new(params(1_000_000, 10_000_000, 10), 1);
         let mut arr = Vec::new();
-        c.send(0, data(1000), 0, 0, &mut arr);
-        c.send(0, data(1000), 0, 0, &mut arr);
+        c.send(0, tx(data(1000), 0), 0, &mut arr);
+        c.send(0, tx(data(1000), 0), 0, &mut arr);
         assert_eq!(arr[0].0, 18_000_000);
         assert_eq!(arr[1].0, 26_000_000);
         assert_eq!(c.backlog(8_000_000), 1);
@@ -374,7 +379,7 @@ mod tests {
         let mut c = Channel::new(params(1_000_000, 0, 2), 1);
         let mut arr = Vec::new();
         for _ in 0..5 {
-            c.send(0, data(1000), 0, 0, &mut arr);
+            c.send(0, tx(data(1000), 0), 0, &mut arr);
         }
         assert_eq!(arr.len(), 3);
         assert_eq!(c.counters.drops(LinkDrop::Queue), 2);
@@ -384,14 +389,14 @@ mod tests {
     fn down_link_loses_frames_in_flight() {
         let mut c = Channel::new(params(1_000_000, 10_000_000, 10), 1);
         let mut arr = Vec::new();
-        c.send(0, data(100), 0, 0, &mut arr);
+        c.send(0, tx(data(100), 0), 0, &mut arr);
         c.set_up(1, false);
         assert!(c.take_arrival(arr[0].1 as u32).is_none());
-        c.send(2, data(100), 0, 0, &mut arr);
+        c.send(2, tx(data(100), 0), 0, &mut arr);
         assert_eq!(arr.len(), 1);
         assert_eq!(c.counters.drops(LinkDrop::Down), 2);
         c.set_up(3, true);
-        c.send(3, data(100), 0, 0, &mut arr);
+        c.send(3, tx(data(100), 0), 0, &mut arr);
         let f = c.take_arrival(arr[1].1 as u32).unwrap();
         assert!(c.receive(3, f, 1).is_some());
     }
@@ -419,21 +424,21 @@ mod tests {
         );
         let mut arr = Vec::new();
         for _ in 0..6 {
-            c.send(0, data(1000), 0, 0, &mut arr);
+            c.send(0, tx(data(1000), 0), 0, &mut arr);
         }
         // the fourth finds three in the queue: marked; the next ones within 70 ms are not
         assert_eq!(marks_received(&mut c, &arr), [0, 0, 0, 1, 0, 0]);
         assert_eq!(c.counters.marked, 1);
         // a mark set upstream crosses an idle link unchanged
         let mut arr = Vec::new();
-        c.send(1_000_000_000, data(100), 3, 0, &mut arr);
+        c.send(1_000_000_000, tx(data(100), 3), 0, &mut arr);
         assert_eq!(marks_received(&mut c, &arr), [3]);
         assert_eq!(c.counters.marked, 1);
         // without marking, a full queue only drops
         let mut plain = Channel::new(params(1_000_000, 0, 8), 1);
         let mut arr = Vec::new();
         for _ in 0..6 {
-            plain.send(0, data(1000), 0, 0, &mut arr);
+            plain.send(0, tx(data(1000), 0), 0, &mut arr);
         }
         assert!(marks_received(&mut plain, &arr).iter().all(|&m| m == 0));
     }
@@ -452,7 +457,7 @@ mod tests {
             .sign(&ndn::sign::DigestSha256)
             .unwrap();
         let mut arr = Vec::new();
-        c.send(0, OutPacket::Data(wire.clone()), 0, 0, &mut arr);
+        c.send(0, tx(OutPacket::Data(wire.clone()), 0), 0, &mut arr);
         assert!(arr.len() >= 5, "{} frames", arr.len());
         let mut got = None;
         for (t, id) in arr.clone() {
@@ -474,11 +479,13 @@ mod tests {
         let mut arr = Vec::new();
         c.send(
             0,
-            OutPacket::Nack {
-                reason: ndn::lp::NackReason::NoRoute,
-                interest: interest.clone(),
-            },
-            0,
+            tx(
+                OutPacket::Nack {
+                    reason: ndn::lp::NackReason::NoRoute,
+                    interest: interest.clone(),
+                },
+                0,
+            ),
             0,
             &mut arr,
         );

@@ -130,7 +130,8 @@ impl Summary {
                 + c.drops.hop_limit_zero
                 + c.drops.pit_full
                 + c.drops.invalid_nack
-                + c.drops.nack_not_sent;
+                + c.drops.nack_not_sent
+                + c.drops.invalid_prefix_announcement;
             s.unsatisfied += c.n_unsatisfied_interests;
         }
         for ch in &sim.channels {

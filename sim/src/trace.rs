@@ -79,7 +79,7 @@ pub struct IntervalTotals {
     pub drops: u64,
 }
 
-const FW_DROPS: [&str; 10] = [
+const FW_DROPS: [&str; 11] = [
     "malformed",
     "unknown-face",
     "localhost-violation",
@@ -89,10 +89,11 @@ const FW_DROPS: [&str; 10] = [
     "unsolicited-data",
     "invalid-nack",
     "nack-not-sent",
+    "invalid-prefix-announcement",
     "unsatisfied-interest",
 ];
 
-fn fw_drop_values(d: &DropCounters, unsatisfied: u64) -> [u64; 10] {
+fn fw_drop_values(d: &DropCounters, unsatisfied: u64) -> [u64; FW_DROPS.len()] {
     [
         d.malformed,
         d.unknown_face,
@@ -103,6 +104,7 @@ fn fw_drop_values(d: &DropCounters, unsatisfied: u64) -> [u64; 10] {
         d.unsolicited_data,
         d.invalid_nack,
         d.nack_not_sent,
+        d.invalid_prefix_announcement,
         unsatisfied,
     ]
 }
@@ -126,7 +128,7 @@ pub struct Tracer {
     last_tick: SimTime,
     prev_faces: Vec<Vec<FaceSnap>>,
     prev_cs: Vec<(u64, u64)>,
-    prev_fw_drops: Vec<[u64; 10]>,
+    prev_fw_drops: Vec<[u64; FW_DROPS.len()]>,
     prev_link_drops: Vec<[u64; 5]>,
     prev_apps: Vec<(u64, u64)>,
     /// Per-interval totals.
@@ -231,7 +233,8 @@ impl Tracer {
         if self.prev_faces.len() < sim.nodes.len() {
             self.prev_faces.resize(sim.nodes.len(), Vec::new());
             self.prev_cs.resize(sim.nodes.len(), (0, 0));
-            self.prev_fw_drops.resize(sim.nodes.len(), [0; 10]);
+            self.prev_fw_drops
+                .resize(sim.nodes.len(), [0; FW_DROPS.len()]);
         }
         for (i, node) in sim.nodes.iter().enumerate() {
             // per-face rates

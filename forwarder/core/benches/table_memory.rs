@@ -167,7 +167,7 @@ fn pit_row(n: usize) -> Row {
         let (id, _) = pit.insert(&i, i.name().hash_with_key(KEY)).unwrap();
         pit.get_mut(id)
             .unwrap()
-            .insert_or_update_in_record(FaceId(300), &i, None, now);
+            .insert_or_update_in_record(FaceId(300), &i, None, false, now);
     }
     let (vb, vk) = vec_buffer(&wires);
     drop(wires);

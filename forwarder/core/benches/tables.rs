@@ -192,7 +192,7 @@ fn pit(c: &mut Criterion) {
         let (id, _) = pit.insert(&i, name.hash_with_key(KEY)).unwrap();
         pit.get_mut(id)
             .unwrap()
-            .insert_or_update_in_record(FaceId(300), &i, None, now);
+            .insert_or_update_in_record(FaceId(300), &i, None, false, now);
     }
     // the measured packets: a pool of distinct names; each entry is gone after its Data, so the
     // pool can be reused
@@ -218,7 +218,7 @@ fn pit(c: &mut Criterion) {
                 debug_assert!(created);
                 pit.get_mut(id)
                     .unwrap()
-                    .insert_or_update_in_record(face, interest, None, now);
+                    .insert_or_update_in_record(face, interest, None, false, now);
                 pit.data_matches_into(data, h, || unreachable!("no digest entries"), &mut matches);
                 for &m in &matches {
                     black_box(pit.erase(m));

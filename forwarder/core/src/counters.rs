@@ -21,6 +21,9 @@ pub struct DropCounters {
     pub invalid_nack: u64,
     /// Nack that would go to a multi-access face.
     pub nack_not_sent: u64,
+    /// Prefix announcement (self-learning) that is malformed, not in force, or announces a
+    /// prefix that is not one of its Data's name: no route learned.
+    pub invalid_prefix_announcement: u64,
 }
 
 /// Nacks by reason.

@@ -246,7 +246,7 @@ impl FaceTable {
     }
 
     /// All faces in id order.
-    pub fn iter(&self) -> impl Iterator<Item = &Face> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Face> {
         self.faces.iter()
     }
 

@@ -237,6 +237,7 @@ pub fn render(s: &Snapshot) -> String {
         ("unsolicited_data", d.unsolicited_data),
         ("invalid_nack", d.invalid_nack),
         ("nack_not_sent", d.nack_not_sent),
+        ("invalid_prefix_announcement", d.invalid_prefix_announcement),
     ] {
         drops
             .get_or_create(&labels(&[("reason", reason)]))

@@ -2,10 +2,12 @@
 
 mod data;
 mod interest;
+mod prefix_announcement;
 mod signature_info;
 
 pub use data::{Data, DataBuilder, content_type};
 pub use interest::{DEFAULT_LIFETIME_MS, Interest, InterestBuilder};
+pub use prefix_announcement::PrefixAnnouncement;
 pub use signature_info::{
     KeyLocator, SignatureInfo, ValidityPeriod, format_iso8601, parse_iso8601, signature_type,
 };

@@ -89,7 +89,7 @@ impl ValidityPeriod {
         self.not_before <= unix_seconds && unix_seconds <= self.not_after
     }
 
-    fn decode(e: &Element<'_>) -> Result<ValidityPeriod, DecodeError> {
+    pub(crate) fn decode(e: &Element<'_>) -> Result<ValidityPeriod, DecodeError> {
         let mut r = e.reader();
         let nb = r.expect_element(tt::NOT_BEFORE, "NotBefore")?;
         let na = r.expect_element(tt::NOT_AFTER, "NotAfter")?;
@@ -106,12 +106,12 @@ impl ValidityPeriod {
         })
     }
 
-    const fn value_len() -> usize {
+    pub(crate) const fn value_len() -> usize {
         2 * tlv::tlv_len(tt::NOT_BEFORE, 15)
     }
 
     /// Bounds after the last second the wire form can hold are written as that second.
-    fn encode_to(&self, buf: &mut impl BufMut) {
+    pub(crate) fn encode_to(&self, buf: &mut impl BufMut) {
         tlv::put_tlv_header(buf, tt::VALIDITY_PERIOD, Self::value_len());
         tlv::put_tlv(
             buf,

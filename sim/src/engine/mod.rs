@@ -471,16 +471,12 @@ impl Sim {
         match port.kind {
             PortKind::Link { channel, .. } => {
                 let slot = &mut self.state.channels[channel as usize];
-                port.bytes_out +=
-                    slot.channel
-                        .send(now, t.packet, t.congestion_mark, 0, &mut self.arrivals);
+                port.bytes_out += slot.channel.send(now, t, 0, &mut self.arrivals);
                 self.push_arrivals(channel);
             }
             PortKind::Broadcast { channel, member } => {
                 let slot = &mut self.state.channels[channel as usize];
-                port.bytes_out +=
-                    slot.channel
-                        .send(now, t.packet, t.congestion_mark, member, &mut self.arrivals);
+                port.bytes_out += slot.channel.send(now, t, member, &mut self.arrivals);
                 self.push_arrivals(channel);
             }
             PortKind::App { app } => {

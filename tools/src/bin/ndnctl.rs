@@ -167,7 +167,7 @@ enum FibCmd {
 enum StrategyCmd {
     /// List strategy choices.
     List,
-    /// Choose a strategy (best-route, multicast, asf, random, or a full name) for a prefix.
+    /// Choose a strategy (best-route, multicast, asf, random, self-learning, or a full name) for a prefix.
     Set {
         /// Name prefix.
         prefix: String,

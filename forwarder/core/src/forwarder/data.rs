@@ -6,8 +6,10 @@ use bytes::Bytes;
 use ndn::Data;
 
 use super::interest::Trigger;
-use super::{Forwarder, LinkFields, OutPacket, UnsolicitedDataPolicy};
+use super::{Forwarder, LinkFields, OutPacket, Transmit, UnsolicitedDataPolicy};
 use crate::face::{FaceId, LinkType};
+use crate::strategy::StrategyKind;
+use crate::table::PitEntryId;
 
 impl Forwarder {
     pub(crate) fn on_incoming_data(
@@ -63,14 +65,22 @@ impl Forwarder {
         let mut downstreams = std::mem::take(&mut self.downstreams);
         downstreams.clear();
         for &id in &matches {
-            self.run_strategy(now, id, ingress, &hashes, Trigger::BeforeSatisfy(&data));
+            let strategy =
+                self.run_strategy(now, id, ingress, &hashes, Trigger::BeforeSatisfy(&data));
+            // the announcement the Data arrived with goes on with it, as NFD's tag does
+            let announcement = match strategy {
+                Some(StrategyKind::SelfLearning) => {
+                    self.self_learning_data(now, id, ingress, &data, link)
+                }
+                _ => link.prefix_announcement.clone(),
+            };
             let Some(entry) = self.pit.get_mut(id) else {
                 continue;
             };
             for r in &entry.in_records {
                 // Data goes back on the ingress face only on ad hoc links
                 if r.expiry > now && (r.face != ingress || ingress_ad_hoc) {
-                    downstreams.push((r.face, r.pit_token.clone()));
+                    downstreams.push((r.face, r.pit_token.clone(), announcement.clone()));
                 }
             }
             entry.satisfied = true;
@@ -82,19 +92,58 @@ impl Forwarder {
         self.hashes = hashes;
         // each downstream once, in face id order, with the PitToken of its first Interest
         // (the sort is stable, so the first record of a face stays first)
-        downstreams.sort_by_key(|(face, _)| *face);
-        downstreams.dedup_by_key(|(face, _)| *face);
-        for (face, pit_token) in downstreams.drain(..) {
-            self.on_outgoing_data(
+        downstreams.sort_by_key(|(face, _, _)| *face);
+        downstreams.dedup_by_key(|(face, _, _)| *face);
+        for (face, pit_token, announcement) in downstreams.drain(..) {
+            let t = Transmit {
                 face,
-                data.wire().clone(),
-                ingress,
-                localhost,
+                packet: OutPacket::Data(data.wire().clone()),
+                incoming_face: ingress,
                 pit_token,
-                link.congestion_mark,
-            );
+                congestion_mark: link.congestion_mark,
+                non_discovery: false,
+                prefix_announcement: announcement,
+            };
+            self.on_outgoing_data(t, localhost);
         }
         self.downstreams = downstreams;
+    }
+
+    /// self-learning's side of a Data that satisfies entry `id`: the prefix announcement its
+    /// downstreams get. A Data answering an Interest sent by route (NonDiscovery) gets one
+    /// from the RIB when some downstream asked by discovery and is not a local application;
+    /// a Data answering a discovery Interest teaches the route its announcement names, through
+    /// the ingress face, and carries the announcement on.
+    fn self_learning_data(
+        &mut self,
+        now: Duration,
+        id: PitEntryId,
+        ingress: FaceId,
+        data: &Data,
+        link: &LinkFields,
+    ) -> Option<Bytes> {
+        let entry = self.pit.get(id)?;
+        let Some(out) = entry.out_record(ingress) else {
+            return link.prefix_announcement.clone();
+        };
+        if out.non_discovery {
+            let mut discovery_downstream = false;
+            let mut remote_downstream = false;
+            for r in entry.in_records.iter().filter(|r| r.expiry > now) {
+                discovery_downstream |= !r.non_discovery;
+                remote_downstream |= self.faces.get(r.face).is_some_and(|f| !f.is_local());
+            }
+            if discovery_downstream && remote_downstream {
+                return self
+                    .find_announcement(now, data.name())
+                    .or_else(|| link.prefix_announcement.clone());
+            }
+            return link.prefix_announcement.clone();
+        }
+        if let Some(wire) = &link.prefix_announcement {
+            self.learn_route(now, ingress, data.name(), wire);
+        }
+        link.prefix_announcement.clone()
     }
 
     fn on_data_unsolicited(
@@ -120,19 +169,12 @@ impl Forwarder {
         }
     }
 
-    /// Outgoing Data: scope check, count, send (with the downstream's PitToken, and the
-    /// CongestionMark the Data arrived with). `localhost` tells whether the Data name starts
-    /// with `/localhost` (the callers know it without decoding the wire again).
-    pub(super) fn on_outgoing_data(
-        &mut self,
-        egress: FaceId,
-        wire: Bytes,
-        incoming_face: FaceId,
-        localhost: bool,
-        pit_token: Option<Bytes>,
-        congestion_mark: u64,
-    ) {
-        let Some(face) = self.faces.get_mut(egress) else {
+    /// Outgoing Data: scope check, count, send `t` (a Data, with the downstream's PitToken,
+    /// the CongestionMark the Data arrived with, and a prefix announcement for self-learning).
+    /// `localhost` tells whether the Data name starts with `/localhost` (the callers know it
+    /// without decoding the wire again).
+    pub(super) fn on_outgoing_data(&mut self, t: Transmit, localhost: bool) {
+        let Some(face) = self.faces.get_mut(t.face) else {
             return;
         };
         // /localhost Data never leaves through a non-local face
@@ -142,15 +184,9 @@ impl Forwarder {
         }
         face.counters.n_out_data += 1;
         self.counters.n_out_data += 1;
-        if egress == FaceId::INTERNAL {
+        if t.face == FaceId::INTERNAL {
             return;
         }
-        self.push_transmit(
-            egress,
-            OutPacket::Data(wire),
-            incoming_face,
-            pit_token,
-            congestion_mark,
-        );
+        self.transmits.push_back(t);
     }
 }

@@ -7,9 +7,9 @@ use bytes::Bytes;
 use ndn::lp::NackReason;
 use ndn::{Data, Interest, Name};
 
-use super::{Forwarder, LinkFields, OutPacket};
+use super::{Forwarder, LinkFields, OutPacket, Transmit};
 use crate::face::{FaceId, LinkType};
-use crate::strategy::{Action, StrategyContext, would_violate_scope};
+use crate::strategy::{Action, StrategyContext, StrategyKind, would_violate_scope};
 use crate::table::{Fib, NextHop, PitEntryId};
 
 /// Which strategy trigger to run.
@@ -190,7 +190,7 @@ impl Forwarder {
         self.counters.n_satisfied_interests += 1;
         let from = FaceId::CONTENT_STORE;
         // a cached Data did not cross the congested link that marked it, if any
-        self.on_outgoing_data(ingress, wire, from, localhost, pit_token, 0);
+        self.on_outgoing_data(Transmit::data(ingress, wire, from, pit_token), localhost);
     }
 
     fn on_content_store_miss(
@@ -206,7 +206,13 @@ impl Forwarder {
             return;
         };
         // insert in-record and set the expiry timer to the latest in-record expiry
-        entry.insert_or_update_in_record(ingress, interest, link.pit_token.clone(), now);
+        entry.insert_or_update_in_record(
+            ingress,
+            interest,
+            link.pit_token.clone(),
+            link.non_discovery,
+            now,
+        );
         let expiry = entry.last_in_record_expiry(now);
         if expiry != entry.expiry() {
             self.timer_seq += 1;
@@ -220,14 +226,16 @@ impl Forwarder {
         if let Some(nh) = link.next_hop_face_id.filter(|_| local_fields) {
             let egress = FaceId(nh);
             if self.faces.contains(egress) {
-                self.on_outgoing_interest(now, id, egress, interest);
+                let non_discovery = self.incoming_non_discovery;
+                self.on_outgoing_interest(now, id, egress, interest, non_discovery);
             }
             return;
         }
         self.run_strategy(now, id, ingress, hashes, Trigger::Interest(interest));
     }
 
-    /// Run a strategy trigger for a PIT entry, then carry out the actions it took.
+    /// Run a strategy trigger for a PIT entry, then carry out the actions it took. Returns
+    /// which strategy ran (none when the entry is gone).
     pub(super) fn run_strategy(
         &mut self,
         now: Duration,
@@ -235,10 +243,8 @@ impl Forwarder {
         ingress: FaceId,
         hashes: &[u64],
         trigger: Trigger<'_>,
-    ) {
-        let Some(entry) = self.pit.get(id) else {
-            return;
-        };
+    ) -> Option<StrategyKind> {
+        let entry = self.pit.get(id)?;
         let name = entry.name();
         // the hashes given are those of the packet's name; the entry's name is a prefix of it
         // (or the packet's full name): recompute when they do not fit
@@ -259,9 +265,7 @@ impl Forwarder {
             hashes,
         );
         self.entry_hashes = own;
-        let Some(entry) = self.pit.get_mut(id) else {
-            return;
-        };
+        let entry = self.pit.get_mut(id)?;
         let trigger_interest = match trigger {
             Trigger::Interest(i) => Some(i),
             _ => None,
@@ -288,6 +292,7 @@ impl Forwarder {
             self.arm_maintenance(now);
         }
         self.apply_actions(now, id, ingress, trigger_interest);
+        Some(kind)
     }
 
     /// Carry out the strategy's actions; `trigger` is the Interest the strategy was given,
@@ -303,10 +308,20 @@ impl Forwarder {
         let mut reject = false;
         for a in actions.drain(..) {
             match a {
-                Action::SendInterest { face, interest } => match (interest.as_deref(), trigger) {
-                    (Some(i), _) | (None, Some(i)) => self.on_outgoing_interest(now, id, face, i),
-                    (None, None) => {}
-                },
+                Action::SendInterest {
+                    face,
+                    interest,
+                    non_discovery,
+                } => {
+                    // an Interest that arrived marked NonDiscovery stays marked
+                    let non_discovery = non_discovery || self.incoming_non_discovery;
+                    match (interest.as_deref(), trigger) {
+                        (Some(i), _) | (None, Some(i)) => {
+                            self.on_outgoing_interest(now, id, face, i, non_discovery)
+                        }
+                        (None, None) => {}
+                    }
+                }
                 Action::SendData { face, wire } => {
                     let localhost = Data::decode(wire.clone())
                         .map(|d| Self::is_localhost(d.name()))
@@ -316,10 +331,15 @@ impl Forwarder {
                         .get(id)
                         .and_then(|e| e.in_record(face))
                         .and_then(|r| r.pit_token.clone());
-                    self.on_outgoing_data(face, wire, ingress, localhost, token, 0)
+                    self.on_outgoing_data(Transmit::data(face, wire, ingress, token), localhost)
                 }
                 Action::SendNack { face, reason } => self.on_outgoing_nack(now, id, face, reason),
                 Action::RejectPendingInterest => reject = true,
+                Action::ForgetLearnedRoute { face } => {
+                    if let Some(name) = self.pit.get(id).map(|e| e.name().clone()) {
+                        self.forget_learned_route(now, &name, face);
+                    }
+                }
             }
         }
         self.actions = actions;
@@ -328,13 +348,15 @@ impl Forwarder {
         }
     }
 
-    /// Outgoing Interest: check scope and HopLimit, record the upstream, send.
+    /// Outgoing Interest: check scope and HopLimit, record the upstream, send (marked
+    /// NonDiscovery when `non_discovery`).
     pub(super) fn on_outgoing_interest(
         &mut self,
         now: Duration,
         id: PitEntryId,
         egress: FaceId,
         interest: &Interest,
+        non_discovery: bool,
     ) {
         let Some(face) = self.faces.get(egress) else {
             return;
@@ -362,7 +384,13 @@ impl Forwarder {
             return;
         };
         let nonce = interest.nonce().unwrap_or(0);
-        entry.insert_or_update_out_record(egress, nonce, interest.lifetime_ms(), now);
+        entry.insert_or_update_out_record(
+            egress,
+            nonce,
+            interest.lifetime_ms(),
+            non_discovery,
+            now,
+        );
         self.counters.n_out_interests += 1;
         if let Some(f) = self.faces.get_mut(egress) {
             f.counters.n_out_interests += 1;
@@ -370,13 +398,15 @@ impl Forwarder {
         if egress == FaceId::INTERNAL {
             self.internal.push_back((interest.clone(), downstream));
         } else {
-            self.push_transmit(
-                egress,
-                OutPacket::Interest(interest.wire().clone()),
-                downstream,
-                None,
-                self.incoming_mark,
-            );
+            self.transmits.push_back(Transmit {
+                face: egress,
+                packet: OutPacket::Interest(interest.wire().clone()),
+                incoming_face: downstream,
+                pit_token: None,
+                congestion_mark: self.incoming_mark,
+                non_discovery,
+                prefix_announcement: None,
+            });
         }
     }
 

@@ -103,6 +103,12 @@ pub struct LinkFields {
     /// PitToken (NDNLPv2, hop-by-hop): opaque bytes a downstream attaches to an Interest and
     /// expects back on the Data or Nack that answers it. Never forwarded upstream.
     pub pit_token: Option<Bytes>,
+    /// NonDiscovery (self-learning): the Interest follows routes, it is not a discovery
+    /// Interest to flood.
+    pub non_discovery: bool,
+    /// PrefixAnnouncement (self-learning): the Data wire of a prefix announcement that came
+    /// with a Data, from which a forwarder learns a route.
+    pub prefix_announcement: Option<Bytes>,
 }
 
 impl LinkFields {
@@ -114,6 +120,8 @@ impl LinkFields {
             no_cache: lp.cache_policy == Some(ndn::lp::CACHE_POLICY_NO_CACHE),
             congestion_mark: lp.congestion_mark.unwrap_or(0),
             pit_token: lp.pit_token.clone(),
+            non_discovery: lp.non_discovery,
+            prefix_announcement: lp.prefix_announcement.clone(),
         }
     }
 }
@@ -171,6 +179,43 @@ pub struct Transmit {
     /// that a mark set anywhere on the path reaches the consumer (Data) or the producer
     /// (Interest), as NFD carries it. The driver may raise it for its own congested face.
     pub congestion_mark: u64,
+    /// NonDiscovery (NDNLPv2, self-learning) to attach to an Interest.
+    pub non_discovery: bool,
+    /// PrefixAnnouncement (NDNLPv2, self-learning) to attach to a Data: the announcement it
+    /// arrived with, or one this forwarder made for a discovery Interest's downstream.
+    pub prefix_announcement: Option<Bytes>,
+}
+
+impl Transmit {
+    /// A Data for `face`, from `incoming_face`, with a PitToken and no other field.
+    pub(crate) fn data(
+        face: FaceId,
+        wire: Bytes,
+        incoming_face: FaceId,
+        pit_token: Option<Bytes>,
+    ) -> Transmit {
+        Transmit {
+            face,
+            packet: OutPacket::Data(wire),
+            incoming_face,
+            pit_token,
+            congestion_mark: 0,
+            non_discovery: false,
+            prefix_announcement: None,
+        }
+    }
+
+    /// The NDNLPv2 packet to put on a link: the packet with its Nack header, PitToken,
+    /// CongestionMark, NonDiscovery and PrefixAnnouncement fields, and IncomingFaceId when
+    /// given (bare when there is no field).
+    pub fn to_lp(&self, incoming_face_id: Option<FaceId>) -> LpPacket {
+        let mut lp = self.packet.to_lp(incoming_face_id);
+        lp.pit_token = self.pit_token.clone();
+        lp.congestion_mark = (self.congestion_mark > 0).then_some(self.congestion_mark);
+        lp.non_discovery = self.non_discovery;
+        lp.prefix_announcement = self.prefix_announcement.clone();
+        lp
+    }
 }
 
 /// Something the driver should know or do besides sending packets.
@@ -182,6 +227,10 @@ pub enum Event {
     /// [`Forwarder::complete_face_create`].
     CreateFace(FaceCreateRequest),
 }
+
+/// Where a Data goes: a downstream face, the PitToken of its Interest, and the prefix
+/// announcement to attach (self-learning).
+pub(crate) type Downstream = (FaceId, Option<Bytes>, Option<Bytes>);
 
 /// The forwarding core.
 #[derive(Debug)]
@@ -209,6 +258,9 @@ pub struct Forwarder {
     /// CongestionMark of the Interest being handled (0 outside `on_incoming_interest`),
     /// carried by the Interests it makes the forwarder send.
     pub(crate) incoming_mark: u64,
+    /// NonDiscovery of the Interest being handled, kept by the Interests it makes the
+    /// forwarder send (as NFD's tag stays on the Interest).
+    pub(crate) incoming_non_discovery: bool,
     /// Scratch buffers reused per packet, so the forwarding path does not allocate: prefix
     /// hashes of the packet's name, of a PIT entry's name when it differs, strategy actions,
     /// PIT entries a Data satisfies, and the downstreams it goes to.
@@ -216,7 +268,7 @@ pub struct Forwarder {
     pub(crate) entry_hashes: Vec<u64>,
     pub(crate) actions: Vec<Action>,
     pub(crate) matches: Vec<PitEntryId>,
-    pub(crate) downstreams: Vec<(FaceId, Option<Bytes>)>,
+    pub(crate) downstreams: Vec<Downstream>,
 }
 
 impl Forwarder {
@@ -258,6 +310,7 @@ impl Forwarder {
             internal: VecDeque::new(),
             mgmt: Management::new(),
             incoming_mark: 0,
+            incoming_non_discovery: false,
             hashes: Vec::with_capacity(16),
             entry_hashes: Vec::with_capacity(16),
             actions: Vec::with_capacity(4),
@@ -321,8 +374,10 @@ impl Forwarder {
                     None => {
                         // the Interests forwarded while this one is handled carry its mark
                         self.incoming_mark = link.congestion_mark;
+                        self.incoming_non_discovery = link.non_discovery;
                         self.on_incoming_interest(now, face, i, &link);
                         self.incoming_mark = 0;
+                        self.incoming_non_discovery = false;
                     }
                 },
                 Err(_) => self.count_malformed(face),
@@ -531,6 +586,8 @@ impl Forwarder {
             incoming_face,
             pit_token,
             congestion_mark,
+            non_discovery: false,
+            prefix_announcement: None,
         });
     }
 

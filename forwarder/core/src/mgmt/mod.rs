@@ -6,6 +6,7 @@
 pub mod authorization;
 mod commands;
 mod datasets;
+pub mod prefix_announcements;
 pub mod rib;
 mod store;
 

@@ -36,10 +36,21 @@ impl RibRoute {
     }
 }
 
+/// The prefix announcement a route was learned from (self-learning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LearnedAnnouncement {
+    /// The announcement's Data wire, which this forwarder passes on to its own downstreams.
+    pub wire: Bytes,
+    /// When the announcement itself runs out (the route may be renewed until then).
+    pub expires: Duration,
+}
+
 /// The RIB, ordered by name (keys are Name TLV-VALUEs, whose byte order is canonical order).
 #[derive(Debug, Clone, Default)]
 pub struct Rib {
     entries: BTreeMap<Bytes, (Name, Vec<RibRoute>)>,
+    /// Announcements of the prefix-announcement routes (origin `prefixann`), by prefix and face.
+    announcements: BTreeMap<(Bytes, FaceId), LearnedAnnouncement>,
 }
 
 impl Rib {
@@ -80,7 +91,42 @@ impl Rib {
         if routes.is_empty() {
             self.entries.remove(prefix.value());
         }
+        if removed {
+            self.prune_announcements();
+        }
         removed
+    }
+
+    /// Keep `announcement` as the one the prefix-announcement route of (`prefix`, `face`) was
+    /// learned from.
+    pub fn set_announcement(
+        &mut self,
+        prefix: &Name,
+        face: FaceId,
+        announcement: LearnedAnnouncement,
+    ) {
+        self.announcements
+            .insert((prefix.value().clone(), face), announcement);
+    }
+
+    /// The announcement the prefix-announcement route of (`prefix`, `face`) was learned from.
+    pub fn announcement(&self, prefix: &Name, face: FaceId) -> Option<&LearnedAnnouncement> {
+        self.announcements.get(&(prefix.value().clone(), face))
+    }
+
+    /// Forget the announcements whose route is gone.
+    fn prune_announcements(&mut self) {
+        if self.announcements.is_empty() {
+            return;
+        }
+        let entries = &self.entries;
+        self.announcements.retain(|(prefix, face), _| {
+            entries.get(prefix).is_some_and(|(_, routes)| {
+                routes
+                    .iter()
+                    .any(|r| r.face == *face && r.origin == ndn::mgmt::route_origin::PREFIX_ANN)
+            })
+        });
     }
 
     /// Remove every route through `face`; returns the prefixes that changed.
@@ -103,6 +149,9 @@ impl Rib {
             }
             !routes.is_empty()
         });
+        if !changed.is_empty() {
+            self.prune_announcements();
+        }
         changed
     }
 

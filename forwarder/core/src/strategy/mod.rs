@@ -8,6 +8,7 @@ mod multicast;
 pub mod params;
 mod random;
 pub mod retx;
+mod self_learning;
 
 pub use params::{RetxSuppression, Strategy, StrategyError, StrategyParams};
 
@@ -32,6 +33,8 @@ pub enum Action {
         /// Interest that triggered the strategy, which the forwarder still holds. Boxed, so
         /// that an action stays small: a strategy's usual action sends the trigger.
         interest: Option<Box<Interest>>,
+        /// Mark it NonDiscovery (self-learning); an Interest that arrived marked stays marked.
+        non_discovery: bool,
     },
     /// Send Data to a downstream.
     SendData {
@@ -49,6 +52,12 @@ pub enum Action {
     },
     /// Give up on the PIT entry now (Interest finalize pipeline).
     RejectPendingInterest,
+    /// The route learned from a prefix announcement that led this entry's Interest to the
+    /// upstream `face` is gone (self-learning): remove it from the RIB.
+    ForgetLearnedRoute {
+        /// The upstream.
+        face: FaceId,
+    },
 }
 
 /// What a strategy can see and do while handling one trigger.
@@ -111,11 +120,26 @@ impl<'a> StrategyContext<'a> {
 
     /// Send an Interest upstream.
     pub fn send_interest(&mut self, face: FaceId, interest: &Interest) {
+        self.push_send_interest(face, interest, false);
+    }
+
+    /// Send an Interest upstream marked NonDiscovery (self-learning: it follows a route).
+    pub fn send_interest_non_discovery(&mut self, face: FaceId, interest: &Interest) {
+        self.push_send_interest(face, interest, true);
+    }
+
+    fn push_send_interest(&mut self, face: FaceId, interest: &Interest, non_discovery: bool) {
         let is_trigger = self.trigger.is_some_and(|t| std::ptr::eq(t, interest));
         self.actions.push(Action::SendInterest {
             face,
             interest: (!is_trigger).then(|| Box::new(interest.clone())),
+            non_discovery,
         });
+    }
+
+    /// Remove the route learned from a prefix announcement through the upstream `face`.
+    pub fn forget_learned_route(&mut self, face: FaceId) {
+        self.actions.push(Action::ForgetLearnedRoute { face });
     }
 
     /// Send Data downstream.
@@ -172,17 +196,21 @@ pub enum StrategyKind {
     Asf,
     /// `random`: one eligible next hop drawn at random.
     Random,
+    /// `self-learning`: floods Interests that have no route and learns routes from the prefix
+    /// announcements their Data brings back.
+    SelfLearning,
 }
 
 const STRATEGY_PREFIX: &str = "/localhost/nfd/strategy";
 
 impl StrategyKind {
     /// Every strategy.
-    pub const ALL: [StrategyKind; 4] = [
+    pub const ALL: [StrategyKind; 5] = [
         StrategyKind::BestRoute,
         StrategyKind::Multicast,
         StrategyKind::Asf,
         StrategyKind::Random,
+        StrategyKind::SelfLearning,
     ];
 
     /// The name without prefix and version: `best-route`, `multicast`, `asf`.
@@ -192,6 +220,7 @@ impl StrategyKind {
             StrategyKind::Multicast => "multicast",
             StrategyKind::Asf => "asf",
             StrategyKind::Random => "random",
+            StrategyKind::SelfLearning => "self-learning",
         }
     }
 
@@ -201,6 +230,7 @@ impl StrategyKind {
             StrategyKind::Multicast => 4,
             StrategyKind::Asf => 5,
             StrategyKind::Random => 1,
+            StrategyKind::SelfLearning => 1,
         }
     }
 
@@ -229,6 +259,9 @@ impl StrategyKind {
             }
             StrategyKind::Asf => asf::after_receive_interest(ctx, entry, ingress, interest),
             StrategyKind::Random => random::after_receive_interest(ctx, entry, ingress, interest),
+            StrategyKind::SelfLearning => {
+                self_learning::after_receive_interest(ctx, entry, ingress, interest)
+            }
         }
     }
 
@@ -260,6 +293,9 @@ impl StrategyKind {
                 process_nack(ctx, entry, reason)
             }
             StrategyKind::Asf => asf::after_receive_nack(ctx, entry, ingress, reason),
+            StrategyKind::SelfLearning => {
+                self_learning::after_receive_nack(ctx, entry, ingress, reason)
+            }
         }
     }
 

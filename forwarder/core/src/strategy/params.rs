@@ -187,8 +187,11 @@ impl StrategyParams {
         let Some(bit) = KEYS.iter().position(|k| *k == key) else {
             return Err(bad(format!("unknown parameter {key:?}")));
         };
-        if kind == StrategyKind::Random {
-            return Err(bad("random does not take parameters"));
+        if matches!(kind, StrategyKind::Random | StrategyKind::SelfLearning) {
+            return Err(bad(format!(
+                "{} does not take parameters",
+                kind.short_name()
+            )));
         }
         if asf_only && kind != StrategyKind::Asf {
             return Err(bad(format!("{} does not take {key:?}", kind.short_name())));

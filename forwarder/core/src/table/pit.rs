@@ -37,6 +37,8 @@ pub struct InRecord {
     pub wire: Bytes,
     /// The NDNLPv2 PitToken that came with that Interest, echoed on the Data or Nack.
     pub pit_token: Option<Bytes>,
+    /// That Interest came marked NonDiscovery (self-learning).
+    pub non_discovery: bool,
 }
 
 /// An upstream the entry's Interest was sent to.
@@ -52,6 +54,8 @@ pub struct OutRecord {
     pub expiry: Duration,
     /// The Nack received from this upstream for the last Interest, if any.
     pub nack: Option<NackReason>,
+    /// The last Interest went marked NonDiscovery (self-learning).
+    pub non_discovery: bool,
 }
 
 /// State a strategy keeps in an entry (retransmission suppression).
@@ -138,12 +142,13 @@ impl PitEntry {
     }
 
     /// Insert or refresh the in-record of `face` with `interest` received at `now`, with the
-    /// PitToken it came with.
+    /// PitToken it came with and whether it was marked NonDiscovery.
     pub fn insert_or_update_in_record(
         &mut self,
         face: FaceId,
         interest: &Interest,
         pit_token: Option<Bytes>,
+        non_discovery: bool,
         now: Duration,
     ) {
         let expiry = now + Duration::from_millis(interest.lifetime_ms());
@@ -155,6 +160,7 @@ impl PitEntry {
                 r.expiry = expiry;
                 r.wire = interest.wire().clone();
                 r.pit_token = pit_token;
+                r.non_discovery = non_discovery;
             }
             None => self.in_records.push(InRecord {
                 face,
@@ -163,17 +169,19 @@ impl PitEntry {
                 expiry,
                 wire: interest.wire().clone(),
                 pit_token,
+                non_discovery,
             }),
         }
     }
 
     /// Insert or refresh the out-record of `face` for an Interest with `nonce` and
-    /// `lifetime_ms` sent at `now`.
+    /// `lifetime_ms` sent at `now`, marked NonDiscovery or not.
     pub fn insert_or_update_out_record(
         &mut self,
         face: FaceId,
         nonce: u32,
         lifetime_ms: u64,
+        non_discovery: bool,
         now: Duration,
     ) {
         let expiry = now + Duration::from_millis(lifetime_ms);
@@ -183,6 +191,7 @@ impl PitEntry {
                 r.last_renewed = now;
                 r.expiry = expiry;
                 r.nack = None;
+                r.non_discovery = non_discovery;
             }
             None => self.out_records.push(OutRecord {
                 face,
@@ -190,6 +199,7 @@ impl PitEntry {
                 last_renewed: now,
                 expiry,
                 nack: None,
+                non_discovery,
             }),
         }
     }

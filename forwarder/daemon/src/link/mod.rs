@@ -291,8 +291,8 @@ impl LinkSender {
 
     /// The frames for one transmit: the packet with its NDNLPv2 fields (the PitToken echoed
     /// to the downstream, IncomingFaceId when `local_fields`, the CongestionMark the packet
-    /// arrived with, at least 1 when `congestion_mark` says this face is congested, and the
-    /// waiting Acks that fit), fragmented to the MTU, each frame with a TxSequence when
+    /// arrived with, at least 1 when `congestion_mark` says this face is congested, the
+    /// self-learning fields, and the waiting Acks that fit), fragmented to the MTU, each frame with a TxSequence when
     /// reliability is on.
     pub fn encode(
         &mut self,
@@ -303,14 +303,9 @@ impl LinkSender {
     ) -> Result<Vec<Bytes>, lp::FragmentError> {
         let incoming =
             (local_fields && t.incoming_face != FaceId::INVALID).then_some(t.incoming_face);
-        let mut headers = t.packet.to_lp(incoming);
-        headers.pit_token = t.pit_token.clone();
-        let mark = match congestion_mark {
-            true => t.congestion_mark.max(1),
-            false => t.congestion_mark,
-        };
-        if mark > 0 {
-            headers.congestion_mark = Some(mark);
+        let mut headers = t.to_lp(incoming);
+        if congestion_mark {
+            headers.congestion_mark = Some(t.congestion_mark.max(1));
         }
         self.piggyback_acks(&mut headers);
         let packet = headers.fragment.take().unwrap_or_default();
@@ -372,6 +367,8 @@ mod tests {
             incoming_face: FaceId(301),
             pit_token: Some(Bytes::from_static(b"token")),
             congestion_mark: 0,
+            non_discovery: false,
+            prefix_announcement: Some(Bytes::from_static(b"announcement")),
         };
         let mut s = LinkSender::new(Some(1400), 1);
         let frames = s.encode(Duration::ZERO, &t, true, false).unwrap();
@@ -385,8 +382,12 @@ mod tests {
         }
         let (wire, link) = out.unwrap();
         assert_eq!(wire, packet);
-        // the PitToken travels with the reassembled packet
+        // the PitToken and the prefix announcement travel with the reassembled packet
         assert_eq!(link.pit_token.as_deref(), Some(&b"token"[..]));
+        assert_eq!(
+            link.prefix_announcement.as_deref(),
+            Some(&b"announcement"[..])
+        );
     }
 
     #[test]
@@ -401,6 +402,8 @@ mod tests {
                 incoming_face: FaceId(301),
                 pit_token: None,
                 congestion_mark: arrived,
+                non_discovery: false,
+                prefix_announcement: None,
             };
             let mut s = LinkSender::new(None, 1);
             let frames = s.encode(Duration::ZERO, &t, false, congested).unwrap();
@@ -426,6 +429,8 @@ mod tests {
             incoming_face: FaceId(301),
             pit_token: None,
             congestion_mark: 0,
+            non_discovery: false,
+            prefix_announcement: None,
         }
     }
 
