@@ -418,3 +418,57 @@ async fn a_reliable_face_sends_again_what_its_peer_does_not_acknowledge() {
     );
     d.stop().await;
 }
+
+#[tokio::test]
+async fn self_learning_daemons_find_a_producer_without_routes_and_learn_the_way() {
+    let self_learning =
+        |c: &mut ndnd::Config| c.forwarder.default_strategy = "self-learning".into();
+    let b = TestDaemon::start_with(self_learning).await;
+    let a = TestDaemon::start_with(self_learning).await;
+    // a knows a face toward b, and no route
+    let mut admin = a.unix().await;
+    let p = ndn::mgmt::ControlParameters {
+        uri: Some(b.daemon.channel("udp4").unwrap().to_owned()),
+        ..Default::default()
+    };
+    let r = admin.command("faces", "create", &p).await;
+    assert_eq!(r.status_code, 200, "{r:?}");
+    let toward_b = r.body.unwrap().face_id.unwrap();
+    let mut producer = b.unix().await;
+    producer.register("/sl").await;
+    let served = serve(producer, b"found".to_vec());
+    // the first Interest is a discovery Interest, flooded to b; the Data brings back b's
+    // announcement of /sl, from which a learns its route
+    let mut consumer = a.unix().await;
+    consumer.send(&interest("/sl/1")).await;
+    assert_eq!(
+        &consumer.recv().await.unwrap().data().content()[..],
+        b"found"
+    );
+    let rib: Vec<ndn::mgmt::RibEntry> =
+        ndn::mgmt::decode_dataset(dataset(&mut admin, "rib", "list").await).unwrap();
+    let learned = rib
+        .iter()
+        .find(|e| e.name == name("/sl"))
+        .expect("a route to /sl");
+    assert_eq!(learned.routes.len(), 1);
+    assert_eq!(learned.routes[0].face_id, toward_b);
+    assert_eq!(
+        learned.routes[0].origin,
+        ndn::mgmt::route_origin::PREFIX_ANN
+    );
+    assert!(
+        learned.routes[0]
+            .expiration_period_ms
+            .is_some_and(|ms| ms <= 600_000)
+    );
+    // the next one follows it
+    consumer.send(&interest("/sl/2")).await;
+    assert_eq!(
+        &consumer.recv().await.unwrap().data().content()[..],
+        b"found"
+    );
+    a.stop().await;
+    b.stop().await;
+    assert_eq!(served.await.unwrap(), 2);
+}

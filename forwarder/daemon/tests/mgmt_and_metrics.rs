@@ -4,35 +4,9 @@
 
 mod common;
 
-use bytes::{Bytes, BytesMut};
 use common::*;
 use ndn::InterestBuilder;
 use ndn::mgmt::{ControlParameters, FaceStatus, GeneralStatus, decode_dataset, localhost_nfd};
-
-/// Fetch a whole dataset over `client`.
-async fn dataset(client: &mut Client, module: &str, verb: &str) -> Bytes {
-    let base = localhost_nfd().append_generic(module).append_generic(verb);
-    client
-        .send(
-            &InterestBuilder::new(base)
-                .can_be_prefix(true)
-                .must_be_fresh(true)
-                .nonce(rand_u32())
-                .encode(),
-        )
-        .await;
-    let first = client.recv().await.unwrap().data();
-    let mut out = BytesMut::from(&first.content()[..]);
-    let last = first.final_segment().unwrap();
-    for seg in 1..=last {
-        let n = first.name().parent(1).append_segment(seg);
-        client
-            .send(&InterestBuilder::new(n).nonce(rand_u32()).encode())
-            .await;
-        out.extend_from_slice(&client.recv().await.unwrap().data().content());
-    }
-    out.freeze()
-}
 
 #[tokio::test]
 async fn face_dataset_shows_uris_and_counters() {

@@ -18,6 +18,31 @@ use tokio::net::{TcpStream, UdpSocket, UnixStream};
 
 pub const TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Fetch a whole dataset over `client`.
+pub async fn dataset(client: &mut Client, module: &str, verb: &str) -> Bytes {
+    let base = localhost_nfd().append_generic(module).append_generic(verb);
+    client
+        .send(
+            &InterestBuilder::new(base)
+                .can_be_prefix(true)
+                .must_be_fresh(true)
+                .nonce(rand_u32())
+                .encode(),
+        )
+        .await;
+    let first = client.recv().await.unwrap().data();
+    let mut out = BytesMut::from(&first.content()[..]);
+    let last = first.final_segment().unwrap();
+    for seg in 1..=last {
+        let n = first.name().parent(1).append_segment(seg);
+        client
+            .send(&InterestBuilder::new(n).nonce(rand_u32()).encode())
+            .await;
+        out.extend_from_slice(&client.recv().await.unwrap().data().content());
+    }
+    out.freeze()
+}
+
 pub struct TestDaemon {
     pub daemon: Daemon,
     pub dir: tempfile::TempDir,
