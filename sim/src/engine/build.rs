@@ -216,7 +216,16 @@ impl Sim {
             bytes_out: 0,
         });
         if let Some(prefix) = app.served_prefix() {
-            n.fw.add_next_hop(prefix, face, 0);
+            // registered as an application registers it (rib/register's defaults), so that the
+            // RIB can announce it (self-learning)
+            let route = ndn_fw::RibRoute {
+                face,
+                origin: ndn::mgmt::route_origin::APP,
+                cost: 0,
+                flags: ndn::mgmt::route_flags::CHILD_INHERIT,
+                expires: None,
+            };
+            n.fw.register_route(dur(self.now), prefix, route);
         }
         self.state.apps.push(AppSlot {
             app,

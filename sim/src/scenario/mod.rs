@@ -282,9 +282,14 @@ impl Scenario {
                 ("congestion_marking", SweepValue::Text(t)) if t == "on" || t == "off" => {
                     s.config.topology.links.congestion_marking = Some(t == "on");
                 }
+                ("routing", SweepValue::Text(t))
+                    if matches!(t.as_str(), "shortest" | "all" | "none") =>
+                {
+                    s.config.routing.mode = t.clone();
+                }
                 (p, v) => {
                     return Err(invalid(format!(
-                        "cannot sweep `{p}` over `{v}` (sweepable: cs_size = [numbers], strategy = [names], congestion_marking = [\"off\", \"on\"])"
+                        "cannot sweep `{p}` over `{v}` (sweepable: cs_size = [numbers], strategy = [names], congestion_marking = [\"off\", \"on\"], routing = [\"shortest\", \"all\", \"none\"])"
                     )));
                 }
             }
