@@ -127,7 +127,7 @@ fn data_answering_discovery_teaches_the_announced_route() {
     let ts = h.transmits();
     assert_eq!(summary(&ts), vec![(app, "data")]);
     // the announcement goes on with the Data, so downstream forwarders learn too
-    assert_eq!(ts[0].prefix_announcement.as_ref(), Some(&pa));
+    assert_eq!(ts[0].prefix_announcement.as_deref(), Some(&pa));
     let routes = h.fw.rib().routes(&name("/a")).unwrap().to_vec();
     assert_eq!(routes.len(), 1);
     let r = routes[0];
@@ -213,7 +213,7 @@ fn the_producer_side_attaches_an_announcement_for_a_discovery_downstream() {
     h.send(producer, signed(data("/p/x")));
     let ts = h.transmits();
     assert_eq!(summary(&ts), vec![(down, "data")]);
-    let pa = PrefixAnnouncement::decode(ts[0].prefix_announcement.clone().unwrap()).unwrap();
+    let pa = PrefixAnnouncement::decode(*ts[0].prefix_announcement.clone().unwrap()).unwrap();
     assert_eq!(pa.announced_name(), &name("/p"));
     // the route never expires: the longest an announcement made from it lasts
     assert_eq!(pa.expiration_ms(), 3_600_000);
@@ -415,7 +415,7 @@ fn a_line_discovers_the_producer_once_then_follows_the_learned_routes() {
     }
     assert!(net.nodes[D].rib().routes(&name("/p")).is_none());
     // the consumer got the announcement with the Data
-    let pa = PrefixAnnouncement::decode(first.prefix_announcement.clone().unwrap()).unwrap();
+    let pa = PrefixAnnouncement::decode(*first.prefix_announcement.clone().unwrap()).unwrap();
     assert_eq!(pa.announced_name(), &name("/p"));
 
     // the second Interest goes by route only: A -> B -> C -> producer, all marked

@@ -102,7 +102,7 @@ impl Forwarder {
                 pit_token,
                 congestion_mark: link.congestion_mark,
                 non_discovery: false,
-                prefix_announcement: announcement,
+                prefix_announcement: announcement.map(Box::new),
             };
             self.on_outgoing_data(t, localhost);
         }

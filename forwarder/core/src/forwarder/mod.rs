@@ -182,8 +182,9 @@ pub struct Transmit {
     /// NonDiscovery (NDNLPv2, self-learning) to attach to an Interest.
     pub non_discovery: bool,
     /// PrefixAnnouncement (NDNLPv2, self-learning) to attach to a Data: the announcement it
-    /// arrived with, or one this forwarder made for a discovery Interest's downstream.
-    pub prefix_announcement: Option<Bytes>,
+    /// arrived with, or one this forwarder made for a discovery Interest's downstream. Boxed,
+    /// as it is rare, so that a transmit stays small enough to move without a `memcpy`.
+    pub prefix_announcement: Option<Box<Bytes>>,
 }
 
 impl Transmit {
@@ -213,7 +214,7 @@ impl Transmit {
         lp.pit_token = self.pit_token.clone();
         lp.congestion_mark = (self.congestion_mark > 0).then_some(self.congestion_mark);
         lp.non_discovery = self.non_discovery;
-        lp.prefix_announcement = self.prefix_announcement.clone();
+        lp.prefix_announcement = self.prefix_announcement.as_deref().cloned();
         lp
     }
 }

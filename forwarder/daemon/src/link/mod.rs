@@ -368,7 +368,7 @@ mod tests {
             pit_token: Some(Bytes::from_static(b"token")),
             congestion_mark: 0,
             non_discovery: false,
-            prefix_announcement: Some(Bytes::from_static(b"announcement")),
+            prefix_announcement: Some(Box::new(Bytes::from_static(b"announcement"))),
         };
         let mut s = LinkSender::new(Some(1400), 1);
         let frames = s.encode(Duration::ZERO, &t, true, false).unwrap();

@@ -590,8 +590,9 @@ impl Translation {
                 }
                 "prefix_announcement_validation" => self.note(
                     n,
-                    "rib.prefix_announcement_validation is ignored: ndnd does not take prefix \
-                     announcements",
+                    "rib.prefix_announcement_validation is ignored: ndnd learns routes from \
+                     the prefix announcements of self-learning without checking their \
+                     signatures (as trust anchor `any`, NFD's default)",
                 ),
                 _ => return Err(unknown("rib", n)),
             }
