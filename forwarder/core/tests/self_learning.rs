@@ -59,6 +59,16 @@ fn marked(ts: &[Transmit]) -> Vec<(FaceId, &'static str, bool)> {
         .collect()
 }
 
+/// `app` asks for /a/b by discovery; `up` answers with an announcement of /a lasting
+/// `expiration_ms`.
+fn learn_a_through(h: &mut Harness, app: FaceId, up: FaceId, expiration_ms: u64) {
+    h.send(app, interest("/a/b", 1).encode());
+    h.transmits();
+    let pa = announcement("/a", expiration_ms);
+    h.send_with(up, signed(data("/a/b")), with_announcement(pa));
+    h.transmits();
+}
+
 fn app_route(face: FaceId) -> RibRoute {
     RibRoute {
         face,
@@ -155,14 +165,7 @@ fn data_answering_discovery_teaches_the_announced_route() {
 fn a_short_announcement_makes_a_short_route() {
     let mut h = self_learning();
     let (app, up) = (h.local(), h.remote());
-    h.send(app, interest("/a/b", 1).encode());
-    h.transmits();
-    h.send_with(
-        up,
-        signed(data("/a/b")),
-        with_announcement(announcement("/a", 5_000)),
-    );
-    h.transmits();
+    learn_a_through(&mut h, app, up, 5_000);
     let r = h.fw.rib().routes(&name("/a")).unwrap()[0];
     assert_eq!(r.expires, Some(h.now + Duration::from_secs(5)));
     h.advance(Duration::from_secs(5));
@@ -230,14 +233,7 @@ fn the_producer_side_attaches_an_announcement_for_a_discovery_downstream() {
 fn nack_no_route_removes_the_learned_route_and_reaches_the_downstreams() {
     let mut h = self_learning();
     let (app, up) = (h.local(), h.remote());
-    h.send(app, interest("/a/b", 1).encode());
-    h.transmits();
-    h.send_with(
-        up,
-        signed(data("/a/b")),
-        with_announcement(announcement("/a", 3_600_000)),
-    );
-    h.transmits();
+    learn_a_through(&mut h, app, up, 3_600_000);
     h.send(app, interest("/a/c", 2).encode());
     let sent = h.transmits();
     assert_eq!(marked(&sent), vec![(up, "interest", true)]);

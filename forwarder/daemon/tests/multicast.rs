@@ -5,28 +5,14 @@
 mod common;
 
 use common::*;
-use ndn::InterestBuilder;
-use ndn::mgmt::{ControlParameters, FaceStatus, LinkType, decode_dataset, localhost_nfd};
+use ndn::mgmt::{ControlParameters, FaceStatus, LinkType, decode_dataset};
 
 async fn multicast_face(client: &mut Client) -> u64 {
     multicast_face_of_type(client, LinkType::MultiAccess).await
 }
 
 async fn multicast_face_of_type(client: &mut Client, link_type: LinkType) -> u64 {
-    let base = localhost_nfd()
-        .append_generic("faces")
-        .append_generic("list");
-    client
-        .send(
-            &InterestBuilder::new(base)
-                .can_be_prefix(true)
-                .must_be_fresh(true)
-                .nonce(rand_u32())
-                .encode(),
-        )
-        .await;
-    let d = client.recv().await.unwrap().data();
-    let faces: Vec<FaceStatus> = decode_dataset(d.content()).unwrap();
+    let faces: Vec<FaceStatus> = decode_dataset(dataset(client, "faces", "list").await).unwrap();
     let f = faces
         .iter()
         .find(|f| f.link_type == link_type)
