@@ -57,6 +57,43 @@ pub fn fragment(
     })
 }
 
+/// How many more bytes of header fields the first fragment of `packet_len` bytes could carry,
+/// beyond the `headers_len` it has, without the packet needing another fragment (with
+/// `reserve` bytes of each frame kept, as [`fragment_frames`] keeps them). `None` when the
+/// packet is not fragmented at this MTU (or cannot be).
+pub fn fragment_slack(
+    packet_len: usize,
+    headers_len: usize,
+    mtu: usize,
+    reserve: usize,
+) -> Option<usize> {
+    if tlv::tlv_len(
+        tt::LP_PACKET,
+        headers_len + tlv::tlv_len(tt::LP_FRAGMENT, packet_len) + reserve,
+    ) <= mtu
+    {
+        return None;
+    }
+    let mut count = 2usize;
+    loop {
+        let per = mtu
+            .checked_sub(overhead(count) + reserve)
+            .filter(|&p| p > 0)?;
+        let first = per.checked_sub(headers_len).filter(|&p| p > 0)?;
+        let rest = packet_len.saturating_sub(first);
+        let needed = 1 + rest.div_ceil(per);
+        if needed > MAX_FRAGMENTS {
+            return None;
+        }
+        if needed <= count {
+            // what the last fragment leaves, bounded so that the first keeps a byte of payload
+            let spare = (needed * per).saturating_sub(packet_len + headers_len);
+            return Some(spare.min(first - 1));
+        }
+        count = needed;
+    }
+}
+
 /// As [`fragment`], but the frames are returned unencoded, each leaving `reserve` bytes of the
 /// MTU for header fields the caller adds to every frame afterwards (a TxSequence is 12). With a
 /// `reserve`, the single frame of a packet that fits is always an LpPacket.
@@ -125,5 +162,62 @@ pub fn fragment_frames(
             return Ok(out);
         }
         count = needed;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames_with_acks(packet: &Bytes, acks: usize, mtu: usize, reserve: usize) -> Option<usize> {
+        let mut headers = LpPacket {
+            congestion_mark: Some(1),
+            ..LpPacket::default()
+        };
+        headers.acks = (0..acks as u64).collect();
+        let mut seq = 0;
+        fragment_frames(packet.clone(), &headers, mtu, reserve, &mut seq)
+            .ok()
+            .map(|f| f.len())
+    }
+
+    #[test]
+    fn the_slack_of_a_fragmented_packet_takes_headers_without_another_fragment() {
+        const ACK: usize = 12;
+        let base = LpPacket {
+            congestion_mark: Some(1),
+            ..LpPacket::default()
+        };
+        let mut checked = 0;
+        for mtu in [200, 1400, 9000] {
+            for reserve in [0, 12] {
+                for len in (100..30_000).step_by(373) {
+                    let packet = Bytes::from(vec![0x55u8; len]);
+                    let slack = fragment_slack(len, base.headers_len(), mtu, reserve);
+                    let plain = frames_with_acks(&packet, 0, mtu, reserve);
+                    let Some(slack) = slack else {
+                        // not fragmented (or not fragmentable): one frame or an error
+                        assert!(plain.is_none_or(|n| n == 1), "{mtu} {reserve} {len}");
+                        continue;
+                    };
+                    let plain = plain.unwrap();
+                    assert!(plain > 1, "{mtu} {reserve} {len}");
+                    let k = slack / ACK;
+                    assert_eq!(
+                        frames_with_acks(&packet, k, mtu, reserve),
+                        Some(plain),
+                        "{k} acks in the slack of {slack} ({mtu} {reserve} {len})"
+                    );
+                    let over = frames_with_acks(&packet, k + 1, mtu, reserve);
+                    assert!(
+                        over.is_none_or(|n| n > plain),
+                        "{} acks should not fit in {slack} ({mtu} {reserve} {len})",
+                        k + 1
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 300, "{checked}");
     }
 }

@@ -6,7 +6,7 @@
 mod fragment;
 mod reassembly;
 
-pub use fragment::{FragmentError, MAX_FRAGMENTS, fragment, fragment_frames};
+pub use fragment::{FragmentError, MAX_FRAGMENTS, fragment, fragment_frames, fragment_slack};
 pub use reassembly::{Reassembler, ReassemblyError, ReassemblyLimits};
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -282,7 +282,7 @@ impl LpPacket {
     }
 
     /// Size of the header fields (everything but the fragment).
-    fn headers_len(&self) -> usize {
+    pub fn headers_len(&self) -> usize {
         let mut n = 0;
         if self.sequence.is_some() {
             n += tlv::tlv_len(tt::LP_SEQUENCE, 8);

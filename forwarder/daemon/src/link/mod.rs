@@ -248,8 +248,8 @@ impl LinkSender {
     }
 
     /// Move waiting Acks into `headers` (which hold the packet as their fragment), as many as
-    /// fit in the room the frame leaves below the MTU (none when the packet must be
-    /// fragmented anyway).
+    /// fit in the room the frame leaves below the MTU; for a packet that is fragmented anyway,
+    /// as many as the first fragment can take without the packet needing another fragment.
     fn piggyback_acks(&mut self, headers: &mut LpPacket) {
         if self.acks.is_empty() {
             return;
@@ -259,10 +259,20 @@ impl LinkSender {
         } else {
             0
         };
-        // the frame without Acks, and 2 bytes for a longer TLV-LENGTH of the LpPacket
-        let frame = headers.encoded_len() + reserve + 2;
+        let packet_len = headers.fragment.as_ref().map_or(0, Bytes::len);
+        // the frame as it would leave without Acks: bare, or an LpPacket
+        let whole = if reserve == 0 && headers.is_bare() {
+            packet_len
+        } else {
+            headers.encoded_len() + reserve
+        };
         let fit = match self.mtu {
-            Some(mtu) => mtu.saturating_sub(frame) / ACK_LEN,
+            Some(mtu) if whole > mtu => {
+                lp::fragment_slack(packet_len, headers.headers_len(), mtu, reserve).unwrap_or(0)
+                    / ACK_LEN
+            }
+            // 2 bytes for a longer TLV-LENGTH of the LpPacket
+            Some(mtu) => mtu.saturating_sub(headers.encoded_len() + reserve + 2) / ACK_LEN,
             None => acks_per_frame(None),
         };
         let n = fit.min(self.acks.len());
@@ -478,7 +488,7 @@ mod tests {
     }
 
     #[test]
-    fn a_fragmented_packet_leaves_the_acks_to_idle_frames() {
+    fn a_fragmented_packet_carries_acks_in_its_spare_room_and_no_extra_fragment() {
         let data = ndn::DataBuilder::new(ndn::Name::from_uri("/big").unwrap())
             .content(vec![7u8; 3000])
             .sign(&ndn::sign::DigestSha256)
@@ -487,11 +497,27 @@ mod tests {
             packet: OutPacket::Data(data),
             ..interest_transmit("/x")
         };
-        let mut s = LinkSender::new(Some(1400), 1);
-        s.acknowledge(Duration::ZERO, &[9]);
-        let frames = s.encode(Duration::ZERO, &t, false, false).unwrap();
-        assert!(frames.len() > 1 && frames.iter().all(|f| acks_of(f).is_empty()));
-        assert_eq!(s.acks_due(), Some(ACK_DELAY));
+        for reliable in [false, true] {
+            let fragments = |acks: &[u64]| {
+                let mut s = LinkSender::new(Some(1400), 1);
+                s.set_reliable(reliable);
+                s.acknowledge(Duration::ZERO, acks);
+                let frames = s.encode(Duration::ZERO, &t, false, false).unwrap();
+                let carried: Vec<u64> = frames.iter().flat_map(|f| acks_of(f)).collect();
+                (frames.len(), carried, s.acks_due())
+            };
+            let (plain, _, _) = fragments(&[]);
+            assert!(plain > 1);
+            // a few Acks ride in the first fragment
+            let (n, carried, due) = fragments(&[9, 10]);
+            assert_eq!((n, carried, due), (plain, vec![9, 10], None), "{reliable}");
+            // more than the spare room: the rest waits for the next frame or the timer
+            let many: Vec<u64> = (0..200).collect();
+            let (n, carried, due) = fragments(&many);
+            assert_eq!(n, plain, "{reliable}");
+            assert!(!carried.is_empty() && carried.len() < many.len());
+            assert_eq!(due, Some(ACK_DELAY));
+        }
     }
 
     #[test]
