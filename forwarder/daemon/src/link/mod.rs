@@ -503,7 +503,7 @@ mod tests {
                 s.set_reliable(reliable);
                 s.acknowledge(Duration::ZERO, acks);
                 let frames = s.encode(Duration::ZERO, &t, false, false).unwrap();
-                let carried: Vec<u64> = frames.iter().flat_map(|f| acks_of(f)).collect();
+                let carried: Vec<u64> = frames.iter().flat_map(acks_of).collect();
                 (frames.len(), carried, s.acks_due())
             };
             let (plain, _, _) = fragments(&[]);
