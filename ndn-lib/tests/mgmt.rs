@@ -909,3 +909,57 @@ proptest! {
         let _ = FaceQueryFilter::decode(b);
     }
 }
+
+#[test]
+fn rib_announce_carries_its_prefix_announcement_in_application_parameters() {
+    let pa = ndn::packet::PrefixAnnouncement::build(
+        &Name::from_uri("/app").unwrap(),
+        60_000,
+        None,
+        3,
+        &DigestSha256,
+    )
+    .unwrap();
+    let wire = sign_command_interest(
+        &announce_command(pa.wire().clone()).nonce(9),
+        &DigestSha256,
+        1_700_000_000_000,
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    )
+    .unwrap();
+    let interest = Interest::decode(wire).unwrap();
+    assert_eq!(
+        interest.name().parent(1),
+        Name::from_uri("/localhost/nfd/rib/announce").unwrap()
+    );
+    let cmd = parse_command_interest(&interest, &localhost_nfd()).unwrap();
+    assert_eq!(
+        (&cmd.request.module[..], &cmd.request.verb[..]),
+        ("rib", "announce")
+    );
+    assert_eq!(cmd.request.prefix_announcement.as_ref(), Some(pa.wire()));
+    assert_eq!(cmd.request.parameters, ControlParameters::default());
+    cmd.signature.verify(&DigestSha256).unwrap();
+    // ControlParameters where a Data belongs are refused, and a Data elsewhere is no
+    // ControlParameters
+    let params = ControlParameters::with_name(Name::from_uri("/app").unwrap()).encode();
+    let wrong = sign_command_interest(
+        &announce_command(params).nonce(9),
+        &DigestSha256,
+        1_700_000_000_000,
+        &[1; 8],
+    )
+    .unwrap();
+    let wrong = Interest::decode(wrong).unwrap();
+    assert!(parse_command_interest(&wrong, &localhost_nfd()).is_err());
+    let register = InterestBuilder::new(
+        localhost_nfd()
+            .append_generic("rib")
+            .append_generic("register"),
+    )
+    .app_parameters(pa.wire().clone())
+    .nonce(9);
+    let register = sign_command_interest(&register, &DigestSha256, 1_700_000_000_000, &[1; 8]);
+    let register = Interest::decode(register.unwrap()).unwrap();
+    assert!(parse_command_interest(&register, &localhost_nfd()).is_err());
+}

@@ -13,7 +13,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use common::*;
 use ndn::lp::{LpPacket, NackReason};
-use ndn::mgmt::{route_flags, route_origin};
+use ndn::mgmt::{
+    ControlResponse, Record, announce_command, route_flags, route_origin, sign_command_interest,
+};
 use ndn::packet::PrefixAnnouncement;
 use ndn::sign::DigestSha256;
 use ndn_fw::mgmt::prefix_announcements::{LEARNED_ROUTE_COST, LEARNED_ROUTE_LIFETIME};
@@ -257,6 +259,64 @@ fn other_nacks_leave_the_route_and_the_interest_pending() {
     h.send_nack(up, sent[0].packet.wire().clone(), NackReason::Congestion);
     assert!(h.transmits().is_empty());
     assert_eq!(h.fw.pit().len(), 1);
+}
+
+/// `rib/announce` from `face` with `announcement` as its ApplicationParameters.
+fn announce(h: &mut Harness, face: FaceId, announcement: Bytes, nonce: u32) -> ControlResponse {
+    let wire = sign_command_interest(
+        &announce_command(announcement).nonce(nonce),
+        &DigestSha256,
+        1_700_000_000_000 + u64::from(nonce),
+        &nonce.to_be_bytes(),
+    )
+    .unwrap();
+    h.send(face, wire);
+    let ts = h.transmits();
+    assert_eq!(summary(&ts), vec![(face, "data")]);
+    let d = ndn::Data::decode(ts[0].packet.wire().clone()).unwrap();
+    ControlResponse::decode(d.content()).unwrap()
+}
+
+#[test]
+fn rib_announce_routes_to_the_application_and_its_announcement_answers_discovery() {
+    let mut h = self_learning();
+    let (producer, down) = (h.local(), h.remote());
+    let pa = announcement("/app", 60_000);
+    let r = announce(&mut h, producer, pa.clone(), 1);
+    assert_eq!(r.status_code, 200, "{r:?}");
+    let body = r.body.unwrap();
+    assert_eq!(body.name, Some(name("/app")));
+    assert_eq!(body.face_id, Some(producer.0));
+    assert_eq!(body.origin, Some(route_origin::PREFIX_ANN));
+    assert_eq!(body.cost, Some(LEARNED_ROUTE_COST));
+    assert_eq!(body.flags, Some(route_flags::CHILD_INHERIT));
+    assert_eq!(body.expiration_period_ms, Some(60_000));
+    let route = h.fw.rib().routes(&name("/app")).unwrap()[0];
+    assert_eq!(route.face, producer);
+    assert_eq!(route.expires, Some(h.now + Duration::from_secs(60)));
+    // a discovery Interest reaches the application, and its Data goes back with the
+    // application's own announcement, byte for byte
+    h.send(down, interest("/app/x", 2).encode());
+    assert_eq!(marked(&h.transmits()), vec![(producer, "interest", true)]);
+    h.send(producer, signed(data("/app/x")));
+    let ts = h.transmits();
+    assert_eq!(ts[0].prefix_announcement.as_deref(), Some(&pa));
+    // the route ends with the announcement
+    h.advance(Duration::from_secs(60));
+    assert!(h.fw.rib().routes(&name("/app")).is_none());
+}
+
+#[test]
+fn rib_announce_refuses_what_is_not_an_announcement_in_force() {
+    let mut h = self_learning();
+    let app = h.local();
+    let expired = announcement("/app", 0);
+    let plain = signed(data("/app/32=PA/v=1/seg=0"));
+    for (i, wire) in [expired, plain].into_iter().enumerate() {
+        let r = announce(&mut h, app, wire, 10 + i as u32);
+        assert_eq!(r.status_code, 400, "{r:?}");
+    }
+    assert!(h.fw.rib().routes(&name("/app")).is_none());
 }
 
 // ---- a line of forwarders, wired through their NDNLPv2 headers ----

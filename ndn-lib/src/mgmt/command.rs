@@ -63,8 +63,11 @@ pub struct CommandRequest {
     pub module: String,
     /// Command verb, e.g. `register`, `create`.
     pub verb: String,
-    /// The command's arguments.
+    /// The command's arguments (empty for `rib/announce`).
     pub parameters: ControlParameters,
+    /// `rib/announce`: the wire of the prefix announcement Data the command carries in its
+    /// ApplicationParameters (NFD's RibAnnounceParameters) instead of ControlParameters.
+    pub prefix_announcement: Option<Bytes>,
 }
 
 /// Which signed form a command used.
@@ -115,6 +118,18 @@ pub struct SignedCommand {
     pub request: CommandRequest,
     /// The signature to verify.
     pub signature: CommandSignature,
+}
+
+/// The unsigned `rib/announce` command (NFD's RibAnnounceCommand): `/localhost/nfd/rib/announce`
+/// with the prefix announcement's Data wire as ApplicationParameters. Sign it with
+/// [`sign_command_interest`], which appends the ParametersSha256DigestComponent.
+pub fn announce_command(announcement: Bytes) -> InterestBuilder {
+    InterestBuilder::new(
+        localhost_nfd()
+            .append_generic("rib")
+            .append_generic("announce"),
+    )
+    .app_parameters(announcement)
 }
 
 /// `/localhost/nfd`, the prefix of local management commands.
@@ -234,6 +249,7 @@ pub fn parse_command_name(name: &Name, prefix: &Name) -> Result<CommandRequest, 
         module,
         verb,
         parameters: parameters_from(c.value())?,
+        prefix_announcement: None,
     })
 }
 
@@ -317,8 +333,19 @@ pub fn parse_command_interest(
         };
     }
     let ends_with_digest = name.last().is_some_and(|c| c.is_parameters_digest());
-    let parameters = match after {
-        4 if ends_with_digest => parse_command_name(name, prefix)?.parameters,
+    let announce = module == "rib" && verb == "announce";
+    let (parameters, prefix_announcement) = match after {
+        3 if ends_with_digest && announce => {
+            let params = interest.app_parameters().unwrap_or_default();
+            if Reader::new(&params).peek_type() != Some(tt::DATA) {
+                return Err(CommandError::BadComponent {
+                    component: "ApplicationParameters",
+                    reason: "rib/announce carries a prefix announcement Data",
+                });
+            }
+            (ControlParameters::default(), Some(params))
+        }
+        4 if ends_with_digest => (parse_command_name(name, prefix)?.parameters, None),
         3 if ends_with_digest => {
             let params = interest.app_parameters().unwrap_or_default();
             if params.is_empty() {
@@ -327,7 +354,8 @@ pub fn parse_command_interest(
                     reason: "missing",
                 });
             }
-            ControlParameters::decode(params).map_err(CommandError::Parameters)?
+            let p = ControlParameters::decode(params).map_err(CommandError::Parameters)?;
+            (p, None)
         }
         found => return Err(CommandError::WrongShape { found }),
     };
@@ -353,6 +381,7 @@ pub fn parse_command_interest(
             module,
             verb,
             parameters,
+            prefix_announcement,
         },
         signature: CommandSignature {
             form: CommandForm::SignedInterest,

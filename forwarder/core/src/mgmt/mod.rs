@@ -281,6 +281,15 @@ impl Forwarder {
                         .check(&cmd.request.module, sig, self.mgmt.wall_ms(now))
                 {
                     ControlResponse::new(status_code::FORBIDDEN, why)
+                } else if let Some(announcement) = &cmd.request.prefix_announcement {
+                    if remote {
+                        ControlResponse::new(
+                            status_code::FORBIDDEN,
+                            "rib/announce is for local applications",
+                        )
+                    } else {
+                        self.announce_command(now, announcement, downstream)
+                    }
                 } else {
                     match self.run_command(
                         now,

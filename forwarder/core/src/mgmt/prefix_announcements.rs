@@ -1,12 +1,13 @@
 //! The RIB's side of self-learning (NFD's `RibManager::slAnnounce`, `slRenew` and `slFindAnn`):
 //! routes learned from the prefix announcements that Data brings back, and the announcements
-//! this forwarder attaches for its own downstreams.
+//! this forwarder attaches for its own downstreams; and `rib/announce`, by which a local
+//! application announces its own prefix.
 
 use std::time::Duration;
 
 use bytes::Bytes;
 use ndn::Name;
-use ndn::mgmt::{route_flags, route_origin};
+use ndn::mgmt::{ControlParameters, ControlResponse, route_flags, route_origin, status_code};
 use ndn::packet::PrefixAnnouncement;
 use ndn::sign::DigestSha256;
 
@@ -101,6 +102,66 @@ impl Forwarder {
         PrefixAnnouncement::build(&prefix, expiration_ms, None, version, &DigestSha256)
             .ok()
             .map(|pa| pa.wire().clone())
+    }
+
+    /// `rib/announce` from a local application on `face`: a route of the announced prefix
+    /// to the application (origin `prefixann`, cost 2048, CHILD_INHERIT) that lasts as long as
+    /// the announcement; the announcement itself is kept, and a self-learning forwarder hands
+    /// it, as the application signed it, to discovery Interests' downstreams. Its signature is
+    /// not checked (NFD's default `prefix_announcement_validation`: trust anchor `any`).
+    pub(crate) fn announce_command(
+        &mut self,
+        now: Duration,
+        wire: &Bytes,
+        face: FaceId,
+    ) -> ControlResponse {
+        let pa = match PrefixAnnouncement::decode(wire.clone()) {
+            Ok(pa) => pa,
+            Err(e) => {
+                return ControlResponse::new(
+                    status_code::BAD_REQUEST,
+                    format!("not a prefix announcement: {e}"),
+                );
+            }
+        };
+        if !self.faces.contains(face) {
+            return ControlResponse::new(410, "face not found");
+        }
+        let wall = self.mgmt.wall_ms(now);
+        let Some(until) = pa.route_expiry_unix_ms(wall) else {
+            return ControlResponse::new(
+                status_code::BAD_REQUEST,
+                "the prefix announcement is not in force (expired, or outside its ValidityPeriod)",
+            );
+        };
+        let lasts_ms = until - wall;
+        let expires = now + Duration::from_millis(lasts_ms);
+        let route = RibRoute {
+            face,
+            origin: route_origin::PREFIX_ANN,
+            cost: LEARNED_ROUTE_COST,
+            flags: route_flags::CHILD_INHERIT,
+            expires: Some(expires),
+        };
+        let prefix = pa.announced_name().clone();
+        self.mgmt.rib.set_announcement(
+            &prefix,
+            face,
+            LearnedAnnouncement {
+                wire: wire.clone(),
+                expires,
+            },
+        );
+        self.register_route(now, &prefix, route);
+        ControlResponse::ok(ControlParameters {
+            name: Some(prefix),
+            face_id: Some(face.0),
+            origin: Some(route.origin),
+            cost: Some(route.cost),
+            flags: Some(route.flags),
+            expiration_period_ms: Some(lasts_ms),
+            ..Default::default()
+        })
     }
 
     /// Remove the learned route through `face` of the longest prefix of `name` that has one
