@@ -47,7 +47,7 @@ fn non_discovery() -> LinkFields {
 
 fn with_announcement(wire: Bytes) -> LinkFields {
     LinkFields {
-        prefix_announcement: Some(wire),
+        prefix_announcement: Some(Box::new(wire)),
         ..Default::default()
     }
 }

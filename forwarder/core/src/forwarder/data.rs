@@ -102,7 +102,7 @@ impl Forwarder {
                 pit_token,
                 congestion_mark: link.congestion_mark,
                 non_discovery: false,
-                prefix_announcement: announcement.map(Box::new),
+                prefix_announcement: announcement,
             };
             self.on_outgoing_data(t, localhost);
         }
@@ -121,7 +121,7 @@ impl Forwarder {
         ingress: FaceId,
         data: &Data,
         link: &LinkFields,
-    ) -> Option<Bytes> {
+    ) -> Option<Box<Bytes>> {
         let entry = self.pit.get(id)?;
         let Some(out) = entry.out_record(ingress) else {
             return link.prefix_announcement.clone();
@@ -136,12 +136,13 @@ impl Forwarder {
             if discovery_downstream && remote_downstream {
                 return self
                     .find_announcement(now, data.name())
+                    .map(Box::new)
                     .or_else(|| link.prefix_announcement.clone());
             }
             return link.prefix_announcement.clone();
         }
         if let Some(wire) = &link.prefix_announcement {
-            self.learn_route(now, ingress, data.name(), wire);
+            self.learn_route(now, ingress, data.name(), wire.as_ref());
         }
         link.prefix_announcement.clone()
     }

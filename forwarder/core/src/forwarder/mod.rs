@@ -107,8 +107,9 @@ pub struct LinkFields {
     /// Interest to flood.
     pub non_discovery: bool,
     /// PrefixAnnouncement (self-learning): the Data wire of a prefix announcement that came
-    /// with a Data, from which a forwarder learns a route.
-    pub prefix_announcement: Option<Bytes>,
+    /// with a Data, from which a forwarder learns a route. Boxed, as it is rare, so that the
+    /// fields of every packet stay small.
+    pub prefix_announcement: Option<Box<Bytes>>,
 }
 
 impl LinkFields {
@@ -121,7 +122,7 @@ impl LinkFields {
             congestion_mark: lp.congestion_mark.unwrap_or(0),
             pit_token: lp.pit_token.clone(),
             non_discovery: lp.non_discovery,
-            prefix_announcement: lp.prefix_announcement.clone(),
+            prefix_announcement: lp.prefix_announcement.clone().map(Box::new),
         }
     }
 }
@@ -231,7 +232,7 @@ pub enum Event {
 
 /// Where a Data goes: a downstream face, the PitToken of its Interest, and the prefix
 /// announcement to attach (self-learning).
-pub(crate) type Downstream = (FaceId, Option<Bytes>, Option<Bytes>);
+pub(crate) type Downstream = (FaceId, Option<Bytes>, Option<Box<Bytes>>);
 
 /// The forwarding core.
 #[derive(Debug)]

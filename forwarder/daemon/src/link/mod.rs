@@ -395,7 +395,7 @@ mod tests {
         // the PitToken and the prefix announcement travel with the reassembled packet
         assert_eq!(link.pit_token.as_deref(), Some(&b"token"[..]));
         assert_eq!(
-            link.prefix_announcement.as_deref(),
+            link.prefix_announcement.as_deref().map(|b| &b[..]),
             Some(&b"announcement"[..])
         );
     }
