@@ -242,3 +242,35 @@ fn help_documents_the_options_and_format() {
         assert!(help.contains(needle), "--help lacks {needle:?}");
     }
 }
+
+#[test]
+fn a_prefix_announcement_in_an_lp_header_is_opened() {
+    use ndn::packet::PrefixAnnouncement;
+    let pa = PrefixAnnouncement::build(
+        &ndn::Name::from_uri("/app").unwrap(),
+        3_600_000,
+        None,
+        7,
+        &ndn::sign::DigestSha256,
+    )
+    .unwrap();
+    let data = ndn::DataBuilder::new(ndn::Name::from_uri("/app/x").unwrap())
+        .sign(&ndn::sign::DigestSha256)
+        .unwrap();
+    let mut lp = ndn::lp::LpPacket::from_fragment(data);
+    lp.prefix_announcement = Some(pa.wire().clone());
+    let wire = lp.encode();
+    let out = dissect(&["--json"], &wire);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = json_lines(&out);
+    let announced = &v[0]["fields"]["prefix_announcement"];
+    assert_eq!(announced["announced_name"], "/app", "{}", v[0]);
+    assert_eq!(announced["expiration_ms"], 3_600_000);
+    assert_eq!(announced["data_name"], "/app/32=PA/v=7/seg=0");
+    // the tree view names the field and opens the Data inside it
+    let out = dissect(&[], &wire);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("PrefixAnnouncement (848"), "{text}");
+    assert!(text.contains("/app/32=PA/v=7/seg=0"), "{text}");
+}

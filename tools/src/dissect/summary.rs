@@ -50,6 +50,22 @@ fn hex_of(b: &[u8]) -> Value {
     Value::String(hex::encode(b))
 }
 
+/// A PrefixAnnouncement field: what it announces, or its bytes when it is no announcement.
+fn announcement(wire: Bytes) -> Value {
+    match ndn::packet::PrefixAnnouncement::decode(wire.clone()) {
+        Ok(pa) => json!({
+            "announced_name": pa.announced_name().to_string(),
+            "expiration_ms": pa.expiration_ms(),
+            "validity": pa.validity().map(|v| json!({
+                "not_before": v.not_before,
+                "not_after": v.not_after,
+            })),
+            "data_name": pa.data().name().to_string(),
+        }),
+        Err(_) => hex_of(&wire),
+    }
+}
+
 fn interest_fields(i: &Interest) -> Result<Value, DecodeError> {
     let mut f = Map::new();
     f.insert("can_be_prefix".into(), i.can_be_prefix().into());
@@ -160,7 +176,9 @@ fn lp_summary(p: LpPacket) -> Result<(&'static str, Option<Name>, Value), Decode
     f.insert("non_discovery".into(), p.non_discovery.into());
     f.insert(
         "prefix_announcement".into(),
-        p.prefix_announcement.as_deref().map(hex_of).into(),
+        p.prefix_announcement
+            .clone()
+            .map_or(Value::Null, announcement),
     );
     let whole = p.frag_count.unwrap_or(1) <= 1;
     let (fragment, inner) = match p.fragment.clone() {
