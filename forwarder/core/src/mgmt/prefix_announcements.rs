@@ -52,23 +52,37 @@ impl Forwarder {
             return;
         };
         let announcement_expires = now + Duration::from_millis(until - wall);
+        let route_expires = announcement_expires.min(now + LEARNED_ROUTE_LIFETIME);
+        self.add_announced_route(now, &pa, wire, face, announcement_expires, route_expires);
+    }
+
+    /// Install the route `pa` announces, to `face` (origin `prefixann`, cost 2048,
+    /// CHILD_INHERIT) until `route_expires`, keeping the announcement (its `wire`, in force
+    /// until `announcement_expires`) with it.
+    fn add_announced_route(
+        &mut self,
+        now: Duration,
+        pa: &PrefixAnnouncement,
+        wire: &Bytes,
+        face: FaceId,
+        announcement_expires: Duration,
+        route_expires: Duration,
+    ) -> RibRoute {
         let route = RibRoute {
             face,
             origin: route_origin::PREFIX_ANN,
             cost: LEARNED_ROUTE_COST,
             flags: route_flags::CHILD_INHERIT,
-            expires: Some(announcement_expires.min(now + LEARNED_ROUTE_LIFETIME)),
+            expires: Some(route_expires),
         };
-        let prefix = pa.announced_name().clone();
-        self.mgmt.rib.set_announcement(
-            &prefix,
-            face,
-            LearnedAnnouncement {
-                wire: wire.clone(),
-                expires: announcement_expires,
-            },
-        );
-        self.register_route(now, &prefix, route);
+        let prefix = pa.announced_name();
+        let announcement = LearnedAnnouncement {
+            wire: wire.clone(),
+            expires: announcement_expires,
+        };
+        self.mgmt.rib.set_announcement(prefix, face, announcement);
+        self.register_route(now, prefix, route);
+        route
     }
 
     /// The prefix announcement for a Data named `name`, from the RIB entry of the name or of
@@ -136,25 +150,9 @@ impl Forwarder {
         };
         let lasts_ms = until - wall;
         let expires = now + Duration::from_millis(lasts_ms);
-        let route = RibRoute {
-            face,
-            origin: route_origin::PREFIX_ANN,
-            cost: LEARNED_ROUTE_COST,
-            flags: route_flags::CHILD_INHERIT,
-            expires: Some(expires),
-        };
-        let prefix = pa.announced_name().clone();
-        self.mgmt.rib.set_announcement(
-            &prefix,
-            face,
-            LearnedAnnouncement {
-                wire: wire.clone(),
-                expires,
-            },
-        );
-        self.register_route(now, &prefix, route);
+        let route = self.add_announced_route(now, &pa, wire, face, expires, expires);
         ControlResponse::ok(ControlParameters {
-            name: Some(prefix),
+            name: Some(pa.announced_name().clone()),
             face_id: Some(face.0),
             origin: Some(route.origin),
             cost: Some(route.cost),
