@@ -176,7 +176,7 @@ fn route_add_list_fib_remove() {
         .find(|l| l.starts_with("/example/route"))
         .unwrap();
     assert!(
-        line.contains(&id.to_string()) && line.contains(" 7 "),
+        line.contains(&id.to_string()) && line.contains(" 7 ") && line.contains("static"),
         "{routes}"
     );
     let fib = d.ok(&["fib", "list"]);
@@ -224,6 +224,14 @@ fn route_add_list_fib_remove() {
             .collect()
     };
     assert_eq!(prefixes(&["--origin", "128"]), vec!["/example/captured"]);
+    // origins by NFD's name, as nfdc takes them
+    assert_eq!(prefixes(&["--origin", "nlsr"]), vec!["/example/captured"]);
+    let wrong = d.ctl(&["route", "list", "--origin", "bgp"]);
+    assert!(!wrong.status.success());
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("no origin"),
+        "{wrong:?}"
+    );
     let via = prefixes(&["--nexthop", &udp]);
     assert!(
         via.contains(&"/example/route".to_owned()) && via.contains(&"/example/captured".to_owned()),

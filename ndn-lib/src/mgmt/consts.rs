@@ -110,6 +110,30 @@ pub mod route_origin {
     pub const PREFIX_ANN: u64 = 129;
     /// Static configuration (`nfdc route add`).
     pub const STATIC: u64 = 255;
+
+    const NAMES: [(u64, &str); 7] = [
+        (APP, "app"),
+        (AUTOREG, "autoreg"),
+        (CLIENT, "client"),
+        (AUTOCONF, "autoconf"),
+        (NLSR, "nlsr"),
+        (PREFIX_ANN, "prefixann"),
+        (STATIC, "static"),
+    ];
+
+    /// NFD's name of an origin (`static`, `prefixann`, ...), if it has one.
+    pub fn name(origin: u64) -> Option<&'static str> {
+        NAMES.iter().find(|(o, _)| *o == origin).map(|(_, n)| *n)
+    }
+
+    /// An origin written as NFD's name or as a number.
+    pub fn parse(s: &str) -> Option<u64> {
+        NAMES
+            .iter()
+            .find(|(_, n)| *n == s)
+            .map(|(o, _)| *o)
+            .or_else(|| s.parse().ok())
+    }
 }
 
 /// Route inheritance flags (MGMT RibMgmt "Route Inheritance Flags"), bits of the Flags field of

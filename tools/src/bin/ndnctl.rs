@@ -107,6 +107,13 @@ enum Persistency {
     Permanent,
 }
 
+/// A route origin on the command line: a number or NFD's name.
+fn origin(s: &str) -> Result<u64, String> {
+    ndn::mgmt::route_origin::parse(s).ok_or_else(|| {
+        format!("{s:?} is no origin: a number, or app, autoreg, client, autoconf, nlsr, prefixann, static")
+    })
+}
+
 #[derive(Debug, Subcommand)]
 enum RouteCmd {
     /// List routes, all or those matching every filter given (as nfdc route list).
@@ -114,8 +121,9 @@ enum RouteCmd {
         /// Only routes through this next hop: a face id or a face's remote URI.
         #[arg(long)]
         nexthop: Option<FaceArg>,
-        /// Only routes of this origin (255 static, 0 app, ...).
-        #[arg(long)]
+        /// Only routes of this origin: a number or NFD's name (app, autoreg, client,
+        /// autoconf, nlsr, prefixann, static).
+        #[arg(long, value_parser = origin)]
         origin: Option<u64>,
     },
     /// Show the routes of one prefix (as nfdc route show).
@@ -132,8 +140,8 @@ enum RouteCmd {
         /// Cost.
         #[arg(long, default_value_t = 0)]
         cost: u64,
-        /// Route origin (255 static, 0 app).
-        #[arg(long, default_value_t = 255)]
+        /// Route origin: a number or NFD's name (static, app, ...).
+        #[arg(long, default_value_t = 255, value_parser = origin)]
         origin: u64,
         /// Lifetime in ms (default: never expires).
         #[arg(long)]
@@ -151,8 +159,8 @@ enum RouteCmd {
         prefix: String,
         /// Next hop: a face id, or the remote URI of a face.
         nexthop: FaceArg,
-        /// Route origin.
-        #[arg(long, default_value_t = 255)]
+        /// Route origin: a number or NFD's name (static, app, ...).
+        #[arg(long, default_value_t = 255, value_parser = origin)]
         origin: u64,
     },
 }

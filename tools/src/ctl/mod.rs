@@ -11,7 +11,7 @@ use ndn::face_uri::{FaceUri, Scheme};
 use ndn::mgmt::{
     ChannelStatus, ControlParameters, ControlResponse, CsInfo, FaceQueryFilter, FaceStatus,
     FibEntry, GeneralStatus, Record, RibEntry, StrategyChoice, cs_flags, decode_dataset,
-    face_flags, localhost_nfd, route_flags,
+    face_flags, localhost_nfd, route_flags, route_origin,
 };
 use ndn::{InterestBuilder, Name};
 use serde_json::{Value, json};
@@ -500,7 +500,7 @@ pub async fn route_list(face: &Face, filter: &RouteFilter) -> Result<(Value, Str
             t.row(vec![
                 e.name.to_string(),
                 r.face_id.to_string(),
-                r.origin.to_string(),
+                route_origin::name(r.origin).map_or_else(|| r.origin.to_string(), str::to_owned),
                 r.cost.to_string(),
                 flags.join(","),
                 expires,
