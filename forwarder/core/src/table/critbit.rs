@@ -265,6 +265,31 @@ impl CritBit {
         (probe != NIL && key_of(probe & !LEAF).starts_with(prefix)).then_some(r)
     }
 
+    /// The entry whose name bytes are exactly `key`.
+    pub(crate) fn find<'k>(&self, key: &[u8], key_of: impl Fn(u32) -> &'k [u8]) -> Option<u32> {
+        if self.root == NIL {
+            return None;
+        }
+        let leaf = self.descend(self.root, key);
+        let id = leaf & !LEAF;
+        (leaf != NIL && key_of(id) == key).then_some(id)
+    }
+
+    /// True when some entry other than `id` has a name that starts with `prefix`.
+    pub(crate) fn has_other_under<'k>(
+        &self,
+        prefix: &[u8],
+        id: u32,
+        key_of: impl Fn(u32) -> &'k [u8],
+    ) -> bool {
+        match self.subtree(prefix, &key_of) {
+            // a subtree that is an internal node holds two entries or more
+            Some(top) if !is_leaf(top) => true,
+            Some(top) => top & !LEAF != id,
+            None => false,
+        }
+    }
+
     /// The first entry, in name order, whose name starts with `prefix` and for which `accept`
     /// holds.
     pub(crate) fn first_under<'k>(
@@ -438,6 +463,13 @@ mod tests {
                 // accept only odd ids: the first odd one in order
                 let odd = expected.iter().copied().find(|i| i % 2 == 1);
                 prop_assert_eq!(t.first_under(&q, key_of, |i| i % 2 == 1), odd);
+                let exact = model.iter().find(|(k, _)| *k == q).map(|(_, id)| *id);
+                prop_assert_eq!(t.find(&q, key_of), exact);
+                // another entry under the query, besides the query itself (or an id
+                // nothing has)
+                let me = exact.unwrap_or(u32::MAX >> 2);
+                let others = expected.iter().any(|&i| i != me);
+                prop_assert_eq!(t.has_other_under(&q, me, key_of), others);
             }
             prop_assert_eq!(t.is_empty(), model.is_empty());
         }

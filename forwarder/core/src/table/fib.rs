@@ -2,6 +2,7 @@
 
 use ndn::Name;
 
+use super::critbit::CritBit;
 use super::name_index::NameIndex;
 use super::records::Records;
 use crate::face::FaceId;
@@ -20,6 +21,9 @@ pub struct NextHop {
 #[derive(Debug, Clone, Default)]
 pub struct FibEntry {
     next_hops: Records<NextHop>,
+    /// Some other entry's prefix starts with this one's, so a longest-prefix match that found
+    /// this entry must look further.
+    extended: bool,
 }
 
 impl FibEntry {
@@ -36,9 +40,19 @@ impl FibEntry {
 }
 
 /// The FIB.
+///
+/// Longest-prefix match tries a name's prefixes shortest first and stops at an entry that no
+/// other entry extends, so a lookup reads no table bucket for the long prefixes of the name,
+/// which are unique to each packet and so never cached. Each entry knows whether another
+/// extends it from a crit-bit tree of the prefixes, which only route changes read.
 #[derive(Debug, Clone, Default)]
 pub struct Fib {
     entries: NameIndex<FibEntry>,
+    /// The entries' slots ordered by prefix, to find an entry's ancestors and extensions.
+    ordered: CritBit,
+    /// Some prefix could not be ordered (too long for the tree), so entries' `extended`
+    /// flags cannot be trusted and lookups try every length.
+    unordered: bool,
 }
 
 impl Fib {
@@ -59,7 +73,7 @@ impl Fib {
             None => {
                 let mut e = FibEntry::default();
                 e.upsert(face, cost);
-                self.entries.insert(prefix.clone(), hash, e);
+                self.insert_entry(prefix, hash, e);
             }
         }
     }
@@ -74,7 +88,7 @@ impl Fib {
         e.next_hops.retain(|n| n.face != face);
         let removed = e.next_hops.len() != before;
         if e.next_hops.is_empty() {
-            self.entries.remove(prefix, hash);
+            self.remove_entry(prefix, hash);
         }
         removed
     }
@@ -83,7 +97,7 @@ impl Fib {
     /// removes the entry.
     pub fn set_next_hops(&mut self, prefix: &Name, hash: u64, mut hops: Vec<NextHop>) {
         if hops.is_empty() {
-            self.entries.remove(prefix, hash);
+            self.remove_entry(prefix, hash);
             return;
         }
         // one next hop per face, the cheapest, then cheapest first
@@ -96,9 +110,59 @@ impl Fib {
         }
         match self.entries.get_mut(prefix, hash) {
             Some(e) => e.next_hops = next_hops,
-            None => {
-                self.entries
-                    .insert(prefix.clone(), hash, FibEntry { next_hops });
+            None => self.insert_entry(
+                prefix,
+                hash,
+                FibEntry {
+                    next_hops,
+                    extended: false,
+                },
+            ),
+        }
+    }
+
+    /// Store a new entry and mark it and its ancestors by whether other entries extend them.
+    fn insert_entry(&mut self, prefix: &Name, hash: u64, mut entry: FibEntry) {
+        let Fib {
+            entries, ordered, ..
+        } = self;
+        let key_of = |i| entries.name_bytes_at(i);
+        entry.extended = ordered
+            .first_under(prefix.value(), key_of, |_| true)
+            .is_some();
+        let slot = entries.insert_new(prefix.clone(), hash, entry);
+        let key_of = |i| entries.name_bytes_at(i);
+        if !ordered.insert(prefix.value(), slot, key_of) {
+            self.unordered = true;
+            return;
+        }
+        for k in 0..prefix.len() {
+            if let Some(i) = ordered.find(prefix.prefix_bytes(k), |i| entries.name_bytes_at(i))
+                && let Some(e) = entries.value_at_mut(i)
+            {
+                e.extended = true;
+            }
+        }
+    }
+
+    /// Remove the entry for `prefix`, if any, and unmark ancestors no other entry extends.
+    fn remove_entry(&mut self, prefix: &Name, hash: u64) {
+        let Fib {
+            entries, ordered, ..
+        } = self;
+        let Some(slot) = entries.slot_of(prefix.value(), hash) else {
+            return;
+        };
+        ordered.remove(prefix.value(), slot);
+        entries.remove_slot(slot, hash);
+        for k in 0..prefix.len() {
+            let key = prefix.prefix_bytes(k);
+            let key_of = |i| entries.name_bytes_at(i);
+            if let Some(i) = ordered.find(key, key_of) {
+                let extended = ordered.has_other_under(key, i, key_of);
+                if let Some(e) = entries.value_at_mut(i) {
+                    e.extended = extended;
+                }
             }
         }
     }
@@ -127,7 +191,11 @@ impl Fib {
 
     /// Longest-prefix match for `name`, given the hashes of its prefixes.
     pub fn longest_prefix_match(&self, name: &Name, hashes: &[u64]) -> Option<(&Name, &FibEntry)> {
-        self.entries.longest_prefix_match(name, hashes)
+        if self.unordered {
+            return self.entries.longest_prefix_match(name, hashes);
+        }
+        self.entries
+            .longest_prefix_match_upward(name, hashes, |e| e.extended)
     }
 
     /// All entries in canonical name order.
@@ -140,7 +208,105 @@ impl Fib {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
     use super::*;
+
+    const KEY: u64 = 0x5eed;
+
+    fn hash(n: &Name) -> u64 {
+        n.hash_with_key(KEY)
+    }
+
+    /// Names of up to four components over a two-letter alphabet, so that prefixes nest.
+    fn arb_name(max: usize) -> impl Strategy<Value = Name> {
+        prop::collection::vec(prop::sample::select(vec!["a", "b", "ab"]), 0..=max).prop_map(
+            |comps| {
+                comps
+                    .into_iter()
+                    .fold(Name::new(), |n, c| n.append_generic(c))
+            },
+        )
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Add(Name, u64),
+        Remove(Name, u64),
+        Set(Name, Vec<u64>),
+        RemoveFace(u64),
+    }
+
+    fn arb_op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (arb_name(4), 300u64..303).prop_map(|(n, f)| Op::Add(n, f)),
+            2 => (arb_name(4), 300u64..303).prop_map(|(n, f)| Op::Remove(n, f)),
+            1 => (arb_name(4), prop::collection::vec(300u64..303, 0..3))
+                .prop_map(|(n, f)| Op::Set(n, f)),
+            1 => (300u64..303).prop_map(Op::RemoveFace),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Longest-prefix match (which stops at entries no other entry extends) agrees with
+        /// a brute-force search over a model, through additions and removals in any order.
+        #[test]
+        fn longest_prefix_match_agrees_with_a_model(
+            ops in prop::collection::vec(arb_op(), 1..60),
+            queries in prop::collection::vec(arb_name(6), 1..16),
+        ) {
+            let mut fib = Fib::default();
+            let mut model: BTreeMap<Name, Vec<u64>> = BTreeMap::new();
+            for op in ops {
+                match op {
+                    Op::Add(n, f) => {
+                        fib.add_next_hop(&n, hash(&n), FaceId(f), 1);
+                        let faces = model.entry(n).or_default();
+                        if !faces.contains(&f) {
+                            faces.push(f);
+                        }
+                    }
+                    Op::Remove(n, f) => {
+                        fib.remove_next_hop(&n, hash(&n), FaceId(f));
+                        if let Some(faces) = model.get_mut(&n) {
+                            faces.retain(|&x| x != f);
+                            if faces.is_empty() {
+                                model.remove(&n);
+                            }
+                        }
+                    }
+                    Op::Set(n, fs) => {
+                        let hops = fs.iter().map(|&f| NextHop { face: FaceId(f), cost: 1 });
+                        fib.set_next_hops(&n, hash(&n), hops.collect());
+                        if fs.is_empty() {
+                            model.remove(&n);
+                        } else {
+                            model.insert(n, fs);
+                        }
+                    }
+                    Op::RemoveFace(f) => {
+                        fib.remove_face(FaceId(f));
+                        model.retain(|_, faces| {
+                            faces.retain(|&x| x != f);
+                            !faces.is_empty()
+                        });
+                    }
+                }
+                prop_assert_eq!(fib.len(), model.len());
+            }
+            for q in queries.iter().chain(model.keys()) {
+                let mut hs = Vec::new();
+                q.prefix_hashes_into(KEY, &mut hs);
+                let expected = model.keys().filter(|p| p.is_prefix_of(q)).max_by_key(|p| p.len());
+                let got = fib.longest_prefix_match(q, &hs).map(|(p, _)| p);
+                prop_assert_eq!(got, expected, "query {}", q);
+            }
+        }
+    }
 
     fn faces(fib: &Fib, p: &Name) -> Vec<(u64, u64)> {
         fib.get(p, 1)

@@ -42,6 +42,44 @@ const DEPTHS: usize = 64;
 // one bit per tracked length in `NameIndex::present`
 const _: () = assert!(DEPTHS <= 64);
 
+/// The bit of `NameIndex::present` shared by all lengths from `DEPTHS - 1` up.
+const LONG: u64 = 1 << (DEPTHS - 1);
+
+/// Prefix lengths for a longest-prefix match to probe, in order: the lengths whose bits are
+/// set, and every length of `long` (names longer than the tracked lengths), longest first
+/// when `downward`.
+struct ProbeLengths {
+    bits: u64,
+    long: std::ops::Range<usize>,
+    downward: bool,
+}
+
+impl Iterator for ProbeLengths {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        if self.downward {
+            if let Some(k) = self.long.next_back() {
+                return Some(k);
+            }
+            if self.bits == 0 {
+                return None;
+            }
+            let k = 63 - self.bits.leading_zeros() as usize;
+            self.bits &= !(1 << k);
+            Some(k)
+        } else {
+            if self.bits == 0 {
+                return self.long.next();
+            }
+            let k = self.bits.trailing_zeros() as usize;
+            self.bits &= self.bits - 1;
+            Some(k)
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Slot<V> {
     name: Name,
@@ -158,11 +196,38 @@ impl<V> NameIndex<V> {
         }
     }
 
+    /// The lengths, up to `top`, that some stored name has, as bits; lengths from
+    /// `DEPTHS - 1` up share the last bit.
+    #[inline]
+    fn depths_up_to(&self, top: usize) -> u64 {
+        if top >= DEPTHS - 1 {
+            self.present
+        } else {
+            self.present & ((2u64 << top) - 1)
+        }
+    }
+
+    /// The prefix lengths to probe for a name of `top` components (at most): one per length
+    /// some stored name has.
+    #[inline]
+    fn probe_lengths(&self, top: usize, downward: bool) -> ProbeLengths {
+        let bits = self.depths_up_to(top);
+        let long = if bits & LONG != 0 {
+            DEPTHS - 1..top + 1
+        } else {
+            0..0
+        };
+        ProbeLengths {
+            bits: bits & !LONG,
+            long,
+            downward,
+        }
+    }
+
     /// The stored name and value for the longest prefix of `name` present; `hashes[k]` is the
     /// hash of the first `k` components (see `Name::prefix_hashes_into`).
     pub fn longest_prefix_match(&self, name: &Name, hashes: &[u64]) -> Option<(&Name, &V)> {
-        let top = name.len().min(hashes.len().saturating_sub(1));
-        (0..=top).rev().find_map(|k| self.match_at(name, hashes, k))
+        self.prefix_matches(name, hashes).next()
     }
 
     /// Every stored prefix of `name`, longest first.
@@ -172,17 +237,43 @@ impl<V> NameIndex<V> {
         hashes: &'q [u64],
     ) -> impl Iterator<Item = (&'s Name, &'s V)> + use<'s, 'q, V> {
         let top = name.len().min(hashes.len().saturating_sub(1));
-        (0..=top)
-            .rev()
+        self.probe_lengths(top, true)
             .filter_map(move |k| self.match_at(name, hashes, k))
     }
 
-    fn match_at(&self, name: &Name, hashes: &[u64], k: usize) -> Option<(&Name, &V)> {
-        if !self.has_depth(k) {
-            return None;
+    /// Longest-prefix match that tries the shortest prefixes first and stops at a match
+    /// for which `extended` is false: the caller vouches that no stored name extends that
+    /// one, so no longer prefix of `name` can be stored. The probes it saves are those of
+    /// the long prefixes, which are unique to the query and so never in the CPU's cache.
+    pub fn longest_prefix_match_upward(
+        &self,
+        name: &Name,
+        hashes: &[u64],
+        extended: impl Fn(&V) -> bool,
+    ) -> Option<(&Name, &V)> {
+        let top = name.len().min(hashes.len().saturating_sub(1));
+        let mut best = None;
+        for k in self.probe_lengths(top, false) {
+            if let Some(m) = self.match_at(name, hashes, k) {
+                best = Some(m);
+                if !extended(m.1) {
+                    break;
+                }
+            }
         }
-        let i = self.find(name.prefix_bytes(k), *hashes.get(k)?)?;
-        let s = self.slots.get(i as usize)?;
+        best
+    }
+
+    /// The stored prefix of `name` with `k` components, if any.
+    #[inline]
+    fn match_at(&self, name: &Name, hashes: &[u64], k: usize) -> Option<(&Name, &V)> {
+        let slots = &self.slots;
+        let i = self.table.find(*hashes.get(k)?, |i| {
+            slots.get(i as usize).is_some_and(|s| {
+                s.value.is_some() && s.name.len() == k && s.name.value() == name.prefix_bytes(k)
+            })
+        })?;
+        let s = slots.get(i as usize)?;
         Some((&s.name, s.value.as_ref()?))
     }
 
@@ -212,8 +303,25 @@ impl<V> NameIndex<V> {
         self.slots.get_mut(i as usize)?.value.as_mut()
     }
 
+    /// The slot holding exactly the name whose TLV-VALUE is `bytes`.
+    pub(crate) fn slot_of(&self, bytes: &[u8], hash: u64) -> Option<u32> {
+        self.find(bytes, hash)
+    }
+
+    /// The TLV-VALUE of the name in slot `i` (empty for a free slot).
+    pub(crate) fn name_bytes_at(&self, i: u32) -> &[u8] {
+        self.slots
+            .get(i as usize)
+            .map_or(&[], |s| &s.name.value()[..])
+    }
+
+    /// The value in slot `i`, mutably.
+    pub(crate) fn value_at_mut(&mut self, i: u32) -> Option<&mut V> {
+        self.slots.get_mut(i as usize)?.value.as_mut()
+    }
+
     /// Store a name known to be absent; returns its slot.
-    fn insert_new(&mut self, name: Name, hash: u64, value: V) -> u32 {
+    pub(crate) fn insert_new(&mut self, name: Name, hash: u64, value: V) -> u32 {
         let depth = name.len().min(DEPTHS - 1);
         let i = match self.free.last() {
             Some(&i) => i,
@@ -279,7 +387,7 @@ impl<V> NameIndex<V> {
     }
 
     /// Remove the entry in slot `target`, whose name hashes to `hash`.
-    fn remove_slot(&mut self, target: u32, hash: u64) -> Option<V> {
+    pub(crate) fn remove_slot(&mut self, target: u32, hash: u64) -> Option<V> {
         self.table.remove(hash, target);
         let s = self.slots.get_mut(target as usize)?;
         let depth = s.name.len().min(DEPTHS - 1);
@@ -358,6 +466,44 @@ mod tests {
         assert_eq!(idx.remove(&abc, abc.hash_with_key(99)), Some(3));
         assert_eq!(idx.longest_prefix_match(&q, &hs).map(|(_, v)| *v), Some(1));
         assert_eq!(idx.len(), 2);
+    }
+
+    /// Names longer than the lengths tracked one by one (63 components and more) share one
+    /// bit of `present`: every such length is probed, in both directions.
+    #[test]
+    fn longest_prefix_match_beyond_the_tracked_lengths() {
+        let long = |n: usize| (0..n).fold(Name::new(), |p, i| p.append_generic(format!("{i}")));
+        let mut idx = NameIndex::default();
+        for (n, v) in [(2, 2), (62, 62), (64, 64), (70, 70)] {
+            let p = long(n);
+            let h = p.hash_with_key(99);
+            idx.insert(p, h, v);
+        }
+        for (query, expected) in [
+            (1, None),
+            (5, Some(2)),
+            (63, Some(62)),
+            (66, Some(64)),
+            (90, Some(70)),
+        ] {
+            let q = long(query);
+            let hs = hashes(&q);
+            let down = idx.longest_prefix_match(&q, &hs).map(|(_, v)| *v);
+            // every stored name but the longest is extended by another
+            let up = idx
+                .longest_prefix_match_upward(&q, &hs, |&v| v != 70)
+                .map(|(_, v)| *v);
+            assert_eq!(
+                (down, up),
+                (expected, expected),
+                "query of {query} components"
+            );
+        }
+        let all: Vec<i32> = idx
+            .prefix_matches(&long(80), &hashes(&long(80)))
+            .map(|(_, v)| *v)
+            .collect();
+        assert_eq!(all, vec![70, 64, 62, 2]);
     }
 
     #[test]
