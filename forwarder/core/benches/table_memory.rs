@@ -1,4 +1,4 @@
-//! Memory per PIT entry and per content store entry, measured with a counting global allocator
+//! Memory per PIT entry, per content store entry and per FIB entry, measured with a counting global allocator
 //! (here only, never in the library). Prints a table; not a criterion bench.
 //!
 //! Run: `cargo bench -p ndn-fw --bench table_memory`
@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use ndn::{Data, Interest, Name};
-use ndn_fw::table::{Cs, Pit};
+use ndn_fw::table::{Cs, Fib, Pit};
 use ndn_fw::{FaceId, FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkFields};
 
 use common::{data_wire, fib_prefixes, interest_wire, under};
@@ -150,6 +150,34 @@ fn cs_row(n: usize) -> Row {
     row
 }
 
+fn fib_row(n: usize) -> Row {
+    // prefixes in exactly sized buffers, as a FIB gets them from decoded commands
+    let prefixes: Vec<Name> = fib_prefixes(n, 13)
+        .iter()
+        .map(|p| Name::from_value(exact(p.value().clone())).unwrap())
+        .collect();
+    let wire_bytes = prefixes.iter().map(|p| p.value().len()).sum();
+    let (b0, k0) = live();
+    let mut fib = Fib::default();
+    for (i, p) in prefixes.iter().enumerate() {
+        fib.add_next_hop(p, p.hash_with_key(KEY), FaceId(256 + (i % 16) as u64), 10);
+    }
+    assert_eq!(fib.len(), n);
+    // the names are now held by the FIB alone
+    let vb = (prefixes.capacity() * std::mem::size_of::<Name>()) as isize;
+    drop(prefixes);
+    let (b1, k1) = live();
+    let row = Row {
+        what: "FIB entry (one next hop; name bytes in the wire column)",
+        entries: n,
+        wire_bytes,
+        bytes: b1 - b0 + vb,
+        blocks: k1 - k0 + 1,
+    };
+    drop(fib);
+    row
+}
+
 fn pit_row(n: usize) -> Row {
     let names = names(n, 12);
     let wires: Vec<Bytes> = names
@@ -273,6 +301,9 @@ fn main() {
     }
     for n in [100_000, 1_000_000] {
         pit_row(n).print();
+    }
+    for n in [100_000, 1_000_000] {
+        fib_row(n).print();
     }
     forwarder_pit_row(100_000).print();
     exchange_allocations();
