@@ -27,6 +27,8 @@ pub struct PeekOptions {
     pub hop_limit: Option<u8>,
     /// ApplicationParameters (a ParametersSha256DigestComponent is added to the name).
     pub app_params: Option<Bytes>,
+    /// ForwardingHint delegations, in order of preference (none when empty).
+    pub forwarding_hint: Vec<Name>,
     /// How long to wait; the InterestLifetime when `None`.
     pub timeout: Option<Duration>,
 }
@@ -45,6 +47,9 @@ impl PeekOptions {
         }
         if let Some(p) = &self.app_params {
             b = b.app_parameters(p.clone());
+        }
+        if !self.forwarding_hint.is_empty() {
+            b = b.forwarding_hint(self.forwarding_hint.clone());
         }
         b
     }
@@ -199,9 +204,11 @@ mod tests {
             hop_limit: Some(3),
             app_params: Some(Bytes::from_static(b"\x01\x02")),
             timeout: None,
+            forwarding_hint: vec![n("/region/a"), n("/region/b")],
         };
         let i = interest(o.interest());
         assert!(i.can_be_prefix() && i.must_be_fresh());
+        assert_eq!(i.forwarding_hint(), &[n("/region/a"), n("/region/b")][..]);
         assert_eq!(i.lifetime_ms(), 1500);
         assert_eq!(i.hop_limit(), Some(3));
         assert_eq!(i.app_parameters().as_deref(), Some(&b"\x01\x02"[..]));

@@ -143,6 +143,46 @@ async fn peek_and_poke_round_trip() {
     assert!(prefixed.stdout.is_empty(), "empty content from empty stdin");
     assert!(poke.wait().await.unwrap().success());
 
+    // ForwardingHint: the forwarder routes by the delegation, not by the name
+    let mut poke = env
+        .command("ndnpoke", &["/poke/h", "--verbose"])
+        .spawn()
+        .unwrap();
+    let mut err = tokio::io::BufReader::new(poke.stderr.take().unwrap()).lines();
+    tokio::time::timeout(START_TIMEOUT, err.next_line())
+        .await
+        .unwrap()
+        .unwrap();
+    let no_route = env
+        .run(
+            "ndnpeek",
+            &["/poke/h", "--fwhint", "/nowhere", "-w", "300"],
+            None,
+        )
+        .await;
+    assert_eq!(
+        no_route.status.code(),
+        Some(4),
+        "{}",
+        text(&no_route.stderr)
+    );
+    let hinted = env
+        .run(
+            "ndnpeek",
+            &[
+                "/poke/h",
+                "-F",
+                "/nowhere",
+                "-F",
+                "/poke/h/region",
+                "--payload",
+            ],
+            None,
+        )
+        .await;
+    assert_ok(&hinted, "ndnpeek --fwhint");
+    assert!(poke.wait().await.unwrap().success());
+
     // nothing answers: timeout (3), and a Nack (4) where there is no route
     let mut server = env
         .command("ndnpoke", &["/silent/x", "--verbose", "-w", "60000"])

@@ -43,6 +43,11 @@ struct Args {
     #[arg(short = 'A', long, value_name = "HEX")]
     app_params: Option<String>,
 
+    /// Add a delegation to the ForwardingHint (repeat for several, most preferred first):
+    /// forwarders outside the producer's region route the Interest by it.
+    #[arg(short = 'F', long, value_name = "NAME")]
+    fwhint: Vec<String>,
+
     /// How long to wait in milliseconds (default: the InterestLifetime).
     #[arg(short = 'w', long, value_name = "MS")]
     timeout: Option<u64>,
@@ -74,6 +79,11 @@ fn run(args: &Args) -> anyhow::Result<()> {
             .map(|h| parse_hex(h, "--app-params").map(Bytes::from))
             .transpose()?,
         timeout: args.timeout.map(cli::millis),
+        forwarding_hint: args
+            .fwhint
+            .iter()
+            .map(|h| parse_name(h))
+            .collect::<anyhow::Result<_>>()?,
     };
     let how = if args.payload {
         PeekOutput::Payload
