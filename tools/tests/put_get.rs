@@ -87,6 +87,44 @@ async fn standard_input_is_published_and_the_default_identity_is_created_once() 
     d.stop().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarding_hint_routes_every_interest() {
+    let d = TestDaemon::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let env = Env::new(d.transport(), &dir.path().join("keychain"));
+    let content = random_bytes(21, 30_000);
+    let input = write_file(dir.path(), "in.bin", &content);
+    let mut producer = env.put("/hinted/file", &input, &[]).await;
+    let out = dir.path().join("out.bin");
+    // the forwarder routes by the delegation: one without a route fails although the name
+    // has one
+    let lost = env
+        .get(
+            "/hinted/file",
+            &out,
+            &["--fwhint", "/nowhere", "--retries", "0"],
+        )
+        .await;
+    assert!(!lost.status.success(), "{}", text(&lost.stderr));
+    assert!(
+        text(&lost.stderr).contains("NoRoute"),
+        "{}",
+        text(&lost.stderr)
+    );
+    // the first delegation with a route is used, for discovery and every segment
+    let got = env
+        .get(
+            "/hinted/file",
+            &out,
+            &["-F", "/nowhere", "-F", "/hinted/file/region"],
+        )
+        .await;
+    assert_ok(&got, "ndnget --fwhint");
+    assert!(std::fs::read(&out).unwrap() == content);
+    producer.child.kill().await.unwrap();
+    d.stop().await;
+}
+
 fn out_path(dir: &std::path::Path) -> std::path::PathBuf {
     dir.join("out2.bin")
 }

@@ -28,6 +28,7 @@ mod window;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -65,6 +66,9 @@ pub struct OutgoingInterest {
     pub lifetime: Duration,
     /// The segment number, for segment Interests.
     pub segment: Option<u64>,
+    /// ForwardingHint delegations ([`FetchOptions::forwarding_hint`]), shared by every
+    /// Interest of a fetch.
+    pub forwarding_hint: Arc<[Name]>,
 }
 
 impl OutgoingInterest {
@@ -83,16 +87,22 @@ impl OutgoingInterest {
             nonce,
             lifetime,
             segment,
+            forwarding_hint: Arc::from([]),
         }
     }
 
     /// A builder with every field set.
     pub fn builder(&self) -> InterestBuilder {
-        InterestBuilder::new(self.name.clone())
+        let b = InterestBuilder::new(self.name.clone())
             .can_be_prefix(self.can_be_prefix)
             .must_be_fresh(self.must_be_fresh)
             .nonce(self.nonce)
-            .lifetime_ms(u64::try_from(self.lifetime.as_millis()).unwrap_or(u64::MAX))
+            .lifetime_ms(u64::try_from(self.lifetime.as_millis()).unwrap_or(u64::MAX));
+        if self.forwarding_hint.is_empty() {
+            b
+        } else {
+            b.forwarding_hint(self.forwarding_hint.to_vec())
+        }
     }
 
     /// The encoded Interest.
@@ -147,6 +157,8 @@ pub struct Fetcher {
     check: Option<DataCheck>,
     batch: Option<Batch>,
     error: Option<FetchError>,
+    /// [`FetchOptions::forwarding_hint`], shared with every Interest.
+    forwarding_hint: Arc<[Name]>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -176,6 +188,7 @@ impl Fetcher {
         };
         Fetcher {
             rng: NonceGen::new(opts.nonce_seed),
+            forwarding_hint: Arc::from(opts.forwarding_hint.as_slice()),
             name,
             opts,
             stage,
@@ -238,7 +251,12 @@ impl Fetcher {
             Stage::Fetching(p) => p.poll_interest(now, &mut self.rng, &mut self.stats),
         };
         self.sync_error();
-        out
+        out.map(|mut i| {
+            if !self.forwarding_hint.is_empty() {
+                i.forwarding_hint = self.forwarding_hint.clone();
+            }
+            i
+        })
     }
 
     /// When [`handle_timeout`](Self::handle_timeout) should next be called.

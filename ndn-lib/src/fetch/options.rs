@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::rtt::RttOptions;
 use super::window::PipelineKind;
+use crate::name::Name;
 use crate::packet::DEFAULT_LIFETIME_MS;
 
 /// ndnget's default retry limit (`--retries`).
@@ -79,6 +80,9 @@ pub struct FetchOptions {
     pub rtt: RttOptions,
     /// Seed of the Interest Nonce generator.
     pub nonce_seed: u64,
+    /// ForwardingHint delegations put in every Interest, most preferred first (ndnget
+    /// `--fwhint`); none when empty.
+    pub forwarding_hint: Vec<Name>,
 }
 
 impl Default for FetchOptions {
@@ -100,6 +104,7 @@ impl Default for FetchOptions {
             max_reorder: Some(DEFAULT_MAX_REORDER),
             rtt: RttOptions::default(),
             nonce_seed: 0,
+            forwarding_hint: Vec::new(),
         }
     }
 }

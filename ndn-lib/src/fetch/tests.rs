@@ -958,6 +958,29 @@ fn discovery_by_metadata() {
 }
 
 #[test]
+fn every_interest_carries_the_forwarding_hint() {
+    let mut sim = Sim::new(serve(publisher(1_000, 100)));
+    let hint = vec![name("/region/a"), name("/region/b")];
+    let mut o = opts(PipelineKind::cubic());
+    o.forwarding_hint = hint.clone();
+    let mut f = Fetcher::new(name("/p/obj"), o);
+    assert_eq!(sim.run(&mut f), None);
+    assert!(sim.out == content(1_000));
+    // the metadata Interest and every segment Interest, encoded
+    assert!(sim.sent.len() > 10);
+    for (_, i) in &sim.sent {
+        let wire = crate::packet::Interest::decode(i.encode()).unwrap();
+        assert_eq!(wire.forwarding_hint(), &hint[..], "{}", i.name);
+    }
+    // none by default
+    let mut sim = Sim::new(serve(publisher(300, 100)));
+    let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::cubic()));
+    assert_eq!(sim.run(&mut f), None);
+    let first = crate::packet::Interest::decode(sim.sent[0].1.encode()).unwrap();
+    assert!(first.forwarding_hint().is_empty());
+}
+
+#[test]
 fn discovery_falls_back_to_can_be_prefix_after_metadata_timeouts() {
     let mut sim = Sim::new(without_metadata(serve(publisher(1_000, 100))));
     let mut f = Fetcher::new(name("/p/obj"), opts(PipelineKind::cubic()));

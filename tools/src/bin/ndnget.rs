@@ -93,6 +93,11 @@ struct Args {
     #[arg(long)]
     fresh: bool,
 
+    /// Add a delegation to the ForwardingHint of every Interest (repeat for several, most
+    /// preferred first): forwarders outside the producer's region route by it.
+    #[arg(short = 'F', long, value_name = "NAME")]
+    fwhint: Vec<String>,
+
     /// Accept Data without checking signatures.
     #[arg(long)]
     no_verify: bool,
@@ -175,6 +180,11 @@ fn fetch_options(args: &Args) -> anyhow::Result<FetchOptions> {
     opts.reorder_threshold = args.reorder_threshold;
     opts.max_reorder = (args.max_reorder > 0).then_some(args.max_reorder);
     opts.must_be_fresh = args.fresh;
+    opts.forwarding_hint = args
+        .fwhint
+        .iter()
+        .map(|h| cli::parse_name(h))
+        .collect::<anyhow::Result<_>>()?;
     // a fixed seed would repeat the Nonces of the previous run, which forwarders take for loops
     opts.nonce_seed = cli::random_u64()?;
     Ok(opts)
