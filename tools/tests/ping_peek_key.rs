@@ -73,6 +73,21 @@ async fn ping_and_ping_server_round_trip() {
     d.stop().await;
 }
 
+/// Start `ndnpoke ARGS` (with `--verbose`) and wait for its first line, which it writes once
+/// registered. Its standard error comes back too: the caller keeps it open for the rest of
+/// ndnpoke's output.
+async fn start_poke(env: &Env, args: &[&str]) -> (tokio::process::Child, PokeStderr) {
+    let mut poke = env.command("ndnpoke", args).spawn().unwrap();
+    let mut err = tokio::io::BufReader::new(poke.stderr.take().unwrap()).lines();
+    tokio::time::timeout(START_TIMEOUT, err.next_line())
+        .await
+        .unwrap()
+        .unwrap();
+    (poke, err)
+}
+
+type PokeStderr = tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStderr>>;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn peek_and_poke_round_trip() {
     let d = TestDaemon::start().await;
@@ -125,15 +140,8 @@ async fn peek_and_poke_round_trip() {
     assert_eq!(&data.content()[..], b"hello poke");
 
     // CanBePrefix and ApplicationParameters
-    let mut poke = env
-        .command("ndnpoke", &["/poke/b/c", "--sign", "digest", "--verbose"])
-        .spawn()
-        .unwrap();
-    let mut err = tokio::io::BufReader::new(poke.stderr.take().unwrap()).lines();
-    tokio::time::timeout(START_TIMEOUT, err.next_line())
-        .await
-        .unwrap()
-        .unwrap();
+    let (mut poke, _poke_err) =
+        start_poke(&env, &["/poke/b/c", "--sign", "digest", "--verbose"]).await;
     let plain = env.run("ndnpeek", &["/poke/b", "-w", "300"], None).await;
     assert_eq!(plain.status.code(), Some(4), "no route for /poke/b: Nack");
     let prefixed = env
@@ -144,15 +152,7 @@ async fn peek_and_poke_round_trip() {
     assert!(poke.wait().await.unwrap().success());
 
     // ForwardingHint: the forwarder routes by the delegation, not by the name
-    let mut poke = env
-        .command("ndnpoke", &["/poke/h", "--verbose"])
-        .spawn()
-        .unwrap();
-    let mut err = tokio::io::BufReader::new(poke.stderr.take().unwrap()).lines();
-    tokio::time::timeout(START_TIMEOUT, err.next_line())
-        .await
-        .unwrap()
-        .unwrap();
+    let (mut poke, _poke_err) = start_poke(&env, &["/poke/h", "--verbose"]).await;
     let no_route = env
         .run(
             "ndnpeek",
@@ -184,15 +184,8 @@ async fn peek_and_poke_round_trip() {
     assert!(poke.wait().await.unwrap().success());
 
     // nothing answers: timeout (3), and a Nack (4) where there is no route
-    let mut server = env
-        .command("ndnpoke", &["/silent/x", "--verbose", "-w", "60000"])
-        .spawn()
-        .unwrap();
-    let mut err = tokio::io::BufReader::new(server.stderr.take().unwrap()).lines();
-    tokio::time::timeout(START_TIMEOUT, err.next_line())
-        .await
-        .unwrap()
-        .unwrap();
+    let (mut server, _server_err) =
+        start_poke(&env, &["/silent/x", "--verbose", "-w", "60000"]).await;
     let timeout = env
         .run(
             "ndnpeek",
