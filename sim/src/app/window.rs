@@ -31,6 +31,8 @@ pub struct WindowConsumerConfig {
     pub stop: Option<SimTime>,
     /// Seed of the Nonces.
     pub seed: u64,
+    /// ForwardingHint delegations on every Interest (none when empty).
+    pub forwarding_hint: Vec<Name>,
 }
 
 impl WindowConsumerConfig {
@@ -46,6 +48,7 @@ impl WindowConsumerConfig {
             start: 0,
             stop: None,
             seed: 0,
+            forwarding_hint: Vec::new(),
         }
     }
 }
@@ -173,6 +176,7 @@ impl WindowConsumer {
                     interest_lifetime: Duration::from_millis(self.config.lifetime_ms),
                     max_retries: self.config.max_retries,
                     nonce_seed: self.config.seed,
+                    forwarding_hint: self.config.forwarding_hint.clone(),
                     ..FetchOptions::default()
                 };
                 self.fetcher = Some(Box::new(Fetcher::new(self.config.prefix.clone(), opts)));

@@ -478,6 +478,9 @@ pub struct WindowConfig {
     pub lifetime: Option<TimeValue>,
     /// Retransmissions per segment (default 15; negative for no limit).
     pub max_retries: Option<i64>,
+    /// ForwardingHint delegations on every Interest, discovery included (as ndnget
+    /// `--fwhint`).
+    pub forwarding_hint: Option<Vec<String>>,
     /// Start.
     pub start: Option<TimeValue>,
     /// Stop.

@@ -671,6 +671,7 @@ fn make_app(a: &AppConfig, seed: u64, end: SimTime) -> Result<App, ScenarioError
             if let Some(r) = x.max_retries {
                 cfg.max_retries = u32::try_from(r).ok();
             }
+            cfg.forwarding_hint = hint(x.forwarding_hint.as_deref())?;
             cfg.start = x.start.map(|t| t.0).unwrap_or(0);
             cfg.stop = Some(x.stop.map(|t| t.0).unwrap_or(end));
             cfg.seed = seed;
