@@ -141,69 +141,11 @@ fn congestion_marks_reach_window_consumers_and_spare_the_queue() {
 /// one (n3) when their Interests carry the hint /far and n3 belongs to the region /far (which
 /// routing then announces from it); there the hint is dropped and the name leads to n3's
 /// producer.
-/// The window consumer (ndnget's fetcher) carries the hint on every Interest, discovery
-/// included: with the object published at both ends of a line, the hinted fetch is served by
-/// the far publisher alone.
-#[test]
-fn a_window_consumer_fetches_through_its_forwarding_hint() {
-    let text = r#"
-duration = "10s"
-[topology]
-generator = { kind = "line", nodes = 4 }
-links = { bandwidth = "10Mbps", delay = "1ms" }
-
-[[node]]
-nodes = "n3"
-network_regions = ["/far"]
-
-[[app]]
-kind = "publisher"
-nodes = "n0"
-prefix = "/file"
-size = 40000
-
-[[app]]
-kind = "publisher"
-nodes = "n3"
-prefix = "/file"
-size = 40000
-
-[[app]]
-kind = "consumer-window"
-nodes = "n1"
-prefix = "/file"
-forwarding_hint = ["/far"]
-"#;
-    let s = Scenario::parse(text, Path::new(".")).unwrap();
-    let mut b = s.build(None).unwrap();
-    b.sim.run_until(b.end, &mut |_| {});
-    let served = |i: usize| match &b.sim.state.apps[i].app {
-        App::Publisher(p) => p.stats().data,
-        _ => panic!("app {i} is not a publisher"),
-    };
-    let App::Window(w) = &b.sim.state.apps[2].app else {
-        panic!("app 2 is not a window consumer");
-    };
-    let stats = w.stats();
-    assert!(stats.finished_at.is_some() && !stats.failed, "{stats:?}");
-    assert_eq!(stats.bytes, 40_000);
-    assert_eq!(served(0), 0, "the near publisher saw nothing");
-    // the metadata reply and the segments
-    assert!(served(1) > 5, "{}", served(1));
-}
-
 #[test]
 fn a_forwarding_hint_steers_interests_to_the_network_region_it_names() {
-    let text = r#"
-duration = "2s"
-[topology]
-generator = { kind = "line", nodes = 4 }
-links = { bandwidth = "10Mbps", delay = "1ms" }
-
-[[node]]
-nodes = "n3"
-network_regions = ["/far"]
-
+    let text = format!(
+        "duration = \"2s\"\n{FAR_REGION_LINE}{}",
+        r#"
 [[app]]
 kind = "producer"
 nodes = "n0"
@@ -226,8 +168,9 @@ nodes = "n1"
 prefix = "/app/far"
 frequency = 10
 forwarding_hint = ["/far"]
-"#;
-    let s = Scenario::parse(text, Path::new(".")).unwrap();
+"#
+    );
+    let s = Scenario::parse(&text, Path::new(".")).unwrap();
     let mut b = s.build(None).unwrap();
     b.sim.run_until(b.end, &mut |_| {});
     let served = |i: usize| match &b.sim.state.apps[i].app {
@@ -246,4 +189,59 @@ forwarding_hint = ["/far"]
     // n3 received the Interests without their hint, and forwarded none further
     let n3 = b.sim.state.nodes[3].fw.counters();
     assert_eq!(n3.n_out_interests, 20);
+}
+
+/// A line of four nodes, n0 to n3, with n3 in the network region /far.
+const FAR_REGION_LINE: &str = r#"[topology]
+generator = { kind = "line", nodes = 4 }
+links = { bandwidth = "10Mbps", delay = "1ms" }
+
+[[node]]
+nodes = "n3"
+network_regions = ["/far"]
+"#;
+
+/// The window consumer (ndnget's fetcher) carries the hint on every Interest, discovery
+/// included: with the object published at both ends of a line, the hinted fetch is served by
+/// the far publisher alone.
+#[test]
+fn a_window_consumer_fetches_through_its_forwarding_hint() {
+    let text = format!(
+        "duration = \"10s\"\n{FAR_REGION_LINE}{}",
+        r#"
+[[app]]
+kind = "publisher"
+nodes = "n0"
+prefix = "/file"
+size = 40000
+
+[[app]]
+kind = "publisher"
+nodes = "n3"
+prefix = "/file"
+size = 40000
+
+[[app]]
+kind = "consumer-window"
+nodes = "n1"
+prefix = "/file"
+forwarding_hint = ["/far"]
+"#
+    );
+    let s = Scenario::parse(&text, Path::new(".")).unwrap();
+    let mut b = s.build(None).unwrap();
+    b.sim.run_until(b.end, &mut |_| {});
+    let served = |i: usize| match &b.sim.state.apps[i].app {
+        App::Publisher(p) => p.stats().data,
+        _ => panic!("app {i} is not a publisher"),
+    };
+    let App::Window(w) = &b.sim.state.apps[2].app else {
+        panic!("app 2 is not a window consumer");
+    };
+    let stats = w.stats();
+    assert!(stats.finished_at.is_some() && !stats.failed, "{stats:?}");
+    assert_eq!(stats.bytes, 40_000);
+    assert_eq!(served(0), 0, "the near publisher saw nothing");
+    // the metadata reply and the segments
+    assert!(served(1) > 5, "{}", served(1));
 }
