@@ -557,13 +557,28 @@ impl Scenario {
                 assert!(exists(r.face), "PIT out-record of gone face {}", r.face);
             }
         }
-        for (prefix, e) in fw.fib().sorted() {
+        let fib = fw.fib().sorted();
+        for (prefix, e) in &fib {
             for h in e.next_hops() {
                 assert!(
                     exists(h.face),
                     "FIB {prefix} next hop to gone face {}",
                     h.face
                 );
+            }
+            // longest-prefix match (which stops at entries no other entry extends) finds the
+            // longest FIB prefix of a name, for each prefix and a name one component below
+            for q in [(*prefix).clone(), prefix.append_generic("q")] {
+                let expected = fib
+                    .iter()
+                    .map(|(p, _)| *p)
+                    .filter(|p| p.is_prefix_of(&q))
+                    .max_by_key(|p| p.len());
+                let got = fw
+                    .fib()
+                    .longest_prefix_match(&q, &fw.prefix_hashes(&q))
+                    .map(|(p, _)| p);
+                assert_eq!(got, expected, "FIB longest-prefix match of {q}");
             }
         }
         for (prefix, routes) in fw.rib().iter() {

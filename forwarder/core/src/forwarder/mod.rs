@@ -509,6 +509,14 @@ impl Forwarder {
         name.hash_with_key(self.hash_key)
     }
 
+    /// Hashes of every prefix of `name` under this forwarder's key, shortest first, as the
+    /// tables' lookups take them (for tests and tools that query the tables directly).
+    pub fn prefix_hashes(&self, name: &Name) -> Vec<u64> {
+        let mut hashes = Vec::new();
+        name.prefix_hashes_into(self.hash_key, &mut hashes);
+        hashes
+    }
+
     /// Add or update a FIB next hop directly (static routes; the RIB does this for commands).
     pub fn add_next_hop(&mut self, prefix: &Name, face: FaceId, cost: u64) {
         let h = self.name_hash(prefix);
