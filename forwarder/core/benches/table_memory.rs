@@ -107,10 +107,10 @@ impl Row {
     }
 }
 
-/// Live bytes and blocks of the wire vector's own buffer (freed when the vector goes, while the
-/// wires it pointed to stay with the table).
-fn vec_buffer(v: &Vec<Bytes>) -> (isize, isize) {
-    ((v.capacity() * std::mem::size_of::<Bytes>()) as isize, 1)
+/// Live bytes and blocks of a vector's own buffer (freed when the vector goes, while the wires or
+/// names it pointed to stay with the table).
+fn vec_buffer<T>(v: &Vec<T>) -> (isize, isize) {
+    ((v.capacity() * std::mem::size_of::<T>()) as isize, 1)
 }
 
 /// Names like applications use: `/<2..4 words>/<i>/v=1/seg=k`.
@@ -164,7 +164,7 @@ fn fib_row(n: usize) -> Row {
     }
     assert_eq!(fib.len(), n);
     // the names are now held by the FIB alone
-    let vb = (prefixes.capacity() * std::mem::size_of::<Name>()) as isize;
+    let (vb, vk) = vec_buffer(&prefixes);
     drop(prefixes);
     let (b1, k1) = live();
     let row = Row {
@@ -172,7 +172,7 @@ fn fib_row(n: usize) -> Row {
         entries: n,
         wire_bytes,
         bytes: b1 - b0 + vb,
-        blocks: k1 - k0 + 1,
+        blocks: k1 - k0 + vk,
     };
     drop(fib);
     row

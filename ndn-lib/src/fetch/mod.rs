@@ -67,8 +67,8 @@ pub struct OutgoingInterest {
     /// The segment number, for segment Interests.
     pub segment: Option<u64>,
     /// ForwardingHint delegations ([`FetchOptions::forwarding_hint`]), shared by every
-    /// Interest of a fetch.
-    pub forwarding_hint: Arc<[Name]>,
+    /// Interest of a fetch; `None` without a hint (nothing allocated per Interest).
+    pub forwarding_hint: Option<Arc<[Name]>>,
 }
 
 impl OutgoingInterest {
@@ -87,7 +87,7 @@ impl OutgoingInterest {
             nonce,
             lifetime,
             segment,
-            forwarding_hint: Arc::from([]),
+            forwarding_hint: None,
         }
     }
 
@@ -98,10 +98,9 @@ impl OutgoingInterest {
             .must_be_fresh(self.must_be_fresh)
             .nonce(self.nonce)
             .lifetime_ms(u64::try_from(self.lifetime.as_millis()).unwrap_or(u64::MAX));
-        if self.forwarding_hint.is_empty() {
-            b
-        } else {
-            b.forwarding_hint(self.forwarding_hint.to_vec())
+        match &self.forwarding_hint {
+            Some(hint) => b.forwarding_hint(hint.to_vec()),
+            None => b,
         }
     }
 
@@ -157,8 +156,8 @@ pub struct Fetcher {
     check: Option<DataCheck>,
     batch: Option<Batch>,
     error: Option<FetchError>,
-    /// [`FetchOptions::forwarding_hint`], shared with every Interest.
-    forwarding_hint: Arc<[Name]>,
+    /// [`FetchOptions::forwarding_hint`], shared with every Interest; `None` when empty.
+    forwarding_hint: Option<Arc<[Name]>>,
 }
 
 impl std::fmt::Debug for Fetcher {
@@ -188,7 +187,8 @@ impl Fetcher {
         };
         Fetcher {
             rng: NonceGen::new(opts.nonce_seed),
-            forwarding_hint: Arc::from(opts.forwarding_hint.as_slice()),
+            forwarding_hint: (!opts.forwarding_hint.is_empty())
+                .then(|| Arc::from(opts.forwarding_hint.as_slice())),
             name,
             opts,
             stage,
@@ -252,9 +252,7 @@ impl Fetcher {
         };
         self.sync_error();
         out.map(|mut i| {
-            if !self.forwarding_hint.is_empty() {
-                i.forwarding_hint = self.forwarding_hint.clone();
-            }
+            i.forwarding_hint.clone_from(&self.forwarding_hint);
             i
         })
     }
