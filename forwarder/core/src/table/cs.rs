@@ -22,14 +22,18 @@ use crate::hint::{prefetch_line, prefetch_object};
 
 const NONE: u32 = u32::MAX;
 
+/// One cached Data: 64 bytes, aligned to a cache line, so that a hit reads everything it needs
+/// of the entry (the wire's handle, where its name lies, freshness) in one line.
 #[derive(Debug, Clone)]
+#[repr(align(64))]
 struct Entry {
     wire: Bytes,
     /// Where the TLV-VALUE of the Data name lies in `wire`.
     name_at: u32,
     name_len: u32,
     hash: u64,
-    fresh_until: Duration,
+    /// Nanoseconds (as [`nanos`] counts them) until which the Data is fresh.
+    fresh_until: u64,
     /// The queue it waits in for eviction (always [`Queue::Main`] under LRU).
     queue: Queue,
 }
@@ -133,9 +137,9 @@ pub struct Cs {
     /// Under `PriorityFifo`: when entries of the main queue go stale, (time, slot), to move
     /// them to the stale queue once that time has passed; items of entries gone or refreshed
     /// since are skipped.
-    staling: BinaryHeap<Reverse<(Duration, u32)>>,
-    /// The latest time an insert or lookup saw.
-    now: Duration,
+    staling: BinaryHeap<Reverse<(u64, u32)>>,
+    /// The latest time an insert or lookup saw, in nanoseconds.
+    now: u64,
     len: usize,
     bytes: usize,
     capacity_packets: usize,
@@ -161,7 +165,7 @@ impl Cs {
             queues: [EMPTY_QUEUE; 3],
             replacement: Replacement::Lru,
             staling: BinaryHeap::new(),
-            now: Duration::ZERO,
+            now: 0,
             len: 0,
             bytes: 0,
             capacity_packets,
@@ -483,12 +487,14 @@ impl Cs {
         if !self.policy.admit || self.capacity_packets == 0 {
             return;
         }
+        let now = nanos(now);
         self.now = self.now.max(now);
         let wire = data.wire();
         if wire.len() > self.capacity_bytes {
             return;
         }
-        let fresh_until = now + Duration::from_millis(data.freshness_period().unwrap_or(0));
+        let freshness_ms = data.freshness_period().unwrap_or(0);
+        let fresh_until = now.saturating_add(freshness_ms.saturating_mul(1_000_000));
         let name = data.name().value();
         // the decoded name is a slice of the wire: remember where
         let Some((name_at, name_len)) = offset_in(wire, name) else {
@@ -572,13 +578,14 @@ impl Cs {
             .map_or(&[], Entry::name)
     }
 
-    fn usable(e: &Entry, now: Duration, must_be_fresh: bool) -> bool {
+    fn usable(e: &Entry, now: u64, must_be_fresh: bool) -> bool {
         !must_be_fresh || e.fresh_until > now
     }
 
     /// Find cached Data satisfying `interest` at `now`. `hashes` are the prefix hashes of the
     /// Interest name. Counts a hit or a miss.
     pub fn lookup(&mut self, now: Duration, interest: &Interest, hashes: &[u64]) -> Option<CsHit> {
+        let now = nanos(now);
         self.now = self.now.max(now);
         if !self.policy.serve || self.len == 0 {
             self.n_misses += 1;
@@ -603,7 +610,7 @@ impl Cs {
         }
     }
 
-    fn find(&self, now: Duration, interest: &Interest, hashes: &[u64]) -> Option<u32> {
+    fn find(&self, now: u64, interest: &Interest, hashes: &[u64]) -> Option<u32> {
         let name = interest.name();
         let mbf = interest.must_be_fresh();
         let n = name.len();
@@ -649,6 +656,11 @@ impl Entry {
             .get(start..start + self.name_len as usize)
             .unwrap_or_default()
     }
+}
+
+/// A time in nanoseconds (saturating: `u64` holds 584 years).
+fn nanos(t: Duration) -> u64 {
+    u64::try_from(t.as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// Where `part` lies in `whole`, when it is a sub-slice of it.
@@ -881,6 +893,12 @@ mod tests {
             4
         );
         assert!(late.is_empty());
+    }
+
+    #[test]
+    fn an_entry_fills_exactly_one_cache_line() {
+        assert_eq!(std::mem::size_of::<Option<Entry>>(), 64);
+        assert_eq!(std::mem::align_of::<Option<Entry>>(), 64);
     }
 
     #[test]
