@@ -308,6 +308,34 @@ mod tests {
         }
     }
 
+    #[test]
+    fn prefixes_too_long_to_order_are_still_matched() {
+        use crate::table::critbit::MAX_KEY_LEN;
+        let mut fib = Fib::default();
+        let a = Name::from_uri("/a").unwrap();
+        // two prefixes that first differ past 16 MiB do not fit the crit-bit tree together, so
+        // the first is not marked as extended by the second
+        let huge = a.append_generic(vec![b'x'; MAX_KEY_LEN]);
+        let below = huge.append_generic("b");
+        let c = Name::from_uri("/c").unwrap();
+        let cd = Name::from_uri("/c/d").unwrap();
+        let prefixes = [&a, &huge, &below, &c, &cd];
+        for (f, p) in (300..).zip(prefixes) {
+            fib.add_next_hop(p, hash(p), FaceId(f), 1);
+        }
+        // which of `prefixes` matches (indexes, so that a failure does not print 16 MiB names)
+        let lpm = |q: &Name| {
+            let mut hs = Vec::new();
+            q.prefix_hashes_into(KEY, &mut hs);
+            let (p, _) = fib.longest_prefix_match(q, &hs)?;
+            prefixes.iter().position(|&x| x == p)
+        };
+        for (i, p) in prefixes.iter().enumerate() {
+            assert_eq!(lpm(&p.append_generic("q")), Some(i), "below prefix {i}");
+        }
+        assert_eq!(lpm(&Name::from_uri("/b").unwrap()), None);
+    }
+
     fn faces(fib: &Fib, p: &Name) -> Vec<(u64, u64)> {
         fib.get(p, 1)
             .map(|e| e.next_hops().iter().map(|h| (h.face.0, h.cost)).collect())
