@@ -106,6 +106,7 @@ const STRATEGIES: &[StrategyKind] = &[
     StrategyKind::Asf,
     StrategyKind::Random,
     StrategyKind::SelfLearning,
+    StrategyKind::Access,
 ];
 
 fn name(uri: &str) -> Name {
@@ -346,7 +347,7 @@ impl Scenario {
         }
         if f & 256 != 0 {
             let b = inp.u8();
-            p.strategy = Some(match STRATEGIES.get(usize::from(b % 6)) {
+            p.strategy = Some(match STRATEGIES.get(usize::from(b) % (STRATEGIES.len() + 1)) {
                 Some(k) => k.name(),
                 None => name("/localhost/nfd/strategy/ncc"),
             });

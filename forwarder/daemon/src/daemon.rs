@@ -85,7 +85,7 @@ pub fn parse_strategy(s: &str) -> Result<Strategy, StartError> {
     let name = Name::from_str(&full).map_err(|e| StartError(format!("bad strategy {s:?}: {e}")))?;
     Strategy::from_name(&name).map_err(|e| match e {
         StrategyError::NotRegistered => StartError(format!(
-            "unknown strategy {s:?} (best-route, multicast, asf, random or self-learning)"
+            "unknown strategy {s:?} (best-route, multicast, asf, random, self-learning or access)"
         )),
         StrategyError::BadParameters(why) => StartError(format!("strategy {s:?}: {why}")),
     })

@@ -103,7 +103,7 @@ pub fn parse_strategy(s: &str) -> Result<Strategy, ScenarioError> {
     let name = parse_name(&full)?;
     Strategy::from_name(&name).map_err(|e| match e {
         StrategyError::NotRegistered => invalid(format!(
-            "unknown strategy `{s}` (known: best-route, multicast, asf, random, self-learning)"
+            "unknown strategy `{s}` (known: best-route, multicast, asf, random, self-learning, access)"
         )),
         StrategyError::BadParameters(why) => invalid(format!("strategy `{s}`: {why}")),
     })

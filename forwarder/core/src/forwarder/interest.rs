@@ -7,6 +7,7 @@ use bytes::Bytes;
 use ndn::lp::NackReason;
 use ndn::{Data, Interest, Name};
 
+use super::timers::Timer;
 use super::{Forwarder, LinkFields, OutPacket, Transmit};
 use crate::face::{FaceId, LinkType};
 use crate::strategy::{Action, StrategyContext, StrategyKind, would_violate_scope};
@@ -18,6 +19,8 @@ pub(super) enum Trigger<'a> {
     Nack(NackReason),
     BeforeSatisfy(&'a Data),
     BeforeExpire,
+    /// The strategy's timer for the entry ran out.
+    Timer,
 }
 
 impl Forwarder {
@@ -280,13 +283,15 @@ impl Forwarder {
             &mut self.actions,
         )
         .with_trigger(trigger_interest)
-        .with_params(strategy.params);
+        .with_params(strategy.params)
+        .with_hash_key(self.hash_key);
         let kind = strategy.kind;
         match trigger {
             Trigger::Interest(i) => kind.after_receive_interest(&mut ctx, entry, ingress, i),
             Trigger::Nack(reason) => kind.after_receive_nack(&mut ctx, entry, ingress, reason),
             Trigger::BeforeSatisfy(d) => kind.before_satisfy_interest(&mut ctx, entry, ingress, d),
             Trigger::BeforeExpire => kind.before_expire_pending_interest(&mut ctx, entry),
+            Trigger::Timer => kind.after_timer(&mut ctx, entry, ingress),
         }
         if !self.measurements.is_empty() {
             self.arm_maintenance(now);
@@ -335,6 +340,14 @@ impl Forwarder {
                 }
                 Action::SendNack { face, reason } => self.on_outgoing_nack(now, id, face, reason),
                 Action::RejectPendingInterest => reject = true,
+                Action::ArmTimer { after } => {
+                    self.timer_seq += 1;
+                    let seq = self.timer_seq;
+                    if let Some(e) = self.pit.get_mut(id) {
+                        e.strategy_info.timer = seq;
+                        self.arm(now + after, Timer::Strategy { entry: id, seq });
+                    }
+                }
                 Action::ForgetLearnedRoute { face } => {
                     if let Some(name) = self.pit.get(id).map(|e| e.name().clone()) {
                         self.forget_learned_route(now, &name, face);

@@ -6,6 +6,9 @@ use std::cmp::Reverse;
 use std::time::Duration;
 
 use super::Forwarder;
+use super::interest::Trigger;
+use crate::face::FaceId;
+use crate::table::PitEntryId;
 
 /// How often tables without per-entry timers are aged.
 const MAINTENANCE_PERIOD: Duration = Duration::from_secs(1);
@@ -17,6 +20,14 @@ pub(crate) enum Timer {
     Maintenance,
     /// A RIB route may have expired.
     RibExpiry,
+    /// A strategy's timer for a PIT entry (stale once the entry is gone or the entry's timer
+    /// is no longer `seq`).
+    Strategy {
+        /// The entry.
+        entry: PitEntryId,
+        /// The sequence number the timer was armed with.
+        seq: u64,
+    },
 }
 
 impl Forwarder {
@@ -66,6 +77,17 @@ impl Forwarder {
     fn fire(&mut self, now: Duration, timer: Timer) {
         match timer {
             Timer::RibExpiry => self.expire_routes(now),
+            Timer::Strategy { entry, seq } => {
+                let Some(e) = self.pit.get_mut(entry) else {
+                    return;
+                };
+                if e.strategy_info.timer != seq || e.satisfied {
+                    return;
+                }
+                e.strategy_info.timer = 0;
+                let ingress = e.in_records.first().map_or(FaceId::INVALID, |r| r.face);
+                self.run_strategy(now, entry, ingress, &[], Trigger::Timer);
+            }
             Timer::Maintenance => {
                 self.maintenance_armed = false;
                 self.dead_nonces.evict(now);

@@ -21,7 +21,7 @@ fn rank(hops: &[NextHop], meas: Option<&MeasurementsEntry>, max_timeouts: u32) -
             let m = meas.and_then(|m| m.face(h.face));
             match m {
                 Some(m) if m.n_timeouts >= max_timeouts => (2, Duration::ZERO, h.cost, h.face),
-                Some(m) => match m.srtt {
+                Some(m) => match m.rtt.srtt {
                     Some(s) => (0, s, h.cost, h.face),
                     None => (1, Duration::ZERO, h.cost, h.face),
                 },
@@ -100,7 +100,7 @@ pub(super) fn after_receive_interest(
         let meas = ctx.fib_prefix.and_then(|(p, h)| ctx.measurements.get(p, h));
         others.iter().copied().find(|f| {
             meas.and_then(|m| m.face(*f))
-                .is_none_or(|m| m.srtt.is_none())
+                .is_none_or(|m| m.rtt.srtt.is_none())
         })
     };
     let probe = match unmeasured {

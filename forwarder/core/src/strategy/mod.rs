@@ -2,6 +2,7 @@
 //! it sees the PIT entry, the next hops and measurements, and acts only through the action sink
 //! of its [`StrategyContext`], so a test can record what it did.
 
+mod access;
 pub mod asf;
 mod best_route;
 mod multicast;
@@ -52,6 +53,12 @@ pub enum Action {
     },
     /// Give up on the PIT entry now (Interest finalize pipeline).
     RejectPendingInterest,
+    /// Call the strategy's timer trigger for this entry after this long, unless the entry is
+    /// satisfied or gone by then, or the strategy cancelled the timer (arming again replaces it).
+    ArmTimer {
+        /// The delay.
+        after: Duration,
+    },
     /// The route learned from a prefix announcement that led this entry's Interest to the
     /// upstream `face` is gone (self-learning): remove it from the RIB.
     ForgetLearnedRoute {
@@ -76,6 +83,9 @@ pub struct StrategyContext<'a> {
     pub rng: &'a mut Rng,
     /// The parameters of the strategy instance (from its name).
     pub params: StrategyParams,
+    /// The key the forwarder hashes names with (see `Name::prefix_hashes_into`), for strategies
+    /// that look up measurements under names of their own.
+    pub hash_key: u64,
     actions: &'a mut Vec<Action>,
     /// The Interest the trigger is about, if any (sent without a copy).
     trigger: Option<&'a Interest>,
@@ -100,9 +110,16 @@ impl<'a> StrategyContext<'a> {
             measurements,
             rng,
             params: StrategyParams::default(),
+            hash_key: 0,
             actions,
             trigger: None,
         }
+    }
+
+    /// The same context, with the forwarder's name hash key.
+    pub fn with_hash_key(mut self, hash_key: u64) -> Self {
+        self.hash_key = hash_key;
+        self
     }
 
     /// The same context, for a strategy instance with these parameters.
@@ -157,6 +174,12 @@ impl<'a> StrategyContext<'a> {
         self.actions.push(Action::RejectPendingInterest);
     }
 
+    /// Have the strategy's timer trigger called for this entry after `after` (see
+    /// [`Action::ArmTimer`]).
+    pub fn arm_timer(&mut self, after: Duration) {
+        self.actions.push(Action::ArmTimer { after });
+    }
+
     /// True when `egress` may carry an Interest for this entry that came from `ingress`: the face
     /// exists, it is not the ingress (unless ad hoc), and scope is respected.
     pub fn is_eligible(&self, egress: FaceId, ingress: FaceId, name: &Name) -> bool {
@@ -199,18 +222,22 @@ pub enum StrategyKind {
     /// `self-learning`: floods Interests that have no route and learns routes from the prefix
     /// announcements their Data brings back.
     SelfLearning,
+    /// `access`: the upstream that last brought Data under the prefix, then, after its
+    /// retransmission timeout, every other next hop; every next hop when none is known.
+    Access,
 }
 
 const STRATEGY_PREFIX: &str = "/localhost/nfd/strategy";
 
 impl StrategyKind {
     /// Every strategy.
-    pub const ALL: [StrategyKind; 5] = [
+    pub const ALL: [StrategyKind; 6] = [
         StrategyKind::BestRoute,
         StrategyKind::Multicast,
         StrategyKind::Asf,
         StrategyKind::Random,
         StrategyKind::SelfLearning,
+        StrategyKind::Access,
     ];
 
     /// The name without prefix and version: `best-route`, `multicast`, `asf`.
@@ -221,6 +248,7 @@ impl StrategyKind {
             StrategyKind::Asf => "asf",
             StrategyKind::Random => "random",
             StrategyKind::SelfLearning => "self-learning",
+            StrategyKind::Access => "access",
         }
     }
 
@@ -231,6 +259,7 @@ impl StrategyKind {
             StrategyKind::Asf => 5,
             StrategyKind::Random => 1,
             StrategyKind::SelfLearning => 1,
+            StrategyKind::Access => 1,
         }
     }
 
@@ -262,6 +291,7 @@ impl StrategyKind {
             StrategyKind::SelfLearning => {
                 self_learning::after_receive_interest(ctx, entry, ingress, interest)
             }
+            StrategyKind::Access => access::after_receive_interest(ctx, entry, ingress, interest),
         }
     }
 
@@ -273,9 +303,10 @@ impl StrategyKind {
         ingress: FaceId,
         data: &Data,
     ) {
-        let _ = data;
-        if self == StrategyKind::Asf {
-            asf::before_satisfy_interest(ctx, entry, ingress);
+        match self {
+            StrategyKind::Asf => asf::before_satisfy_interest(ctx, entry, ingress),
+            StrategyKind::Access => access::before_satisfy_interest(ctx, entry, ingress, data),
+            _ => {}
         }
     }
 
@@ -296,6 +327,16 @@ impl StrategyKind {
             StrategyKind::SelfLearning => {
                 self_learning::after_receive_nack(ctx, entry, ingress, reason)
             }
+            // as NFD's: a Nack changes nothing; the timeout tries the other next hops
+            StrategyKind::Access => {}
+        }
+    }
+
+    /// Trigger: the timer the strategy armed for the entry ran out; `ingress` is the face of
+    /// the entry's first in-record.
+    pub fn after_timer(self, ctx: &mut StrategyContext<'_>, entry: &mut PitEntry, ingress: FaceId) {
+        if self == StrategyKind::Access {
+            access::after_timeout(ctx, entry, ingress);
         }
     }
 

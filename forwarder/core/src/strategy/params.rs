@@ -5,8 +5,9 @@
 //! best-route and multicast take the retransmission suppression parameters
 //! (`retx-suppression-initial` and `retx-suppression-max` in milliseconds,
 //! `retx-suppression-multiplier`); asf takes those and `probing-interval` (milliseconds, at
-//! least 1000) and `max-timeouts`; random takes none. A value that is not a number, out of range, or a key the
-//! strategy does not know makes the name invalid, rather than being ignored.
+//! least 1000) and `max-timeouts`; random, self-learning and access take none. A value that
+//! is not a number, out of range, or a key the strategy does not know makes the name invalid,
+//! rather than being ignored.
 
 use std::time::Duration;
 
@@ -187,7 +188,10 @@ impl StrategyParams {
         let Some(bit) = KEYS.iter().position(|k| *k == key) else {
             return Err(bad(format!("unknown parameter {key:?}")));
         };
-        if matches!(kind, StrategyKind::Random | StrategyKind::SelfLearning) {
+        if matches!(
+            kind,
+            StrategyKind::Random | StrategyKind::SelfLearning | StrategyKind::Access
+        ) {
             return Err(bad(format!(
                 "{} does not take parameters",
                 kind.short_name()
@@ -300,6 +304,10 @@ mod tests {
             (
                 "/localhost/nfd/strategy/random/v=1/retx-suppression-initial~20",
                 "random does not take",
+            ),
+            (
+                "/localhost/nfd/strategy/access/v=1/retx-suppression-initial~20",
+                "access does not take",
             ),
             (
                 "/localhost/nfd/strategy/best-route/retx-suppression-initial~0",

@@ -15,7 +15,7 @@ pub mod strategy_choice;
 pub use cs::{Cs, CsPolicy, Replacement};
 pub use dead_nonce_list::DeadNonceList;
 pub use fib::{Fib, FibEntry, NextHop};
-pub use measurements::{Measurements, MeasurementsEntry};
+pub use measurements::{LastNextHop, Measurements, MeasurementsEntry, RttEstimator};
 pub use name_index::NameIndex;
 pub use pit::{InRecord, OutRecord, Pit, PitEntry, PitEntryId};
 pub use records::Records;

@@ -65,8 +65,12 @@ pub struct StrategyInfo {
     pub suppression_interval: Duration,
     /// Last time an Interest was forwarded upstream for this entry.
     pub last_forwarded: Option<Duration>,
-    /// ASF: the face chosen as the working upstream.
+    /// ASF: the face chosen as the working upstream; access: the upstream tried first.
     pub chosen_face: Option<FaceId>,
+    /// The strategy's timer for this entry, by the sequence number the forwarder gave it when
+    /// armed (see [`crate::strategy::StrategyContext::arm_timer`]); 0 when none. Setting it to
+    /// 0 cancels the timer.
+    pub timer: u64,
 }
 
 /// One PIT entry, keyed by (name, CanBePrefix, MustBeFresh).
