@@ -275,8 +275,9 @@ fn nack_no_route_travels_back_to_the_consumer() {
 
 /// Consumer (node 0) and producer of `/p` (node 3) joined by a slow, cheap path through node 1
 /// (50 ms links) and a fast, costly one through node 2 (5 ms links); the consumer's node runs
-/// `strategy` for `/p`. Returns the network and the consumer's face.
-fn two_paths(strategy: Strategy) -> (Net, FaceId) {
+/// `strategy` for `/p`. Returns the network, the consumer's face and the fast path's last
+/// link (node 2's face toward node 3).
+fn two_paths(strategy: Strategy) -> (Net, FaceId, FaceId) {
     let mut net = Net::new(4);
     let (f01, _) = net.link(0, 1, 50);
     let (f02, _) = net.link(0, 2, 5);
@@ -290,12 +291,12 @@ fn two_paths(strategy: Strategy) -> (Net, FaceId) {
     net.nodes[2].add_next_hop(&name("/p"), f23, 1);
     net.nodes[3].add_next_hop(&name("/p"), producer, 0);
     net.nodes[0].set_strategy(&name("/p"), strategy);
-    (net, consumer)
+    (net, consumer, f23)
 }
 
 #[test]
 fn asf_moves_traffic_to_the_faster_path() {
-    let (mut net, consumer) = two_paths(StrategyKind::Asf.into());
+    let (mut net, consumer, _) = two_paths(StrategyKind::Asf.into());
     for i in 0..20u32 {
         let at = Duration::from_millis(300 * u64::from(i));
         net.run_until(at);
@@ -321,7 +322,7 @@ fn asf_moves_traffic_to_the_faster_path() {
 /// Interests that reach the slow path's router of [`two_paths`] when the consumer's node runs
 /// `strategy`: 30 Interests, 300 ms apart.
 fn interests_on_the_slow_path(strategy: Strategy) -> u64 {
-    let (mut net, consumer) = two_paths(strategy);
+    let (mut net, consumer, _) = two_paths(strategy);
     for i in 0..30u32 {
         net.run_until(Duration::from_millis(300 * u64::from(i)));
         let wire = InterestBuilder::new(name(&format!("/p/{i}"))).nonce(i);
@@ -345,6 +346,42 @@ fn asf_probes_as_often_as_its_probing_interval_parameter_says() {
     );
     assert!(default <= 2, "{default}");
     assert!(every_second >= 6, "{every_second}");
+}
+
+#[test]
+fn access_follows_the_path_whose_data_came_first_and_moves_when_it_fails() {
+    let (mut net, consumer, f23) = two_paths(StrategyKind::Access.into());
+    let ask = |net: &mut Net, i: u32| {
+        net.run_until(Duration::from_millis(1000 * u64::from(i)));
+        let wire = InterestBuilder::new(name(&format!("/p/{i}"))).nonce(i);
+        net.express(0, consumer, wire.encode());
+    };
+    let rtt_of = |net: &Net, i: usize| {
+        let (t, _, _) = net.inbox[i];
+        t - Duration::from_millis(1000 * i as u64)
+    };
+    // the first Interest goes both ways; the fast path's Data comes first and its face is
+    // remembered under /p, so the next ones take only that path
+    for i in 0..5 {
+        ask(&mut net, i);
+    }
+    net.run_until(Duration::from_millis(4900));
+    assert_eq!(net.data_received(), 5);
+    for i in 0..5 {
+        assert_eq!(rtt_of(&net, i), Duration::from_millis(21), "Interest {i}");
+    }
+    assert_eq!(net.nodes[1].counters().n_in_interests, 1);
+    // the fast path breaks between 2 and 3: after the fast path's timeout (200 ms, its
+    // smallest) the slow path gets the Interest, and from then on the slow path is used
+    net.down.push((2, f23));
+    for i in 5..8 {
+        ask(&mut net, i);
+    }
+    net.run_until(Duration::from_secs(10));
+    assert_eq!(net.data_received(), 8);
+    assert_eq!(rtt_of(&net, 5), Duration::from_millis(200 + 201));
+    assert_eq!(rtt_of(&net, 6), Duration::from_millis(201));
+    assert_eq!(rtt_of(&net, 7), Duration::from_millis(201));
 }
 
 #[test]
