@@ -63,8 +63,6 @@ pub struct OutRecord {
 pub struct StrategyInfo {
     /// Current suppression interval (exponential back-off).
     pub suppression_interval: Duration,
-    /// Last time an Interest was forwarded upstream for this entry.
-    pub last_forwarded: Option<Duration>,
     /// ASF: the face chosen as the working upstream; access: the upstream tried first.
     pub chosen_face: Option<FaceId>,
     /// The strategy's timer for this entry, by the sequence number the forwarder gave it when
