@@ -175,7 +175,7 @@ enum FibCmd {
 enum StrategyCmd {
     /// List strategy choices.
     List,
-    /// Choose a strategy (best-route, multicast, asf, random, self-learning, or a full name) for a prefix.
+    /// Choose a strategy (best-route, multicast, asf, random, self-learning, access, or a full name) for a prefix.
     Set {
         /// Name prefix.
         prefix: String,
