@@ -267,8 +267,10 @@ impl Forwarder {
             name,
             hashes,
         );
-        self.entry_hashes = own;
-        let entry = self.pit.get_mut(id)?;
+        let Some(entry) = self.pit.get_mut(id) else {
+            self.entry_hashes = own;
+            return None;
+        };
         let trigger_interest = match trigger {
             Trigger::Interest(i) => Some(i),
             _ => None,
@@ -284,7 +286,7 @@ impl Forwarder {
         )
         .with_trigger(trigger_interest)
         .with_params(strategy.params)
-        .with_hash_key(self.hash_key);
+        .with_names_hashed(self.hash_key, hashes);
         let kind = strategy.kind;
         match trigger {
             Trigger::Interest(i) => kind.after_receive_interest(&mut ctx, entry, ingress, i),
@@ -293,6 +295,7 @@ impl Forwarder {
             Trigger::BeforeExpire => kind.before_expire_pending_interest(&mut ctx, entry),
             Trigger::Timer => kind.after_timer(&mut ctx, entry, ingress),
         }
+        self.entry_hashes = own;
         if !self.measurements.is_empty() {
             self.arm_maintenance(now);
         }

@@ -63,11 +63,9 @@ fn usable_last_next_hop(
     name: &Name,
     ingress: FaceId,
 ) -> Option<LastNextHop> {
-    let mut hashes = Vec::new();
-    name.prefix_hashes_into(ctx.hash_key, &mut hashes);
     let (_, m) = ctx
         .measurements
-        .longest_prefix_where(name, &hashes, |m| m.last_next_hop.is_some())?;
+        .longest_prefix_where(name, ctx.name_hashes, |m| m.last_next_hop.is_some())?;
     let last = m.last_next_hop?;
     let usable = last.face != ingress
         && ctx.next_hops.iter().any(|h| h.face == last.face)

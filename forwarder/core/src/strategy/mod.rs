@@ -86,6 +86,9 @@ pub struct StrategyContext<'a> {
     /// The key the forwarder hashes names with (see `Name::prefix_hashes_into`), for strategies
     /// that look up measurements under names of their own.
     pub hash_key: u64,
+    /// The hashes of the PIT entry's name and its prefixes (`name_hashes[k]`: the first `k`
+    /// components), as the forwarder computed them for the tables.
+    pub name_hashes: &'a [u64],
     actions: &'a mut Vec<Action>,
     /// The Interest the trigger is about, if any (sent without a copy).
     trigger: Option<&'a Interest>,
@@ -111,14 +114,16 @@ impl<'a> StrategyContext<'a> {
             rng,
             params: StrategyParams::default(),
             hash_key: 0,
+            name_hashes: &[],
             actions,
             trigger: None,
         }
     }
 
-    /// The same context, with the forwarder's name hash key.
-    pub fn with_hash_key(mut self, hash_key: u64) -> Self {
+    /// The same context, with the forwarder's name hash key and the hashes of the entry's name.
+    pub fn with_names_hashed(mut self, hash_key: u64, name_hashes: &'a [u64]) -> Self {
         self.hash_key = hash_key;
+        self.name_hashes = name_hashes;
         self
     }
 
