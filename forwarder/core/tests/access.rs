@@ -79,6 +79,9 @@ fn access_timer_does_nothing_once_the_data_came() {
     h.transmits();
     h.send(up2, signed(data("/x/obj/2")));
     assert_eq!(summary(&h.transmits()), vec![(down, "data")]);
+    // the timer is dropped, so the driver is not woken when it would have run out
+    let rto = h.now + Duration::from_millis(200);
+    assert!(h.fw.poll_timeout().is_some_and(|t| t > rto));
     h.advance(Duration::from_secs(2));
     assert!(h.transmits().is_empty());
 }

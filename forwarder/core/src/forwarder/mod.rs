@@ -391,12 +391,14 @@ impl Forwarder {
             _ => self.count_malformed(face),
         }
         self.drain_internal(now);
+        self.drop_stale_timers();
     }
 
     /// Advance time: expire PIT entries and age the other tables.
     pub fn handle_timeout(&mut self, now: Duration) {
         self.run_due(now);
         self.drain_internal(now);
+        self.drop_stale_timers();
     }
 
     // ---- outputs ----

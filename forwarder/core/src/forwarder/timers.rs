@@ -74,6 +74,22 @@ impl Forwarder {
         }
     }
 
+    /// Drop the strategy timers at the front of the queue whose entry is gone, satisfied or
+    /// armed again since, so that the driver is not woken for nothing (a timer that goes stale
+    /// behind a live one waits its turn and is skipped when it fires).
+    pub(super) fn drop_stale_timers(&mut self) {
+        while let Some(Reverse((_, _, Timer::Strategy { entry, seq }))) = self.timers.peek() {
+            let live = self
+                .pit
+                .get(*entry)
+                .is_some_and(|e| e.strategy_info.timer == *seq && !e.satisfied);
+            if live {
+                break;
+            }
+            self.timers.pop();
+        }
+    }
+
     fn fire(&mut self, now: Duration, timer: Timer) {
         match timer {
             Timer::RibExpiry => self.expire_routes(now),
