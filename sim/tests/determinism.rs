@@ -116,15 +116,15 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     assert!(drops.contains(",link-down,"), "{drops}");
 }
 
-#[test]
-fn lazy_and_exact_timers_give_the_same_traces() {
+/// Runs `scenario` with lazy (default) and exact timers and compares the traces.
+fn assert_lazy_and_exact_timers_agree(scenario: &str, strategy: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("lazy"), tmp.path().join("exact"));
-    run(&a, SCENARIO, None);
-    let exact = SCENARIO.replace(
-        "strategy = \"asf\"",
-        "strategy = \"asf\"\ntimers = \"exact\"",
-    );
+    let chosen = format!("strategy = \"{strategy}\"");
+    let lazy = scenario.replace("strategy = \"asf\"", &chosen);
+    run(&a, &lazy, None);
+    let exact = lazy.replace(&chosen, &format!("{chosen}\ntimers = \"exact\""));
+    assert_ne!(lazy, exact);
     run(&b, &exact, None);
     let (fa, fb) = (files(&a), files(&b));
     for (x, y) in fa.iter().zip(&fb) {
@@ -133,4 +133,15 @@ fn lazy_and_exact_timers_give_the_same_traces() {
         }
         assert_eq!(x, y, "{} differs between lazy and exact timers", x.0);
     }
+}
+
+#[test]
+fn lazy_and_exact_timers_give_the_same_traces() {
+    assert_lazy_and_exact_timers_agree(SCENARIO, "asf");
+}
+
+#[test]
+fn a_strategy_whose_timers_send_gets_exact_timers_even_when_lazy_is_asked() {
+    // access sends Interests from its timers, which lazy timers would send late
+    assert_lazy_and_exact_timers_agree(SCENARIO, "access");
 }

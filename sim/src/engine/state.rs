@@ -133,7 +133,8 @@ pub struct EngineStats {
     /// Frames that arrived at a channel's end.
     pub frames: u64,
     /// Packets a core produced while catching up on timers in lazy mode, sent late (0 with the
-    /// current strategies: expiring PIT entries send nothing).
+    /// strategies a scenario may run lazily: expiring PIT entries send nothing, and scenarios
+    /// with a strategy whose timers send run exact timers).
     pub late_timer_transmits: u64,
 }
 
@@ -147,7 +148,8 @@ pub enum TimerMode {
     /// results as `Exact` as long as timers make the core send nothing (true of PIT expiry,
     /// measurements and Dead Nonce List ageing), and saves one queued event per PIT entry;
     /// anything a timer does send is sent late and counted in
-    /// [`EngineStats::late_timer_transmits`].
+    /// [`EngineStats::late_timer_transmits`]. Scenarios whose strategies send from their timers
+    /// (`StrategyKind::sends_from_timers`) are built with `Exact` instead.
     #[default]
     Lazy,
 }

@@ -459,11 +459,6 @@ impl Scenario {
                 }
             }
         }
-        let timer_mode = match c.forwarder.timers.as_str() {
-            "lazy" => TimerMode::Lazy,
-            "exact" => TimerMode::Exact,
-            t => return Err(invalid(format!("unknown timers `{t}` (lazy or exact)"))),
-        };
         // resolve everything that names nodes before the topology moves into the simulator
         let mut app_plans = Vec::new();
         for a in &c.apps {
@@ -500,6 +495,18 @@ impl Scenario {
             };
             strategies.push((nodes, parse_name(&s.prefix)?, parse_strategy(&s.strategy)?));
         }
+        // lazy timers are exact only while timers send nothing: a strategy whose timers send
+        // (access) gets exact ones
+        let timers_send = settings.iter().any(|s| s.strategy.kind.sends_from_timers())
+            || strategies
+                .iter()
+                .any(|(_, _, s)| s.kind.sends_from_timers());
+        let timer_mode = match c.forwarder.timers.as_str() {
+            "lazy" if timers_send => TimerMode::Exact,
+            "lazy" => TimerMode::Lazy,
+            "exact" => TimerMode::Exact,
+            t => return Err(invalid(format!("unknown timers `{t}` (lazy or exact)"))),
+        };
         let mut controls = Vec::new();
         for e in &c.events {
             let a = topo

@@ -268,6 +268,13 @@ impl StrategyKind {
         }
     }
 
+    /// True when the strategy's timers send packets (access: the other next hops after the
+    /// timeout), so a driver must run the core's timers on time; the other strategies' timers
+    /// (entry expiry) send nothing.
+    pub fn sends_from_timers(self) -> bool {
+        self == StrategyKind::Access
+    }
+
     /// The versioned strategy name, e.g. `/localhost/nfd/strategy/best-route/v=5`.
     pub fn name(self) -> Name {
         Name::from_uri(STRATEGY_PREFIX)
