@@ -16,7 +16,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use criterion::{Criterion, criterion_group};
 use ndn::{Data, Interest, Name};
-use ndn_fw::{FaceId, FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkFields, OutPacket};
+use ndn_fw::{
+    FaceId, FaceInfo, FaceScope, Forwarder, ForwarderConfig, LinkFields, OutPacket, StrategyKind,
+};
 
 use common::{Stamp, data_wire, fib_prefixes, interest_wire, timed};
 
@@ -35,7 +37,8 @@ struct Exchange {
 }
 
 impl Exchange {
-    fn new(fib_size: usize) -> Self {
+    /// `strategy` for the exchanged prefix (best-route, the default, when `None`).
+    fn new(fib_size: usize, strategy: Option<StrategyKind>) -> Self {
         let mut fw = Forwarder::new(ForwarderConfig::default());
         let now = Duration::from_secs(1);
         let consumer = fw.add_face(
@@ -68,6 +71,9 @@ impl Exchange {
         }
         let prefix = Name::from_uri("/example/video/stream").unwrap();
         fw.add_next_hop(&prefix, producer, 10);
+        if let Some(kind) = strategy {
+            fw.set_strategy(&prefix, kind);
+        }
         while fw.poll_transmit().is_some() {}
         Exchange {
             fw,
@@ -123,7 +129,17 @@ impl Exchange {
 }
 
 fn exchange(c: &mut Criterion) {
-    let mut x = Exchange::new(100_000);
+    exchange_with(c, "exchange/interest_data_fib100k_cs_on", None);
+    // ASF measures each round trip and watches each Interest's upstream with a timer
+    exchange_with(
+        c,
+        "exchange/interest_data_fib100k_cs_on_asf",
+        Some(StrategyKind::Asf),
+    );
+}
+
+fn exchange_with(c: &mut Criterion, id: &str, strategy: Option<StrategyKind>) {
+    let mut x = Exchange::new(100_000, strategy);
     // check the setup once: each exchange forwards one Interest and returns one Data
     let warm = x.encode(16);
     x.run(warm);
@@ -136,7 +152,7 @@ fn exchange(c: &mut Criterion) {
         let packets = x.encode(CHUNK);
         x.run(packets);
     }
-    c.bench_function("exchange/interest_data_fib100k_cs_on", |b| {
+    c.bench_function(id, |b| {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
             let mut left = iters as usize;

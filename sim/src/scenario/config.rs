@@ -271,7 +271,8 @@ pub struct ForwarderDefaults {
     /// Content store capacity in packets, LRU (0: no caching). Default 65536 (NFD's).
     #[serde(default = "default_cs")]
     pub cs_size: usize,
-    /// Strategy of the root namespace: `best-route`, `multicast` or `asf`.
+    /// Strategy of the root namespace: `best-route`, `multicast`, `asf`, `random`,
+    /// `self-learning` or `access`, with parameters as NFD takes them.
     #[serde(default = "default_strategy")]
     pub strategy: String,
     /// Timer handling: `lazy` (default) or `exact` (see `TimerMode`).

@@ -1,6 +1,11 @@
 //! ASF, adaptive smoothed RTT-based forwarding (after NFD's ASF): rank next hops by measured
 //! smoothed RTT, send to the best, and now and then probe another so the ranking stays current.
 //! Faces that time out or Nack fall to the bottom of the ranking until they answer again.
+//!
+//! As in NFD, a timeout is the chosen upstream's silence for its retransmission timeout (SRTT +
+//! 4 RTTVAR, 200 ms to 60 s, 1 s before any sample), watched by a strategy timer; probes and
+//! upstreams that silence outlived their timer count when the entry expires. Each silence
+//! counts once.
 
 use std::time::Duration;
 
@@ -10,7 +15,7 @@ use ndn::lp::NackReason;
 use super::retx::{RetxDecision, decide_per_entry};
 use super::{StrategyContext, process_nack, reject_no_route};
 use crate::face::FaceId;
-use crate::table::{MeasurementsEntry, NextHop, PitEntry};
+use crate::table::{MeasurementsEntry, NextHop, PitEntry, RttEstimator};
 
 /// Rank eligible next hops: measured and working faces by smoothed RTT, then unmeasured faces by
 /// cost, then failing faces (`max_timeouts` timeouts in a row) by cost.
@@ -79,7 +84,7 @@ pub(super) fn after_receive_interest(
     };
     let Some(best) = best else { return };
     ctx.send_interest(best, interest);
-    entry.strategy_info.chosen_face = Some(best);
+    watch(ctx, entry, best);
 
     // probe another next hop when the prefix has not been probed for a while
     if decision != RetxDecision::New || order.len() < 2 {
@@ -154,23 +159,55 @@ pub(super) fn after_receive_nack(
         let order = ranked(ctx, &hops);
         if let Some(next) = order.into_iter().find(|f| entry.out_record(*f).is_none()) {
             ctx.send_interest(next, &interest);
-            entry.strategy_info.chosen_face = Some(next);
+            watch(ctx, entry, next);
             return;
         }
     }
     process_nack(ctx, entry, reason);
 }
 
+/// `face`, just sent the entry's Interest, becomes the chosen upstream, and the strategy timer
+/// is armed at its retransmission timeout.
+fn watch(ctx: &mut StrategyContext<'_>, entry: &mut PitEntry, face: FaceId) {
+    let rto = ctx
+        .fib_prefix
+        .and_then(|(p, h)| ctx.measurements.get(p, h))
+        .and_then(|m| m.face(face))
+        .map_or(RttEstimator::INITIAL_RTO, |m| m.rtt.rto());
+    entry.strategy_info.chosen_face = Some(face);
+    ctx.arm_timer(rto);
+}
+
+/// The chosen upstream stayed silent for its retransmission timeout: a timeout for it.
+pub(super) fn after_timer(ctx: &mut StrategyContext<'_>, entry: &mut PitEntry) {
+    let Some(face) = entry.strategy_info.chosen_face else {
+        return;
+    };
+    let Some(record) = entry
+        .out_records
+        .iter_mut()
+        .find(|r| r.face == face && r.nack.is_none() && !r.timed_out)
+    else {
+        return;
+    };
+    record.timed_out = true;
+    if let Some(m) = measurements(ctx) {
+        m.face_mut(face).n_timeouts += 1;
+    }
+}
+
+/// The entry expires: a timeout for each upstream still silent whose silence was not counted.
 pub(super) fn before_expire(ctx: &mut StrategyContext<'_>, entry: &PitEntry) {
-    let silent: Vec<FaceId> = entry
+    let silent = entry
         .out_records
         .iter()
-        .filter(|r| r.nack.is_none())
-        .map(|r| r.face)
-        .collect();
-    if let Some(m) = measurements(ctx) {
-        for f in silent {
-            m.face_mut(f).n_timeouts += 1;
-        }
+        .filter(|r| r.nack.is_none() && !r.timed_out)
+        .map(|r| r.face);
+    let Some((prefix, hash)) = ctx.fib_prefix else {
+        return;
+    };
+    let m = ctx.measurements.entry_mut(prefix, hash, ctx.now);
+    for f in silent {
+        m.face_mut(f).n_timeouts += 1;
     }
 }

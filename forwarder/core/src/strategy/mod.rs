@@ -270,7 +270,7 @@ impl StrategyKind {
 
     /// True when the strategy's timers send packets (access: the other next hops after the
     /// timeout), so a driver must run the core's timers on time; the other strategies' timers
-    /// (entry expiry) send nothing.
+    /// (entry expiry, ASF's timeouts, which only update measurements) send nothing.
     pub fn sends_from_timers(self) -> bool {
         self == StrategyKind::Access
     }
@@ -347,8 +347,10 @@ impl StrategyKind {
     /// Trigger: the timer the strategy armed for the entry ran out; `ingress` is the face of
     /// the entry's first in-record.
     pub fn after_timer(self, ctx: &mut StrategyContext<'_>, entry: &mut PitEntry, ingress: FaceId) {
-        if self == StrategyKind::Access {
-            access::after_timeout(ctx, entry, ingress);
+        match self {
+            StrategyKind::Access => access::after_timeout(ctx, entry, ingress),
+            StrategyKind::Asf => asf::after_timer(ctx, entry),
+            _ => {}
         }
     }
 

@@ -56,6 +56,10 @@ pub struct OutRecord {
     pub nack: Option<NackReason>,
     /// The last Interest went marked NonDiscovery (self-learning).
     pub non_discovery: bool,
+    /// The strategy already counted this upstream's silence about the last Interest as a
+    /// timeout (ASF, at the upstream's retransmission timeout), so the entry's expiry does
+    /// not count it again.
+    pub timed_out: bool,
 }
 
 /// State a strategy keeps in an entry (retransmission suppression).
@@ -194,6 +198,7 @@ impl PitEntry {
                 r.expiry = expiry;
                 r.nack = None;
                 r.non_discovery = non_discovery;
+                r.timed_out = false;
             }
             None => self.out_records.push(OutRecord {
                 face,
@@ -202,6 +207,7 @@ impl PitEntry {
                 expiry,
                 nack: None,
                 non_discovery,
+                timed_out: false,
             }),
         }
     }

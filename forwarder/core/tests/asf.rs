@@ -1,0 +1,123 @@
+//! Scenario tests of ASF's timeouts, in virtual time: a silent upstream counts as timed out
+//! after its retransmission timeout, not only when the PIT entry expires.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use ndn_fw::{FaceId, StrategyKind};
+
+/// A downstream and two upstreams for `/x` (up1 the cheaper), under ASF; a first Interest
+/// goes to up1 (the best by cost) and probes up2; up1 answers after 50 ms, so its
+/// retransmission timeout is 200 ms (the minimum), and up2, never heard from, stays unmeasured.
+fn measured_router() -> (Harness, FaceId, FaceId, FaceId) {
+    let mut h = Harness::new();
+    let (down, up1, up2) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up1, 1);
+    h.route("/x", up2, 2);
+    h.fw.set_strategy(&name("/x"), StrategyKind::Asf);
+    h.send(down, interest("/x/0", 100).encode());
+    assert_eq!(
+        summary(&h.transmits()),
+        vec![(up1, "interest"), (up2, "interest")]
+    );
+    h.advance(Duration::from_millis(50));
+    h.send(up1, signed(data("/x/0")));
+    assert_eq!(summary(&h.transmits()), vec![(down, "data")]);
+    (h, down, up1, up2)
+}
+
+fn timeouts(h: &Harness, face: FaceId) -> u32 {
+    let prefix = name("/x");
+    h.fw.measurements()
+        .get(&prefix, h.fw.name_hash(&prefix))
+        .and_then(|m| m.face(face))
+        .map_or(0, |m| m.n_timeouts)
+}
+
+#[test]
+fn asf_leaves_a_silent_upstream_after_max_timeouts_retransmission_timeouts() {
+    let (mut h, down, up1, up2) = measured_router();
+    // up1 goes silent: three Interests 10 ms apart, each with a 4 s lifetime
+    for i in 1..=3 {
+        h.send(down, interest(&format!("/x/{i}"), i).encode());
+        assert_eq!(summary(&h.transmits()), vec![(up1, "interest")], "{i}");
+        h.advance(Duration::from_millis(10));
+    }
+    // before the first one's timeout (200 ms after it left) up1 is still the best
+    h.advance(Duration::from_millis(160));
+    assert_eq!(timeouts(&h, up1), 0);
+    h.send(down, interest("/x/4", 4).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up1, "interest")]);
+    // 200 ms after the third: three timeouts, long before the entries expire
+    h.advance(Duration::from_millis(30));
+    assert_eq!(timeouts(&h, up1), 3);
+    h.send(down, interest("/x/5", 5).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up2, "interest")]);
+    // the timeouts sent nothing: ASF does not retry on its own
+    h.advance(Duration::from_millis(100));
+    assert!(h.transmits().is_empty());
+}
+
+#[test]
+fn asf_counts_an_upstreams_silence_once_though_the_entry_expires_later() {
+    let (mut h, down, up1, _) = measured_router();
+    h.send(down, interest("/x/1", 1).lifetime_ms(1000).encode());
+    h.transmits();
+    h.advance(Duration::from_millis(200));
+    assert_eq!(timeouts(&h, up1), 1);
+    // the entry expires 800 ms later: the silence was counted already
+    h.advance(Duration::from_millis(900));
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(timeouts(&h, up1), 1);
+}
+
+#[test]
+fn asf_counts_no_timeout_when_the_data_comes_in_time() {
+    let (mut h, down, up1, _) = measured_router();
+    h.send(down, interest("/x/1", 1).encode());
+    h.transmits();
+    h.advance(Duration::from_millis(199));
+    h.send(up1, signed(data("/x/1")));
+    assert_eq!(summary(&h.transmits()), vec![(down, "data")]);
+    h.advance(Duration::from_secs(5));
+    assert_eq!(timeouts(&h, up1), 0);
+}
+
+#[test]
+fn asf_counts_at_expiry_an_upstream_whose_timeout_outlives_the_entry() {
+    // unmeasured upstreams have a 1 s timeout; the Interest lives 300 ms
+    let mut h = Harness::new();
+    let (down, up1) = (h.remote(), h.remote());
+    h.route("/x", up1, 1);
+    h.fw.set_strategy(&name("/x"), StrategyKind::Asf);
+    h.send(down, interest("/x/1", 1).lifetime_ms(300).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up1, "interest")]);
+    h.advance(Duration::from_millis(299));
+    assert_eq!(timeouts(&h, up1), 0);
+    h.advance(Duration::from_millis(1));
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(timeouts(&h, up1), 1);
+}
+
+#[test]
+fn asf_counts_a_nacked_upstream_once() {
+    let (mut h, down, up1, up2) = measured_router();
+    let wire = interest("/x/1", 1).encode();
+    h.send(down, wire.clone());
+    assert_eq!(summary(&h.transmits()), vec![(up1, "interest")]);
+    h.send_nack(up1, wire, ndn::lp::NackReason::Congestion);
+    // the Nack counts, and the Interest goes to the other upstream, now watched in turn
+    assert_eq!(summary(&h.transmits()), vec![(up2, "interest")]);
+    assert_eq!(timeouts(&h, up1), 1);
+    // up2 has no sample: its timeout is 1 s
+    h.advance(Duration::from_millis(999));
+    assert_eq!(timeouts(&h, up2), 0);
+    h.advance(Duration::from_millis(1));
+    assert_eq!(timeouts(&h, up2), 1);
+    h.advance(Duration::from_secs(4));
+    assert_eq!((timeouts(&h, up1), timeouts(&h, up2)), (1, 1));
+}
