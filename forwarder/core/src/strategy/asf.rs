@@ -17,22 +17,29 @@ use super::{StrategyContext, process_nack, reject_no_route};
 use crate::face::FaceId;
 use crate::table::{MeasurementsEntry, NextHop, PitEntry, RttEstimator};
 
-/// Rank eligible next hops: measured and working faces by smoothed RTT, then unmeasured faces by
-/// cost, then failing faces (`max_timeouts` timeouts in a row) by cost.
+/// A next hop's place in the ranking, smallest first: measured and working faces by smoothed
+/// RTT, then unmeasured faces by cost, then failing faces (`max_timeouts` timeouts in a row) by
+/// cost; the face id breaks ties, so the order is total.
+fn rank_key(
+    h: &NextHop,
+    meas: Option<&MeasurementsEntry>,
+    max_timeouts: u32,
+) -> (u8, Duration, u64, FaceId) {
+    match meas.and_then(|m| m.face(h.face)) {
+        Some(m) if m.n_timeouts >= max_timeouts => (2, Duration::ZERO, h.cost, h.face),
+        Some(m) => match m.rtt.srtt {
+            Some(s) => (0, s, h.cost, h.face),
+            None => (1, Duration::ZERO, h.cost, h.face),
+        },
+        None => (1, Duration::ZERO, h.cost, h.face),
+    }
+}
+
+/// Rank eligible next hops (see [`rank_key`]).
 fn rank(hops: &[NextHop], meas: Option<&MeasurementsEntry>, max_timeouts: u32) -> Vec<FaceId> {
-    let mut keyed: Vec<(u8, Duration, u64, FaceId)> = hops
+    let mut keyed: Vec<_> = hops
         .iter()
-        .map(|h| {
-            let m = meas.and_then(|m| m.face(h.face));
-            match m {
-                Some(m) if m.n_timeouts >= max_timeouts => (2, Duration::ZERO, h.cost, h.face),
-                Some(m) => match m.rtt.srtt {
-                    Some(s) => (0, s, h.cost, h.face),
-                    None => (1, Duration::ZERO, h.cost, h.face),
-                },
-                None => (1, Duration::ZERO, h.cost, h.face),
-            }
-        })
+        .map(|h| rank_key(h, meas, max_timeouts))
         .collect();
     keyed.sort();
     keyed.into_iter().map(|k| k.3).collect()
@@ -66,28 +73,44 @@ pub(super) fn after_receive_interest(
     if decision == RetxDecision::Suppress {
         return;
     }
-    let hops = eligible_hops(ctx, ingress, interest);
-    if hops.is_empty() {
+    // the best next hop, and for a retransmission the best not tried yet, found without
+    // ranking them all (the full ranking is needed only to probe)
+    let (first, untried, eligible) = {
+        let meas = ctx.fib_prefix.and_then(|(p, h)| ctx.measurements.get(p, h));
+        let max = ctx.params.max_timeouts;
+        let mut first = None;
+        let mut untried = None;
+        let mut eligible = 0;
+        for h in ctx.next_hops {
+            if !ctx.is_eligible(h.face, ingress, interest.name()) {
+                continue;
+            }
+            eligible += 1;
+            let key = rank_key(h, meas, max);
+            if first.is_none_or(|f| key < f) {
+                first = Some(key);
+            }
+            if entry.out_record(h.face).is_none() && untried.is_none_or(|u| key < u) {
+                untried = Some(key);
+            }
+        }
+        (first.map(|k| k.3), untried.map(|k| k.3), eligible)
+    };
+    let Some(first) = first else {
         if decision == RetxDecision::New {
             reject_no_route(ctx, entry);
         }
         return;
-    }
-    let order = ranked(ctx, &hops);
-    let best = match decision {
-        RetxDecision::Forward => order
-            .iter()
-            .copied()
-            .find(|f| entry.out_record(*f).is_none())
-            .or_else(|| order.first().copied()),
-        _ => order.first().copied(),
     };
-    let Some(best) = best else { return };
+    let best = match decision {
+        RetxDecision::Forward => untried.unwrap_or(first),
+        _ => first,
+    };
     ctx.send_interest(best, interest);
     watch(ctx, entry, best);
 
     // probe another next hop when the prefix has not been probed for a while
-    if decision != RetxDecision::New || order.len() < 2 {
+    if decision != RetxDecision::New || eligible < 2 {
         return;
     }
     let now = ctx.now;
@@ -99,6 +122,7 @@ pub(super) fn after_receive_interest(
     if !due {
         return;
     }
+    let order = ranked(ctx, &eligible_hops(ctx, ingress, interest));
     let others: Vec<FaceId> = order.iter().copied().filter(|f| *f != best).collect();
     // prefer a face never measured; otherwise any other, chosen at random
     let unmeasured = {
