@@ -349,6 +349,45 @@ fn asf_probes_as_often_as_its_probing_interval_parameter_says() {
 }
 
 #[test]
+fn asf_probes_carry_their_own_nonce_so_paths_that_meet_do_not_see_a_loop() {
+    // 0 -> 1 -> 3 (the cheap next hop, 5 + 5 ms) and 0 -> 2 -> 3 (the probe, 10 + 10 ms) meet
+    // at 3, which waits 100 ms for the producer behind 4: the probe reaches 3 while the
+    // chosen path's Interest is pending there
+    let mut net = Net::new(5);
+    let (f01, _) = net.link(0, 1, 5);
+    let (f02, _) = net.link(0, 2, 10);
+    let (f13, _) = net.link(1, 3, 5);
+    let (f23, _) = net.link(2, 3, 10);
+    let (f34, _) = net.link(3, 4, 50);
+    let consumer = net.app(0, None);
+    let producer = net.app(4, Some("/p"));
+    net.nodes[0].add_next_hop(&name("/p"), f01, 1);
+    net.nodes[0].add_next_hop(&name("/p"), f02, 10);
+    net.nodes[1].add_next_hop(&name("/p"), f13, 1);
+    net.nodes[2].add_next_hop(&name("/p"), f23, 1);
+    net.nodes[3].add_next_hop(&name("/p"), f34, 1);
+    net.nodes[4].add_next_hop(&name("/p"), producer, 0);
+    net.nodes[0].set_strategy(&name("/p"), StrategyKind::Asf);
+    let wire = InterestBuilder::new(name("/p/x")).nonce(1).encode();
+    net.express(0, consumer, wire);
+    net.run_until(Duration::from_secs(1));
+    assert_eq!(net.data_received(), 1);
+    // 3 took the probe for another Interest for the same name, not a looping copy of the
+    // first: it aggregated it instead of answering Nack Duplicate
+    assert_eq!(net.nodes[3].counters().n_in_interests, 2);
+    assert_eq!(net.nodes[3].counters().n_out_nacks, 0);
+    assert_eq!(net.nodes[0].counters().n_in_nacks, 0);
+    // and so ASF counted nothing against the probed path
+    let p = name("/p");
+    let probed = net.nodes[0]
+        .measurements()
+        .get(&p, net.nodes[0].name_hash(&p))
+        .and_then(|m| m.face(f02))
+        .map(|m| m.n_timeouts);
+    assert_eq!(probed, Some(0));
+}
+
+#[test]
 fn access_follows_the_path_whose_data_came_first_and_moves_when_it_fails() {
     let (mut net, consumer, f23) = two_paths(StrategyKind::Access.into());
     let ask = |net: &mut Net, i: u32| {

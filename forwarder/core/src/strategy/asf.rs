@@ -142,7 +142,13 @@ pub(super) fn after_receive_interest(
             }
         }
     };
-    ctx.send_interest(probe, interest);
+    // with a Nonce of its own, as NFD's ASF does: where the probe's path meets the chosen
+    // one, the same Nonce would look like a loop and be dropped or Nacked as a duplicate
+    let mut nonce = ctx.rng.next_u32();
+    if interest.nonce() == Some(nonce) {
+        nonce = nonce.wrapping_add(1);
+    }
+    ctx.send_interest(probe, &interest.with_nonce(nonce));
     if let Some(m) = measurements(ctx) {
         m.last_probe = Some(now);
         m.face_mut(probe).last_probe = Some(now);
