@@ -172,7 +172,8 @@ pub struct RouteConfig {
 pub struct StrategyConfig {
     /// Namespace.
     pub prefix: String,
-    /// Strategy name (`best-route`, `multicast`, `asf` or a full `/localhost/nfd/strategy/...`).
+    /// Strategy name (`best-route`, `multicast`, `asf`, `random`, `self-learning`, `access`, or
+    /// a full `/localhost/nfd/strategy/...`), with parameters as NFD takes them.
     pub strategy: String,
 }
 
