@@ -121,3 +121,117 @@ fn asf_counts_a_nacked_upstream_once() {
     h.advance(Duration::from_secs(4));
     assert_eq!((timeouts(&h, up1), timeouts(&h, up2)), (1, 1));
 }
+
+/// ASF's router of [`measured_router`], from scratch, with a content store of `cs` packets:
+/// the first Interest for `/x/0` is out to up1 (chosen) and up2 (probe).
+fn probing_router(cs: usize) -> (Harness, FaceId, FaceId, FaceId) {
+    let mut h = Harness::with_config(ndn_fw::ForwarderConfig {
+        cs_capacity_packets: cs,
+        ..Default::default()
+    });
+    let (down, up1, up2) = (h.remote(), h.remote(), h.remote());
+    h.route("/x", up1, 1);
+    h.route("/x", up2, 2);
+    h.fw.set_strategy(&name("/x"), StrategyKind::Asf);
+    h.send(down, interest("/x/0", 100).encode());
+    assert_eq!(
+        summary(&h.transmits()),
+        vec![(up1, "interest"), (up2, "interest")]
+    );
+    (h, down, up1, up2)
+}
+
+fn srtt(h: &Harness, face: FaceId) -> Option<Duration> {
+    let prefix = name("/x");
+    h.fw.measurements()
+        .get(&prefix, h.fw.name_hash(&prefix))
+        .and_then(|m| m.face(face))
+        .and_then(|m| m.rtt.srtt)
+}
+
+#[test]
+fn asf_measures_a_probe_that_answers_within_50_ms_of_the_chosen_upstream() {
+    let (mut h, down, up1, up2) = probing_router(100);
+    h.advance(Duration::from_millis(50));
+    h.send(up1, signed(data("/x/0")));
+    assert_eq!(summary(&h.transmits()), vec![(down, "data")]);
+    // the entry stays 50 ms for the probe's answer, which the downstream does not get twice
+    assert_eq!(h.fw.pit().len(), 1);
+    h.advance(Duration::from_millis(30));
+    h.send(up2, signed(data("/x/0")));
+    assert!(h.transmits().is_empty());
+    assert_eq!(srtt(&h, up1), Some(Duration::from_millis(50)));
+    assert_eq!(srtt(&h, up2), Some(Duration::from_millis(80)));
+    // both upstreams answered: nothing left to wait for
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.counters().n_satisfied_interests, 1);
+    assert_eq!(h.fw.counters().n_unsatisfied_interests, 0);
+}
+
+#[test]
+fn asf_forgets_the_entry_50_ms_after_its_data() {
+    let (mut h, down, up1, up2) = probing_router(100);
+    h.advance(Duration::from_millis(50));
+    h.send(up1, signed(data("/x/0")));
+    assert_eq!(summary(&h.transmits()), vec![(down, "data")]);
+    h.advance(Duration::from_millis(50));
+    assert_eq!(h.fw.pit().len(), 0);
+    // the probe's Data is unsolicited now, and is not measured; the entry did not fail
+    h.send(up2, signed(data("/x/0")));
+    assert!(h.transmits().is_empty());
+    assert_eq!(srtt(&h, up2), None);
+    assert_eq!(h.fw.counters().n_unsatisfied_interests, 0);
+    assert_eq!(timeouts(&h, up2), 0);
+}
+
+#[test]
+fn a_downstream_joining_a_kept_entry_is_answered_from_the_cache_or_by_the_upstreams() {
+    // with a cache, the Data just received answers
+    let (mut h, down, up1, _) = probing_router(100);
+    h.advance(Duration::from_millis(50));
+    h.send(up1, signed(data("/x/0")));
+    h.transmits();
+    let other = h.remote();
+    h.send(other, interest("/x/0", 200).encode());
+    assert_eq!(summary(&h.transmits()), vec![(other, "data")]);
+    assert_ne!(other, down);
+    // without one, the Interest goes upstream again and waits for Data anew
+    let (mut h, _, up1, up2) = probing_router(0);
+    h.advance(Duration::from_millis(50));
+    h.send(up1, signed(data("/x/0")));
+    h.transmits();
+    h.advance(Duration::from_millis(20));
+    let other = h.remote();
+    h.send(other, interest("/x/0", 200).encode());
+    assert_eq!(summary(&h.transmits()), vec![(up1, "interest")]);
+    h.advance(Duration::from_millis(10));
+    h.send(up2, signed(data("/x/0")));
+    assert_eq!(summary(&h.transmits()), vec![(other, "data")]);
+    assert_eq!(h.fw.counters().n_satisfied_interests, 2);
+}
+
+#[test]
+fn a_nack_for_a_kept_entry_counts_against_its_upstream_and_goes_nowhere() {
+    let (mut h, down, up1, up2) = probing_router(100);
+    h.advance(Duration::from_millis(50));
+    h.send(up1, signed(data("/x/0")));
+    assert_eq!(summary(&h.transmits()), vec![(down, "data")]);
+    // the probe went with a Nonce of its own; a Nack must carry that one
+    let pit = h.fw.pit();
+    let probe_nonce = pit
+        .ids()
+        .into_iter()
+        .find_map(|id| pit.get(id)?.out_record(up2).map(|r| r.nonce))
+        .unwrap();
+    h.send_nack(
+        up2,
+        interest("/x/0", probe_nonce).encode(),
+        ndn::lp::NackReason::NoRoute,
+    );
+    // the downstream had its Data, and the Interest is not tried elsewhere
+    assert!(h.transmits().is_empty());
+    assert_eq!(timeouts(&h, up2), 1);
+    // no upstream left to answer: the entry goes at once, satisfied
+    assert_eq!(h.fw.pit().len(), 0);
+    assert_eq!(h.fw.counters().n_unsatisfied_interests, 0);
+}

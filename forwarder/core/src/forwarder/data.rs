@@ -77,6 +77,12 @@ impl Forwarder {
             let Some(entry) = self.pit.get_mut(id) else {
                 continue;
             };
+            if entry.satisfied {
+                // another upstream's answer to an entry kept a while after its Data (ASF
+                // measures its probes this way); the downstreams have had theirs
+                self.retire_out_record(now, id, ingress);
+                continue;
+            }
             for r in &entry.in_records {
                 // Data goes back on the ingress face only on ad hoc links
                 if r.expiry > now && (r.face != ingress || ingress_ad_hoc) {
@@ -86,7 +92,10 @@ impl Forwarder {
             entry.satisfied = true;
             entry.data_freshness = data.freshness_period().map(Duration::from_millis);
             self.counters.n_satisfied_interests += 1;
-            self.finalize_interest(now, id);
+            match strategy.and_then(StrategyKind::keeps_satisfied_entries_for) {
+                Some(linger) => self.keep_satisfied_entry(now, id, ingress, linger),
+                None => self.finalize_interest(now, id),
+            }
         }
         self.matches = matches;
         self.hashes = hashes;
@@ -145,6 +154,51 @@ impl Forwarder {
             self.learn_route(now, ingress, data.name(), wire.as_ref());
         }
         link.prefix_announcement.clone()
+    }
+
+    /// Keep satisfied entry `id` for `linger` (NFD's ASF extends the entry's expiry timer so),
+    /// so that the Data of the other upstreams still waited for reaches the strategy: without
+    /// downstreams and without the out-record of `ingress`, whose Data came. Finalized at once
+    /// when no other upstream may still answer.
+    fn keep_satisfied_entry(
+        &mut self,
+        now: Duration,
+        id: PitEntryId,
+        ingress: FaceId,
+        linger: Duration,
+    ) {
+        let Some(entry) = self.pit.get_mut(id) else {
+            return;
+        };
+        entry.in_records = Default::default();
+        if self.retire_out_record(now, id, ingress) {
+            self.timer_seq += 1;
+            self.pit.set_expiry(id, now + linger, self.timer_seq);
+        }
+    }
+
+    /// The upstream `face` answered satisfied entry `id`: its out-record goes (its Nonce to
+    /// the Dead Nonce List if finalizing would put it there), and the entry is finalized when
+    /// no other upstream may still answer. True when the entry stays.
+    fn retire_out_record(&mut self, now: Duration, id: PitEntryId, face: FaceId) -> bool {
+        let Some(entry) = self.pit.get(id) else {
+            return false;
+        };
+        if let Some(r) = entry.out_record(face)
+            && self.satisfied_needs_dead_nonce(entry)
+        {
+            self.dead_nonces.add(now, entry.name_hash(), r.nonce);
+            self.arm_maintenance(now);
+        }
+        let Some(entry) = self.pit.get_mut(id) else {
+            return false;
+        };
+        entry.remove_out_record(face);
+        if entry.out_records.iter().all(|r| r.nack.is_some()) {
+            self.finalize_interest(now, id);
+            return false;
+        }
+        true
     }
 
     fn on_data_unsolicited(

@@ -11,7 +11,7 @@ use super::timers::Timer;
 use super::{Forwarder, LinkFields, OutPacket, Transmit};
 use crate::face::{FaceId, LinkType};
 use crate::strategy::{Action, StrategyContext, StrategyKind, would_violate_scope};
-use crate::table::{Fib, NextHop, PitEntryId};
+use crate::table::{Fib, NextHop, PitEntry, PitEntryId};
 
 /// Which strategy trigger to run.
 pub(super) enum Trigger<'a> {
@@ -208,6 +208,9 @@ impl Forwarder {
         let Some(entry) = self.pit.get_mut(id) else {
             return;
         };
+        // a downstream joining an entry kept after its Data (the content store did not have
+        // it) waits for Data anew
+        entry.satisfied = false;
         // insert in-record and set the expiry timer to the latest in-record expiry
         entry.insert_or_update_in_record(
             ingress,
@@ -428,7 +431,10 @@ impl Forwarder {
 
     /// The entry's lifetime ended without Data.
     pub(super) fn expire_interest(&mut self, now: Duration, id: PitEntryId) {
-        self.run_strategy(now, id, FaceId::INVALID, &[], Trigger::BeforeExpire);
+        // an entry kept after its Data (see `keep_satisfied_entry`) did not fail
+        if self.pit.get(id).is_some_and(|e| !e.satisfied) {
+            self.run_strategy(now, id, FaceId::INVALID, &[], Trigger::BeforeExpire);
+        }
         self.finalize_interest(now, id);
     }
 
@@ -442,10 +448,7 @@ impl Forwarder {
         if !entry.satisfied {
             self.counters.n_unsatisfied_interests += 1;
         }
-        let needs_dead_nonce = !entry.satisfied
-            || (entry.must_be_fresh()
-                && entry.data_freshness.unwrap_or(Duration::ZERO)
-                    < self.config.dead_nonce_lifetime);
+        let needs_dead_nonce = !entry.satisfied || self.satisfied_needs_dead_nonce(entry);
         let record_nonces = needs_dead_nonce && !entry.out_records.is_empty();
         if record_nonces {
             for r in &entry.out_records {
@@ -456,6 +459,14 @@ impl Forwarder {
         if record_nonces {
             self.arm_maintenance(now);
         }
+    }
+
+    /// Whether the Nonces of satisfied entry `entry` go to the Dead Nonce List: for a
+    /// MustBeFresh Interest whose Data stays fresh shorter than a Dead Nonce List entry lives,
+    /// since the same Interest may then come back and not be answered from the cache.
+    pub(super) fn satisfied_needs_dead_nonce(&self, entry: &PitEntry) -> bool {
+        entry.must_be_fresh()
+            && entry.data_freshness.unwrap_or(Duration::ZERO) < self.config.dead_nonce_lifetime
     }
 
     pub(super) fn count_out_nack(&mut self, face: FaceId, reason: NackReason) {
@@ -471,6 +482,7 @@ impl Forwarder {
 /// longest-prefix match of its name; with one (it has not reached the producer's region yet),
 /// the match of the first delegation that has next hops (the default route, in the consumer's
 /// region). Returns the next hops and the FIB prefix they belong to, with its hash.
+#[inline]
 fn lookup_next_hops<'f>(
     fib: &'f Fib,
     hash_key: u64,

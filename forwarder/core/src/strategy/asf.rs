@@ -5,7 +5,8 @@
 //! As in NFD, a timeout is the chosen upstream's silence for its retransmission timeout (SRTT +
 //! 4 RTTVAR, 200 ms to 60 s, 1 s before any sample), watched by a strategy timer; probes and
 //! upstreams that silence outlived their timer count when the entry expires. Each silence
-//! counts once.
+//! counts once. The entry stays 50 ms after its Data, so that a probe answering a little after
+//! the chosen upstream is measured too (see `StrategyKind::keeps_satisfied_entries_for`).
 
 use std::time::Duration;
 

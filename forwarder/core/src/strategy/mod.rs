@@ -275,6 +275,14 @@ impl StrategyKind {
         self == StrategyKind::Access
     }
 
+    /// How long a satisfied PIT entry stays, when the strategy wants to hear the Data of the
+    /// other upstreams it sent the Interest to: ASF, 50 ms, as NFD's ASF extends the entry, so
+    /// that a probe answering a little after the chosen upstream is measured. `None` (the
+    /// others): the entry goes as soon as its Data comes.
+    pub fn keeps_satisfied_entries_for(self) -> Option<Duration> {
+        (self == StrategyKind::Asf).then_some(Duration::from_millis(50))
+    }
+
     /// The versioned strategy name, e.g. `/localhost/nfd/strategy/best-route/v=5`.
     pub fn name(self) -> Name {
         Name::from_uri(STRATEGY_PREFIX)
