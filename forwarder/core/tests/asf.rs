@@ -235,3 +235,24 @@ fn a_nack_for_a_kept_entry_counts_against_its_upstream_and_goes_nowhere() {
     assert_eq!(h.fw.pit().len(), 0);
     assert_eq!(h.fw.counters().n_unsatisfied_interests, 0);
 }
+
+#[test]
+fn a_kept_entry_stays_when_another_face_goes_and_goes_with_its_last_upstream() {
+    let (mut h, down, up1, up2) = probing_router(100);
+    h.advance(Duration::from_millis(50));
+    h.send(up1, signed(data("/x/0")));
+    h.transmits();
+    // the downstream goes: the probe may still answer
+    h.fw.remove_face(h.now, down);
+    assert_eq!(h.fw.pit().len(), 1);
+    h.advance(Duration::from_millis(10));
+    h.send(up2, signed(data("/x/0")));
+    assert_eq!(srtt(&h, up2), Some(Duration::from_millis(60)));
+    // again, and this time the probe's upstream goes
+    let (mut h, _, up1, up2) = probing_router(100);
+    h.advance(Duration::from_millis(50));
+    h.send(up1, signed(data("/x/0")));
+    h.transmits();
+    h.fw.remove_face(h.now, up2);
+    assert_eq!(h.fw.pit().len(), 0);
+}

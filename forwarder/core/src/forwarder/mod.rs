@@ -350,7 +350,13 @@ impl Forwarder {
             };
             e.remove_in_record(face);
             e.remove_out_record(face);
-            if e.in_records.is_empty() {
+            // an entry kept after its Data has no downstreams: it goes with its last upstream
+            let done = if e.satisfied {
+                e.out_records.iter().all(|r| r.nack.is_some())
+            } else {
+                e.in_records.is_empty()
+            };
+            if done {
                 self.finalize_interest(now, id);
             }
         }
