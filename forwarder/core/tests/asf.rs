@@ -10,11 +10,14 @@ use std::time::Duration;
 use common::*;
 use ndn_fw::{FaceId, StrategyKind};
 
-/// A downstream and two upstreams for `/x` (up1 the cheaper), under ASF; a first Interest
-/// goes to up1 (the best by cost) and probes up2; up1 answers after 50 ms, so its
-/// retransmission timeout is 200 ms (the minimum), and up2, never heard from, stays unmeasured.
-fn measured_router() -> (Harness, FaceId, FaceId, FaceId) {
-    let mut h = Harness::new();
+/// A downstream and two upstreams for `/x` (up1 the cheaper), under ASF, with a content store
+/// of `cs` packets: the first Interest for `/x/0` is out to up1 (the best by cost) and up2 (a
+/// probe).
+fn probing_router(cs: usize) -> (Harness, FaceId, FaceId, FaceId) {
+    let mut h = Harness::with_config(ndn_fw::ForwarderConfig {
+        cs_capacity_packets: cs,
+        ..Default::default()
+    });
     let (down, up1, up2) = (h.remote(), h.remote(), h.remote());
     h.route("/x", up1, 1);
     h.route("/x", up2, 2);
@@ -24,18 +27,35 @@ fn measured_router() -> (Harness, FaceId, FaceId, FaceId) {
         summary(&h.transmits()),
         vec![(up1, "interest"), (up2, "interest")]
     );
-    h.advance(Duration::from_millis(50));
-    h.send(up1, signed(data("/x/0")));
-    assert_eq!(summary(&h.transmits()), vec![(down, "data")]);
     (h, down, up1, up2)
 }
 
-fn timeouts(h: &Harness, face: FaceId) -> u32 {
+/// [`probing_router`] once up1 answered after 50 ms, so that its retransmission timeout is
+/// 200 ms (the minimum), and the probe's 50 ms of grace are over: up2 stays unmeasured.
+fn measured_router() -> (Harness, FaceId, FaceId, FaceId) {
+    let (mut h, down, up1, up2) = probing_router(100);
+    h.advance(Duration::from_millis(50));
+    h.send(up1, signed(data("/x/0")));
+    assert_eq!(summary(&h.transmits()), vec![(down, "data")]);
+    h.advance(Duration::from_millis(50));
+    (h, down, up1, up2)
+}
+
+/// What ASF measured of `face` under `/x`.
+fn measured(h: &Harness, face: FaceId) -> Option<ndn_fw::table::measurements::FaceMeasurement> {
     let prefix = name("/x");
     h.fw.measurements()
         .get(&prefix, h.fw.name_hash(&prefix))
         .and_then(|m| m.face(face))
-        .map_or(0, |m| m.n_timeouts)
+        .copied()
+}
+
+fn timeouts(h: &Harness, face: FaceId) -> u32 {
+    measured(h, face).map_or(0, |m| m.n_timeouts)
+}
+
+fn srtt(h: &Harness, face: FaceId) -> Option<Duration> {
+    measured(h, face).and_then(|m| m.rtt.srtt)
 }
 
 #[test]
@@ -120,33 +140,6 @@ fn asf_counts_a_nacked_upstream_once() {
     assert_eq!(timeouts(&h, up2), 1);
     h.advance(Duration::from_secs(4));
     assert_eq!((timeouts(&h, up1), timeouts(&h, up2)), (1, 1));
-}
-
-/// ASF's router of [`measured_router`], from scratch, with a content store of `cs` packets:
-/// the first Interest for `/x/0` is out to up1 (chosen) and up2 (probe).
-fn probing_router(cs: usize) -> (Harness, FaceId, FaceId, FaceId) {
-    let mut h = Harness::with_config(ndn_fw::ForwarderConfig {
-        cs_capacity_packets: cs,
-        ..Default::default()
-    });
-    let (down, up1, up2) = (h.remote(), h.remote(), h.remote());
-    h.route("/x", up1, 1);
-    h.route("/x", up2, 2);
-    h.fw.set_strategy(&name("/x"), StrategyKind::Asf);
-    h.send(down, interest("/x/0", 100).encode());
-    assert_eq!(
-        summary(&h.transmits()),
-        vec![(up1, "interest"), (up2, "interest")]
-    );
-    (h, down, up1, up2)
-}
-
-fn srtt(h: &Harness, face: FaceId) -> Option<Duration> {
-    let prefix = name("/x");
-    h.fw.measurements()
-        .get(&prefix, h.fw.name_hash(&prefix))
-        .and_then(|m| m.face(face))
-        .and_then(|m| m.rtt.srtt)
 }
 
 #[test]
