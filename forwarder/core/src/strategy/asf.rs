@@ -125,7 +125,8 @@ pub(super) fn after_receive_interest(
     }
     let order = ranked(ctx, &eligible_hops(ctx, ingress, interest));
     let others: Vec<FaceId> = order.iter().copied().filter(|f| *f != best).collect();
-    // prefer a face never measured; otherwise any other, chosen at random
+    // prefer a face never measured; otherwise one of the others at random, the better ranked
+    // the likelier (NFD's probing module)
     let unmeasured = {
         let meas = ctx.fib_prefix.and_then(|(p, h)| ctx.measurements.get(p, h));
         others.iter().copied().find(|f| {
@@ -136,7 +137,8 @@ pub(super) fn after_receive_interest(
     let probe = match unmeasured {
         Some(f) => f,
         None => {
-            let i = ctx.rng.below(others.len() as u64) as usize;
+            let n = others.len() as u64;
+            let i = probe_rank(n, ctx.rng.below(n * (n + 1) / 2));
             match others.get(i) {
                 Some(f) => *f,
                 None => return,
@@ -154,6 +156,20 @@ pub(super) fn after_receive_interest(
         m.last_probe = Some(now);
         m.face_mut(probe).last_probe = Some(now);
     }
+}
+
+/// Which of `n` ranked faces to probe, given `draw`, uniform in `0..n(n+1)/2`: the face of
+/// rank `j` (0 the best) with probability `(n - j) / (n(n+1)/2)`, as NFD's ASF chooses.
+fn probe_rank(n: u64, draw: u64) -> usize {
+    let mut left = draw;
+    for j in 0..n {
+        let weight = n - j;
+        if left < weight {
+            return j as usize;
+        }
+        left -= weight;
+    }
+    n.saturating_sub(1) as usize
 }
 
 pub(super) fn before_satisfy_interest(
@@ -240,5 +256,22 @@ pub(super) fn before_expire(ctx: &mut StrategyContext<'_>, entry: &PitEntry) {
     let m = ctx.measurements.entry_mut(prefix, hash, ctx.now);
     for f in silent {
         m.face_mut(f).n_timeouts += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::probe_rank;
+
+    #[test]
+    fn probes_favour_better_ranked_faces_linearly() {
+        // three faces: ranks 0, 1, 2 drawn 3, 2 and 1 times out of 6
+        for (n, expected) in [(1u64, vec![1]), (3, vec![3, 2, 1]), (4, vec![4, 3, 2, 1])] {
+            let mut counts = vec![0; n as usize];
+            for draw in 0..n * (n + 1) / 2 {
+                counts[probe_rank(n, draw)] += 1;
+            }
+            assert_eq!(counts, expected, "{n} faces");
+        }
     }
 }
