@@ -319,6 +319,28 @@ fn asf_moves_traffic_to_the_faster_path() {
     }
 }
 
+#[test]
+fn asf_remembers_the_faster_path_through_a_quiet_half_minute() {
+    let (mut net, consumer, _) = two_paths(StrategyKind::Asf.into());
+    let ask = |net: &mut Net, i: u64, at: Duration| {
+        net.run_until(at);
+        let wire = InterestBuilder::new(name(&format!("/p/{i}"))).nonce(i as u32);
+        net.express(0, consumer, wire.encode());
+    };
+    // both paths measured by the first Interest and its probe
+    ask(&mut net, 0, Duration::ZERO);
+    net.run_until(Duration::from_secs(1));
+    let slow_path = net.nodes[1].counters().n_in_interests;
+    // 30 s later (no probe due yet) the fast path is still known: nothing goes the cheap,
+    // slow way
+    let later = Duration::from_secs(30);
+    ask(&mut net, 1, later);
+    net.run_until(later + Duration::from_secs(1));
+    assert_eq!(net.data_received(), 2);
+    assert_eq!(net.inbox[1].0 - later, Duration::from_millis(21));
+    assert_eq!(net.nodes[1].counters().n_in_interests, slow_path);
+}
+
 /// Interests that reach the slow path's router of [`two_paths`] when the consumer's node runs
 /// `strategy`: 30 Interests, 300 ms apart.
 fn interests_on_the_slow_path(strategy: Strategy) -> u64 {

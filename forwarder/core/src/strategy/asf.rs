@@ -59,9 +59,16 @@ fn ranked(ctx: &StrategyContext<'_>, hops: &[NextHop]) -> Vec<FaceId> {
     rank(hops, meas, ctx.params.max_timeouts)
 }
 
+/// How long ASF's measurements of a prefix outlive their last update (NFD's ASF: 5 minutes,
+/// longer than the default probing interval, so that a quiet prefix keeps its ranking).
+const MEASUREMENTS_LIFETIME: Duration = Duration::from_secs(300);
+
 fn measurements<'c>(ctx: &'c mut StrategyContext<'_>) -> Option<&'c mut MeasurementsEntry> {
     let (prefix, hash) = ctx.fib_prefix?;
-    Some(ctx.measurements.entry_mut(prefix, hash, ctx.now))
+    Some(
+        ctx.measurements
+            .entry_for(prefix, hash, ctx.now, MEASUREMENTS_LIFETIME),
+    )
 }
 
 pub(super) fn after_receive_interest(
@@ -253,7 +260,9 @@ pub(super) fn before_expire(ctx: &mut StrategyContext<'_>, entry: &PitEntry) {
     let Some((prefix, hash)) = ctx.fib_prefix else {
         return;
     };
-    let m = ctx.measurements.entry_mut(prefix, hash, ctx.now);
+    let m = ctx
+        .measurements
+        .entry_for(prefix, hash, ctx.now, MEASUREMENTS_LIFETIME);
     for f in silent {
         m.face_mut(f).n_timeouts += 1;
     }
