@@ -311,6 +311,27 @@ fn memory(c: &mut Criterion) {
             })
         });
         black_box(at);
+        if mib == 256 {
+            // reads whose addresses do not depend on each other: the CPU overlaps them, so
+            // this is how many random lines memory delivers per second, the floor under any
+            // lookup that reads that many lines, however well its misses overlap
+            let picks: Vec<u32> = (0..1u32 << 20)
+                .map(|_| rng.below(u64::from(n)) as u32)
+                .collect();
+            let (mut k, mut sum) = (0usize, 0u32);
+            // 16 reads per iteration, timed as one: the per-read time is a sixteenth
+            c.bench_function("memory/independent_random_reads_256MiB_x16", |b| {
+                b.iter_custom(|n| {
+                    timed(n, || {
+                        k = (k + 16) & (picks.len() - 1);
+                        for &p in &picks[k..k + 16] {
+                            sum = sum.wrapping_add(next[p as usize]);
+                        }
+                    })
+                })
+            });
+            black_box(sum);
+        }
     }
 }
 
