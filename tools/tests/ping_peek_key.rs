@@ -73,6 +73,43 @@ async fn ping_and_ping_server_round_trip() {
     d.stop().await;
 }
 
+/// An application on UDP, which forwarders treat as a non-local face, registers its prefix
+/// through `/localhop/nfd` when the daemon accepts remote registration (the command used to go
+/// to `/localhost/nfd`, which the daemon drops from non-local faces, so it timed out); when
+/// the daemon does not, the error says what to change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ping_server_over_udp_registers_through_localhop() {
+    let d = TestDaemon::start_with(|c| c.mgmt.localhop_rib_register = true).await;
+    let dir = tempfile::tempdir().unwrap();
+    let over_udp = Env::new(d.udp_uri(), dir.path());
+    let local = Env::new(d.transport(), dir.path());
+    let server = over_udp
+        .start_reading_line("ndnpingserver", &["/udpping", "-p", "2"], None)
+        .await;
+    assert_eq!(server.first_line, "PING SERVER /udpping");
+    let ping = local
+        .run("ndnping", &["/udpping", "-c", "2", "-i", "20"], None)
+        .await;
+    assert_ok(&ping, "ndnping");
+    let out = text(&ping.stdout);
+    assert!(
+        out.contains("2 packets transmitted, 2 received, 0 nacked, 0% packet loss"),
+        "{out}"
+    );
+    let (_, status) = server.finish().await;
+    assert!(status.success());
+    d.stop().await;
+
+    let d = TestDaemon::start().await;
+    let over_udp = Env::new(d.udp_uri(), dir.path());
+    let refused = over_udp.run("ndnpingserver", &["/udpping"], None).await;
+    assert!(!refused.status.success());
+    let err = text(&refused.stderr);
+    assert!(err.contains("/localhop/nfd"), "{err}");
+    assert!(err.contains("localhop_rib_register = true"), "{err}");
+    d.stop().await;
+}
+
 /// Start `ndnpoke ARGS` (with `--verbose`) and wait for its first line, which it writes once
 /// registered. Its standard error comes back too: the caller keeps it open for the rest of
 /// ndnpoke's output.

@@ -45,6 +45,7 @@ pub(crate) async fn run(mut commands: mpsc::UnboundedReceiver<Command>, link: Li
     let Link {
         mut incoming,
         outgoing,
+        ..
     } = link;
     let mut pending = PendingTable::default();
     let mut filters: Vec<Filter> = Vec::new();

@@ -21,8 +21,8 @@ use super::registration::Registration;
 use super::transport::{self, Link};
 use crate::face_uri::FaceUri;
 use crate::mgmt::{
-    ControlParameters, ControlResponse, Record, command_name, localhost_nfd, route_flags,
-    route_origin, sign_command_interest,
+    ControlParameters, ControlResponse, Record, command_name, command_prefix, localhost_nfd,
+    route_flags, route_origin, sign_command_interest,
 };
 use crate::name::Name;
 use crate::packet::{Data, Interest, InterestBuilder};
@@ -114,6 +114,8 @@ pub(crate) struct Shared {
     pub(crate) commands: mpsc::UnboundedSender<Command>,
     outgoing: mpsc::UnboundedSender<Bytes>,
     uri: String,
+    /// The forwarder gives this face local scope (see [`Face::has_local_scope`]).
+    local_scope: bool,
     signer: Mutex<Arc<dyn Signer + Send + Sync>>,
     next_filter: AtomicU64,
 }
@@ -164,12 +166,14 @@ impl Face {
     fn from_link(link: Link, uri: String) -> Face {
         let (commands, rx) = mpsc::unbounded_channel();
         let outgoing = link.outgoing.clone();
+        let local_scope = link.local_scope;
         tokio::spawn(dispatch::run(rx, link));
         Face {
             shared: Arc::new(Shared {
                 commands,
                 outgoing,
                 uri,
+                local_scope,
                 signer: Mutex::new(Arc::new(DigestSha256)),
                 next_filter: AtomicU64::new(0),
             }),
@@ -179,6 +183,14 @@ impl Face {
     /// The URI this face is connected to.
     pub fn uri(&self) -> &str {
         &self.shared.uri
+    }
+
+    /// Whether the forwarder gives this face local scope, as NFD and `ndnd` do for a Unix
+    /// socket and for TCP or WebSocket from a loopback address (never for UDP). Management
+    /// commands under `/localhost/nfd` are honoured only on such a face; from any other,
+    /// [`register`](Self::register) goes to `/localhop/nfd`.
+    pub fn has_local_scope(&self) -> bool {
+        self.shared.local_scope
     }
 
     /// Sign management commands with `signer` (DigestSha256 until set; see
@@ -257,7 +269,10 @@ impl Face {
     }
 
     /// Register `prefix` with the forwarder (`rib/register`, signed with the command signer)
-    /// and receive the Interests under it.
+    /// and receive the Interests under it. On a face without local scope (UDP, or a remote
+    /// TCP or WebSocket connection) the command goes to `/localhop/nfd`, which the forwarder
+    /// must be configured to accept (`ndnd`'s `localhop_rib_register`, NFD's
+    /// `localhop_security`).
     pub async fn register(&self, prefix: Name) -> Result<Registration, ControlError> {
         let mut reg = self.listen(prefix.clone());
         let mut params = ControlParameters::with_name(prefix);
@@ -276,19 +291,36 @@ impl Face {
         self.command("rib", "unregister", &params).await.map(|_| ())
     }
 
-    /// Send a signed management command `/localhost/nfd/<module>/<verb>` and return the
-    /// forwarder's successful answer.
+    /// Send a signed management command `/localhost/nfd/<module>/<verb>` (`rib` commands on
+    /// a face without local scope: `/localhop/nfd/rib/<verb>`, see [`command_prefix`]) and
+    /// return the forwarder's successful answer.
     pub async fn command(
         &self,
         module: &str,
         verb: &str,
         params: &ControlParameters,
     ) -> Result<ControlResponse, ControlError> {
+        let local = self.has_local_scope();
+        let prefix = command_prefix(module, local);
         let what = match &params.name {
             Some(n) => format!("{module}/{verb} {n}"),
             None => format!("{module}/{verb}"),
         };
-        let builder = InterestBuilder::new(command_name(&localhost_nfd(), module, verb, params))
+        // why a command on a face without local scope may get no answer
+        let unanswered = match (local, prefix == localhost_nfd()) {
+            (true, _) => String::new(),
+            (false, true) => format!(
+                " (sent over {}, a face without local scope, from which forwarders take no \
+                 /localhost command: use a Unix socket or TCP to a loopback address)",
+                self.uri()
+            ),
+            (false, false) => format!(
+                " (sent to {prefix} over {}, a face without local scope: the forwarder must \
+                 accept remote registration, as ndnd does with localhop_rib_register = true)",
+                self.uri()
+            ),
+        };
+        let builder = InterestBuilder::new(command_name(&prefix, module, verb, params))
             .nonce(random_u32())
             .lifetime_ms(COMMAND_LIFETIME.as_millis() as u64);
         let mut sig_nonce = [0u8; 8];
@@ -303,7 +335,7 @@ impl Face {
             .express(wire, Some(COMMAND_LIFETIME))
             .await
             .map_err(|error| ControlError::Express {
-                command: what.clone(),
+                command: format!("{what}{unanswered}"),
                 error,
             })?;
         let resp =

@@ -17,7 +17,7 @@ use super::*;
 use crate::fetch::{FetchOptions, PipelineKind};
 use crate::lp::{LpPacket, NackReason};
 use crate::mgmt::{
-    ControlParameters, ControlResponse, Record, localhost_nfd, parse_command_interest,
+    ControlParameters, ControlResponse, Record, localhop_nfd, localhost_nfd, parse_command_interest,
 };
 use crate::name::Name;
 use crate::packet::{Data, DataBuilder, Interest, InterestBuilder, Packet};
@@ -319,6 +319,59 @@ async fn register_sends_a_signed_command_then_dispatches_interests() {
     assert_eq!(parsed.request.verb, "unregister");
     fwd.send(data_wire(cmd.name(), &ok.encode()));
     un.await.unwrap().unwrap();
+}
+
+/// Forwarders take `/localhost` commands only from faces with local scope: a Unix socket or
+/// TCP from a loopback address. Over UDP, registration goes to `/localhop/nfd`; other
+/// commands stay under `/localhost/nfd`.
+#[tokio::test]
+async fn registration_over_udp_goes_to_localhop() {
+    let (_dir, unix, _fwd) = connected().await;
+    assert!(unix.has_local_scope());
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("tcp4://{}", tcp.local_addr().unwrap());
+    let over_tcp = Face::connect_to(&uri).await.unwrap();
+    assert!(over_tcp.has_local_scope());
+
+    let fwd = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("udp4://{}", fwd.local_addr().unwrap());
+    let face = Face::connect_to(&uri).await.unwrap();
+    assert!(!face.has_local_scope());
+    let mut buf = vec![0; 9000];
+    let mut recv_command = async |prefix: &Name| {
+        let (n, from) = fwd.recv_from(&mut buf).await.unwrap();
+        let lp = LpPacket::decode(Bytes::copy_from_slice(&buf[..n])).unwrap();
+        let cmd = Interest::decode(lp.fragment.unwrap()).unwrap();
+        let parsed = parse_command_interest(&cmd, prefix)
+            .unwrap_or_else(|e| panic!("{} is not a command under {prefix}: {e}", cmd.name()));
+        (cmd, parsed.request.verb, from)
+    };
+    let reg = tokio::spawn({
+        let face = face.clone();
+        async move { face.register(name("/app")).await }
+    });
+    let (cmd, verb, from) = recv_command(&localhop_nfd()).await;
+    assert_eq!(verb, "register");
+    let ok = ControlResponse::ok(ControlParameters::with_name(name("/app")));
+    fwd.send_to(&data_wire(cmd.name(), &ok.encode()), from)
+        .await
+        .unwrap();
+    let reg = reg.await.unwrap().unwrap();
+    assert_eq!(reg.prefix(), &name("/app"));
+
+    let status = tokio::spawn({
+        let face = face.clone();
+        async move {
+            face.command("cs", "config", &ControlParameters::default())
+                .await
+        }
+    });
+    let (cmd, verb, from) = recv_command(&localhost_nfd()).await;
+    assert_eq!(verb, "config");
+    fwd.send_to(&data_wire(cmd.name(), &ok.encode()), from)
+        .await
+        .unwrap();
+    status.await.unwrap().unwrap();
 }
 
 #[tokio::test]

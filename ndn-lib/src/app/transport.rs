@@ -28,6 +28,14 @@ pub(crate) struct Link {
     pub(crate) incoming: mpsc::Receiver<Bytes>,
     /// Packets to the forwarder.
     pub(crate) outgoing: mpsc::UnboundedSender<Bytes>,
+    /// The forwarder gives this connection local scope, as NFD does for Unix sockets and for
+    /// TCP or WebSocket connections from a loopback address, never for UDP.
+    pub(crate) local_scope: bool,
+}
+
+/// Whether a forwarder sees a connection from `local` (this end's address) as local.
+fn from_loopback(local: std::io::Result<std::net::SocketAddr>) -> bool {
+    local.is_ok_and(|a| a.ip().is_loopback())
 }
 
 /// Connect to the forwarder at `uri`.
@@ -48,7 +56,11 @@ pub(crate) async fn connect(uri: &FaceUri) -> Result<Link, ConnectError> {
                 .map_err(|e| ConnectError::from_io(text, e))?;
             // packets are small and latency matters more than segment count
             let _ = s.set_nodelay(true);
-            Ok(stream_link(s))
+            let local_scope = from_loopback(s.local_addr());
+            Ok(Link {
+                local_scope,
+                ..stream_link(s)
+            })
         }
         Scheme::Udp | Scheme::Udp4 | Scheme::Udp6 => {
             let port = uri.port.unwrap_or(DEFAULT_PORT);
@@ -84,7 +96,18 @@ pub(crate) async fn connect(uri: &FaceUri) -> Result<Link, ConnectError> {
             };
             let url = format!("ws://{host}:{port}/");
             match tokio_tungstenite::connect_async(url).await {
-                Ok((ws, _)) => Ok(ws_link(ws)),
+                Ok((ws, _)) => {
+                    let local_scope = match ws.get_ref() {
+                        tokio_tungstenite::MaybeTlsStream::Plain(s) => {
+                            from_loopback(s.local_addr())
+                        }
+                        _ => false,
+                    };
+                    Ok(Link {
+                        local_scope,
+                        ..ws_link(ws)
+                    })
+                }
                 Err(tokio_tungstenite::tungstenite::Error::Io(e)) => {
                     Err(ConnectError::from_io(text, e))
                 }
@@ -135,7 +158,11 @@ where
         }
         let _ = w.shutdown().await;
     });
-    Link { incoming, outgoing }
+    Link {
+        incoming,
+        outgoing,
+        local_scope: true,
+    }
 }
 
 fn udp_link(socket: UdpSocket) -> Link {
@@ -170,7 +197,11 @@ fn udp_link(socket: UdpSocket) -> Link {
         // the face is gone: stop reading too
         reader.abort();
     });
-    Link { incoming, outgoing }
+    Link {
+        incoming,
+        outgoing,
+        local_scope: false,
+    }
 }
 
 fn ws_link<S>(ws: tokio_tungstenite::WebSocketStream<S>) -> Link
@@ -200,5 +231,9 @@ where
         }
         let _ = sink.close().await;
     });
-    Link { incoming, outgoing }
+    Link {
+        incoming,
+        outgoing,
+        local_scope: true,
+    }
 }

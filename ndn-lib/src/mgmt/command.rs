@@ -144,6 +144,20 @@ pub fn localhop_nfd() -> Name {
     Name::new().append_generic("localhop").append_generic("nfd")
 }
 
+/// The prefix an application sends a management command under, given whether the forwarder
+/// gives its face local scope (as NFD does for Unix sockets and for TCP or WebSocket
+/// connections between loopback addresses, never for UDP): `/localhost/nfd`, except `rib`
+/// commands from a non-local face, which go to `/localhop/nfd` (remote prefix registration,
+/// which the forwarder must be configured to accept: `ndnd`'s `localhop_rib_register`, NFD's
+/// `localhop_security`). A forwarder drops `/localhost` Interests from non-local faces.
+pub fn command_prefix(module: &str, local_scope: bool) -> Name {
+    if module == "rib" && !local_scope {
+        localhop_nfd()
+    } else {
+        localhost_nfd()
+    }
+}
+
 /// The unsigned command name `<prefix>/<module>/<verb>/<ControlParameters>`.
 pub fn command_name(
     prefix: &Name,

@@ -32,8 +32,8 @@ mod strategy_choice;
 
 pub use command::{
     CommandError, CommandForm, CommandRequest, CommandSignature, SignedCommand, announce_command,
-    command_name, localhop_nfd, localhost_nfd, parse_command_interest, parse_command_name,
-    parse_legacy_command, sign_command_interest, sign_command_interest_legacy,
+    command_name, command_prefix, localhop_nfd, localhost_nfd, parse_command_interest,
+    parse_command_name, parse_legacy_command, sign_command_interest, sign_command_interest_legacy,
 };
 pub use consts::{
     FaceEventKind, FacePersistency, FaceScope, LinkType, cs_flags, face_flags, route_flags,

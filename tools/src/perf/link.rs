@@ -106,9 +106,14 @@ impl Link {
         }
     }
 
-    /// Whether packets travel as datagrams (UDP): the forwarder sees a non-local face.
-    pub fn is_datagram(&self) -> bool {
-        matches!(self, Link::Udp(..))
+    /// Whether the forwarder gives this connection local scope: a Unix socket, or TCP from a
+    /// loopback address; never UDP (the rule of NFD and `ndnd`).
+    pub fn has_local_scope(&self) -> bool {
+        match self {
+            Link::Unix(..) => true,
+            Link::Tcp(s, _) => s.local_addr().is_ok_and(|a| a.ip().is_loopback()),
+            Link::Udp(..) => false,
+        }
     }
 
     /// Send packets; on streams they go in one write.

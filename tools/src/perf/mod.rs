@@ -13,8 +13,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use ndn::lp::LpPacket;
 use ndn::mgmt::{
-    ControlParameters, ControlResponse, Record, command_name, localhop_nfd, localhost_nfd,
-    sign_command_interest,
+    ControlParameters, ControlResponse, Record, command_name, command_prefix, sign_command_interest,
 };
 use ndn::sign::{DigestSha256, Signer};
 use ndn::{Data, DataBuilder, Interest, InterestBuilder, Name};
@@ -67,20 +66,16 @@ fn unix_ms() -> u64 {
 
 /// Send a signed `rib/register` for `prefix` on `link` and wait for its answer. Packets that
 /// arrive with the answer (Interests sent as soon as the route exists) are left in `early`.
-/// Over a Unix or TCP link the command goes to `/localhost/nfd`; over UDP, which a forwarder
-/// treats as a non-local face, to `/localhop/nfd` (the forwarder must accept remote
-/// registration, as `ndnd` does with `localhop_rib_register = true`).
+/// On a link with local scope the command goes to `/localhost/nfd`; over UDP or remote TCP,
+/// which a forwarder treats as non-local faces, to `/localhop/nfd` (the forwarder must accept
+/// remote registration, as `ndnd` does with `localhop_rib_register = true`).
 pub async fn register(
     link: &mut Link,
     prefix: &Name,
     early: &mut Vec<Bytes>,
 ) -> Result<(), PerfError> {
     let mut rng = Xorshift(seed());
-    let mgmt = if link.is_datagram() {
-        localhop_nfd()
-    } else {
-        localhost_nfd()
-    };
+    let mgmt = command_prefix("rib", link.has_local_scope());
     let name = command_name(
         &mgmt,
         "rib",
