@@ -52,6 +52,16 @@ impl<'a> Component<'a> {
         self.typed_number(tt::VERSION_NAME_COMPONENT)
     }
 
+    /// The version of a generic component in the marker form of the first NDN naming
+    /// conventions, `%FD` then a NonNegativeInteger (`%FD%03` is version 3), which older
+    /// configurations and scripts still write and ndn-cxx still reads.
+    pub fn as_version_marker(&self) -> Option<u64> {
+        match self.value.split_first() {
+            Some((0xFD, number)) if self.is_generic() => decode_nonneg(number),
+            _ => None,
+        }
+    }
+
     /// The offset of a ByteOffsetNameComponent (`off=`).
     pub fn as_byte_offset(&self) -> Option<u64> {
         self.typed_number(tt::BYTE_OFFSET_NAME_COMPONENT)

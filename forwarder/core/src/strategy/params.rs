@@ -115,8 +115,10 @@ pub enum StrategyError {
 }
 
 impl Strategy {
-    /// The strategy a name designates: `/localhost/nfd/strategy/<name>`, then optionally the
-    /// version this forwarder implements, then parameters.
+    /// The strategy a name designates: `/localhost/nfd/strategy/<name>`, then optionally a
+    /// version (`v=N`, or the older marker form `%FD%0N`), then parameters. As in NFD, a
+    /// version asks for that version or a later one: this forwarder's, unless the version
+    /// asked for is later than it.
     pub fn from_name(name: &Name) -> Result<Strategy, StrategyError> {
         let prefix = Name::from_uri(STRATEGY_PREFIX).map_err(|_| StrategyError::NotRegistered)?;
         if !prefix.is_prefix_of(name) {
@@ -129,9 +131,9 @@ impl Strategy {
             .ok_or(StrategyError::NotRegistered)?;
         let mut next = prefix.len() + 1;
         if let Some(c) = name.get(next)
-            && let Some(v) = c.as_version()
+            && let Some(v) = c.as_version().or_else(|| c.as_version_marker())
         {
-            if v != kind.version() {
+            if v > kind.version() {
                 return Err(StrategyError::NotRegistered);
             }
             next += 1;
@@ -274,6 +276,33 @@ mod tests {
         );
     }
 
+    /// A version asks for that version or a later one, as in NFD (older configurations name
+    /// earlier versions), written as `v=N` or in the older marker form `%FD%0N`.
+    #[test]
+    fn earlier_and_marker_versions_name_this_forwarders_strategy() {
+        for (uri, instance) in [
+            (
+                "/localhost/nfd/strategy/multicast/%FD%03",
+                "/localhost/nfd/strategy/multicast/v=4",
+            ),
+            (
+                "/localhost/nfd/strategy/asf/%FD%05/probing-interval~30000",
+                "/localhost/nfd/strategy/asf/v=5/probing-interval~30000",
+            ),
+            (
+                "/localhost/nfd/strategy/asf/v=1/probing-interval~5000",
+                "/localhost/nfd/strategy/asf/v=5/probing-interval~5000",
+            ),
+            (
+                "/localhost/nfd/strategy/best-route/%FD%01",
+                "/localhost/nfd/strategy/best-route/v=5",
+            ),
+        ] {
+            let s = parse(uri).unwrap_or_else(|e| panic!("{uri}: {e}"));
+            assert_eq!(s.name().to_string(), instance, "{uri}");
+        }
+    }
+
     #[test]
     fn bad_parameters_are_refused_not_ignored() {
         for (uri, why) in [
@@ -335,7 +364,8 @@ mod tests {
         }
         for uri in [
             "/localhost/nfd/strategy/fastest",
-            "/localhost/nfd/strategy/asf/v=1/probing-interval~5000",
+            "/localhost/nfd/strategy/asf/v=6/probing-interval~5000",
+            "/localhost/nfd/strategy/multicast/%FD%05",
             "/localhost/nfd/other/asf",
         ] {
             assert_eq!(parse(uri), Err(StrategyError::NotRegistered), "{uri}");
