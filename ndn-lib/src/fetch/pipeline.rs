@@ -139,6 +139,9 @@ pub(crate) struct Pipeline {
     high_interest: u64,
     /// `high_interest` at the last window decrease (conservative window adaptation).
     rec_point: Option<u64>,
+    /// When the RTO was last backed off: only an Interest sent since, with that RTO, can show
+    /// it too short again.
+    backed_off_at: Option<Duration>,
     /// A segment that failed while the final segment was unknown: (segment, retries, last).
     failed: Option<(u64, u32, Failure)>,
     error: Option<FetchError>,
@@ -182,6 +185,7 @@ impl Pipeline {
             high_data: 0,
             high_interest: 0,
             rec_point: None,
+            backed_off_at: None,
             failed: None,
             error: None,
         }
@@ -525,9 +529,27 @@ impl Pipeline {
         self.timers.first().map(|(t, _)| *t)
     }
 
+    /// Back the RTO off (a loss), unless every Interest behind the loss left before the last
+    /// back-off: those ran on a shorter timer and say nothing about the current one. With a
+    /// timer per segment, the losses of one outage arrive in many small batches; backing off
+    /// for each would take the RTO to its maximum within a few milliseconds (TCP, with one
+    /// timer, backs off once per RTO at most).
+    fn backoff_rto(&mut self, now: Duration, sent_since_last_backoff: bool) {
+        if sent_since_last_backoff {
+            self.rtt.backoff_rto();
+            self.backed_off_at = Some(now);
+        }
+    }
+
+    /// True when an Interest sent at `sent_at` left with the current RTO.
+    fn sent_with_current_rto(&self, sent_at: Duration) -> bool {
+        self.backed_off_at.is_none_or(|b| sent_at >= b)
+    }
+
     pub(crate) fn handle_timeout(&mut self, now: Duration, stats: &mut FetchStats) {
         let mut lost: Option<u64> = None;
         let mut retransmission_lost = false;
+        let mut current_timer_expired = false;
         while let Some(&(t, seg)) = self.timers.first() {
             if t > now || self.is_finished() {
                 break;
@@ -539,6 +561,11 @@ impl Pipeline {
             match state {
                 State::InFlight { .. } => {
                     stats.timeouts += 1;
+                    let current = self
+                        .segs
+                        .get(&seg)
+                        .is_some_and(|s| self.sent_with_current_rto(s.sent_at));
+                    current_timer_expired |= current;
                     if let Some(s) = self.segs.get_mut(&seg) {
                         s.last = Failure::Timeout;
                         retransmission_lost |= s.retx > 0;
@@ -561,7 +588,7 @@ impl Pipeline {
             // RFC 6298 5.5: a timeout backs the timer off; a retransmission that times out
             // backs it off again, even when conservative window adaptation holds the window
             if reacted || retransmission_lost {
-                self.rtt.backoff_rto();
+                self.backoff_rto(now, current_timer_expired);
             }
         }
     }
@@ -588,15 +615,17 @@ impl Pipeline {
         stats.nacks += 1;
         s.last = Failure::Nack(reason);
         let congestion_backoffs = s.congestion_backoffs;
+        let sent_at = s.sent_at;
         if reason == NackReason::Congestion {
             s.congestion_backoffs += 1;
         }
         match reason {
             NackReason::Duplicate => self.set_state(seg, State::Resend),
             NackReason::Congestion if self.adaptive() => {
+                let current = self.sent_with_current_rto(sent_at);
                 self.set_state(seg, State::Queued);
                 if self.record_loss(now, seg, stats) {
-                    self.rtt.backoff_rto();
+                    self.backoff_rto(now, current);
                 }
             }
             NackReason::Congestion => {

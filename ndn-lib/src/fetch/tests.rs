@@ -74,6 +74,18 @@ struct Sim {
     segments: Vec<u64>,
     /// Told of every segment handed out, in order.
     on_segment: Box<dyn FnMut(u64)>,
+    /// (from, to): the path carries nothing in between (a forwarder restarting).
+    outage: Option<(Duration, Duration)>,
+    /// (from, to): Interests get Nack NoRoute in between (the forwarder back, its route not).
+    no_route: Option<(Duration, Duration)>,
+    /// (time, segment) of every segment received.
+    arrivals: Vec<(Duration, u64)>,
+    /// Time a Data takes on a bottleneck link on the way back (zero: no bottleneck); Data
+    /// leave it one after the other, so that they, and the Interests they clock out, are
+    /// spread in time as on a real link.
+    data_spacing: Duration,
+    /// When the bottleneck is next free.
+    link_free: Duration,
 }
 
 fn content(len: usize) -> Bytes {
@@ -145,7 +157,16 @@ impl Sim {
             out: Vec::new(),
             segments: Vec::new(),
             on_segment: Box::new(|_| {}),
+            outage: None,
+            no_route: None,
+            arrivals: Vec::new(),
+            data_spacing: Duration::ZERO,
+            link_free: Duration::ZERO,
         }
+    }
+
+    fn path_down(&self, at: Duration) -> bool {
+        self.outage.is_some_and(|(from, to)| at >= from && at < to)
     }
 
     fn schedule(&mut self, at: Duration, e: Event) {
@@ -156,13 +177,26 @@ impl Sim {
     fn at_producer(&mut self, i: OutgoingInterest) {
         let interest = Interest::decode(i.encode()).unwrap();
         let at = self.now + ONE_WAY;
+        if self
+            .no_route
+            .is_some_and(|(from, to)| self.now >= from && self.now < to)
+        {
+            self.schedule(at, Event::Nack(i.name, i.nonce, NackReason::NoRoute));
+            return;
+        }
         match (self.producer)(&interest) {
             Resp::Data(wire) => {
                 let d = Data::decode(wire).unwrap();
                 if !(self.lose_data)(&d) {
                     let marked = (self.mark)(&d);
-                    let at = at + (self.delay_data)(&d);
-                    self.schedule(at, Event::Data(d, marked));
+                    let mut at = at + (self.delay_data)(&d);
+                    if !self.data_spacing.is_zero() {
+                        at = at.max(self.link_free) + self.data_spacing;
+                        self.link_free = at;
+                    }
+                    if !self.path_down(at) {
+                        self.schedule(at, Event::Data(d, marked));
+                    }
                 }
             }
             Resp::Nack(r) => self.schedule(at, Event::Nack(i.name, i.nonce, r)),
@@ -195,7 +229,7 @@ impl Sim {
                         .max(seg.saturating_sub(self.segments.len() as u64));
                 }
                 self.sent.push((self.now, i.clone()));
-                if !(self.lose_interest)(&i) {
+                if !(self.lose_interest)(&i) && !self.path_down(self.now + ONE_WAY) {
                     self.schedule(self.now + ONE_WAY, Event::AtProducer(i));
                 }
             }
@@ -220,6 +254,9 @@ impl Sim {
                 match ev {
                     Event::AtProducer(i) => self.at_producer(i),
                     Event::Data(d, marked) => {
+                        if let Some(seg) = d.name().last().and_then(|c| c.as_segment()) {
+                            self.arrivals.push((self.now, seg));
+                        }
                         let _ = f.handle_data(self.now, &d, marked);
                     }
                     Event::Nack(n, nonce, r) => f.handle_nack(self.now, &n, Some(nonce), r),
@@ -818,6 +855,50 @@ fn silent_producer_backs_off_the_rto_then_fails() {
     sim.run(&mut f).unwrap();
     let times: Vec<Duration> = sim.sends_of(0).iter().map(|(t, _)| *t).collect();
     assert_eq!(times, [0, 1, 3, 7, 15].map(Duration::from_secs));
+}
+
+/// A path that carries nothing for 2 s (a forwarder on it restarting), then Nacks NoRoute
+/// for a moment (its route not yet back), stalls the fetch for about as long, not for a
+/// minute. The RTO doubles when an Interest sent with the current RTO times out, so at most
+/// once per RTO as with TCP's single timer, not once for every batch of per-segment timeouts:
+/// when a bottleneck spreads the Interests in time, those batches come microseconds apart and
+/// took the RTO to its 60 s maximum, which then held back every Nacked segment for a minute.
+#[test]
+fn a_short_outage_delays_the_fetch_about_as_long_as_it_lasts() {
+    for kind in [PipelineKind::aimd(), PipelineKind::cubic()] {
+        let mut sim = Sim::new(serve(publisher(60_000 * 100, 100)));
+        let down = (ms(1000), ms(3000));
+        sim.outage = Some(down);
+        sim.no_route = Some((down.1, down.1 + ms(300)));
+        sim.data_spacing = Duration::from_micros(50);
+        let mut f = Fetcher::new(versioned(), opts(kind));
+        assert_eq!(sim.run(&mut f), None, "{kind:?}");
+        assert!(
+            f.stats().timeouts > 1000,
+            "{kind:?}: the outage cost no timeouts"
+        );
+        let after: Vec<Duration> = sim
+            .arrivals
+            .iter()
+            .map(|(t, _)| *t)
+            .filter(|t| *t >= down.1)
+            .collect();
+        let resumed = after[0] - down.1;
+        assert!(
+            resumed < Duration::from_secs(4),
+            "{kind:?}: first Data {resumed:?} after the path came back"
+        );
+        let gap = after.windows(2).map(|w| w[1] - w[0]).max().unwrap();
+        assert!(
+            gap < Duration::from_secs(1),
+            "{kind:?}: Data stopped for {gap:?}"
+        );
+        assert!(
+            f.rto() < Duration::from_secs(1),
+            "{kind:?}: RTO {:?}",
+            f.rto()
+        );
+    }
 }
 
 #[test]
