@@ -262,6 +262,13 @@ fn route_add_list_fib_remove() {
     assert!(d.ok(&["face", "list"]).contains(&udp));
     d.ok(&["face", "destroy", &id.to_string()]);
     assert!(!d.ok(&["face", "list"]).contains(&udp));
+    // a face that is not there: the forwarder answers success (as NFD does), ndnctl says so
+    for verb in ["destroy", "show"] {
+        let gone = d.ctl(&["face", verb, &id.to_string()]);
+        assert_eq!(gone.status.code(), Some(1), "face {verb}");
+        let err = String::from_utf8_lossy(&gone.stderr);
+        assert!(err.contains(&format!("face {id} not found")), "{err}");
+    }
     d.stop();
 }
 

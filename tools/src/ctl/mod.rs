@@ -219,8 +219,8 @@ pub async fn face_list(
     ))
 }
 
-/// `ndnctl face show ID`.
-pub async fn face_show(face: &Face, id: u64) -> Result<(Value, String), CtlError> {
+/// The status of face `id`, or an error naming it when the forwarder has no such face.
+async fn face_status(face: &Face, id: u64) -> Result<FaceStatus, CtlError> {
     let filter = FaceQueryFilter {
         face_id: Some(id),
         ..Default::default()
@@ -228,9 +228,16 @@ pub async fn face_show(face: &Face, id: u64) -> Result<(Value, String), CtlError
     let faces: Vec<FaceStatus> =
         decode_dataset(dataset(face, "faces", "query", Some(filter.encode())).await?)
             .map_err(|e| CtlError::Command(e.to_string()))?;
-    let f = faces
-        .first()
-        .ok_or_else(|| CtlError::Command(format!("face {id} not found")))?;
+    faces.into_iter().next().ok_or_else(|| {
+        CtlError::Command(format!(
+            "face {id} not found (`ndnctl face list` shows the faces)"
+        ))
+    })
+}
+
+/// `ndnctl face show ID`.
+pub async fn face_show(face: &Face, id: u64) -> Result<(Value, String), CtlError> {
+    let f = &face_status(face, id).await?;
     let text = format!(
         "    faceid={}\n    remote={}\n     local={}\n     scope={}\npersistency={}\n  linktype={}\n       mtu={}\n  counters={{in={{{}i {}d {}n {}B}} out={{{}i {}d {}n {}B}}}}\n     flags={{{}}}\n",
         f.face_id,
@@ -445,8 +452,13 @@ pub async fn face_create(
     Ok((j, f.line()))
 }
 
-/// `ndnctl face destroy FACEID|FACEURI`; a URI must name exactly one face.
+/// `ndnctl face destroy FACEID|FACEURI`; a URI must name exactly one face, an id an existing
+/// one (the forwarder answers success either way, as NFD does; nfdc too reports a face it
+/// cannot find).
 pub async fn face_destroy(face: &Face, which: &FaceArg) -> Result<(Value, String), CtlError> {
+    if let FaceArg::Id(id) = which {
+        face_status(face, *id).await?;
+    }
     let id = match matching_faces(face, which).await?[..] {
         [id] => id,
         ref ids => {
