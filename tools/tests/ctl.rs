@@ -329,6 +329,25 @@ fn strategy_cs_status_channels() {
     d.stop();
 }
 
+/// Over UDP the forwarder drops `/localhost` requests, so `ndnctl` gets no answer: its error
+/// says why and what to use instead, on one line.
+#[test]
+fn management_over_udp_says_it_needs_a_local_face() {
+    let d = start();
+    let udp = d.daemon.channel("udp4").unwrap().to_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_ndnctl"))
+        .arg("status")
+        .env("NDN_CLIENT_TRANSPORT", &udp)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("without local scope"), "{err}");
+    assert!(err.contains("Unix socket or TCP to a loopback address"), "{err}");
+    d.stop();
+}
+
 #[test]
 fn no_forwarder_is_one_clear_line() {
     let out = Command::new(env!("CARGO_BIN_EXE_ndnctl"))

@@ -53,9 +53,20 @@ pub async fn dataset(
         base = base.append_generic(p);
     }
     let what = format!("{module}/{verb}");
+    // a forwarder answers /localhost only on a face with local scope: say so when the
+    // request got no answer on another kind
+    let hint = if face.has_local_scope() {
+        String::new()
+    } else {
+        format!(
+            " (over {}, a face without local scope, from which forwarders answer no /localhost \
+             request: use a Unix socket or TCP to a loopback address)",
+            face.uri()
+        )
+    };
     let fail = |reason: String| CtlError::Dataset {
         what: what.clone(),
-        reason,
+        reason: format!("{reason}{hint}"),
     };
     let timeout = Some(Duration::from_secs(4));
     let first = face
