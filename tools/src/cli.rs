@@ -10,6 +10,8 @@ use ndn::app::Face;
 
 /// Exit status of a failed run when nothing more specific applies.
 pub const EXIT_FAILURE: u8 = 1;
+/// Exit status for a bad argument (as the argument parser's own errors).
+pub const EXIT_USAGE: u8 = 2;
 /// Exit status when no Data came back before the timeout (as ndnpeek does).
 pub const EXIT_TIMEOUT: u8 = 3;
 /// Exit status when a Nack came back (as ndnpeek does).
@@ -65,9 +67,12 @@ pub async fn connect() -> anyhow::Result<Face> {
     Ok(Face::connect().await?)
 }
 
-/// Parse an NDN name URI, naming the argument in the error.
+/// Parse an NDN name URI given as an argument, naming it in the error (a bad argument:
+/// exit status [`EXIT_USAGE`]).
 pub fn parse_name(text: &str) -> anyhow::Result<Name> {
-    Name::from_uri(text).map_err(|e| anyhow::anyhow!("{text:?} is not an NDN name: {e}"))
+    Name::from_uri(text).map_err(|e| {
+        CodedError::new(EXIT_USAGE, format!("{text:?} is not an NDN name: {e}")).into()
+    })
 }
 
 /// Milliseconds since the Unix epoch.
@@ -132,6 +137,10 @@ mod tests {
         assert_eq!(parse_hex("01 ab\nCD", "x").unwrap(), vec![1, 0xab, 0xcd]);
         assert!(parse_hex("0g", "x").unwrap_err().to_string().contains("x:"));
         assert_eq!(parse_name("/a/b").unwrap().len(), 2);
-        assert!(parse_name("/a/%zz").is_err());
+        let bad = parse_name("/a/%zz").unwrap_err();
+        assert_eq!(
+            bad.downcast_ref::<CodedError>().map(|c| c.code),
+            Some(EXIT_USAGE)
+        );
     }
 }

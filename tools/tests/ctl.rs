@@ -262,6 +262,10 @@ fn route_add_list_fib_remove() {
     assert!(d.ok(&["face", "list"]).contains(&udp));
     d.ok(&["face", "destroy", &id.to_string()]);
     assert!(!d.ok(&["face", "list"]).contains(&udp));
+    // a name that does not parse is a bad argument: exit status 2
+    for args in [&["route", "add", "bad", "283"][..], &["cs", "erase", "bad"]] {
+        assert_eq!(d.ctl(args).status.code(), Some(2), "{args:?}");
+    }
     // a face that is not there: the forwarder answers success (as NFD does), ndnctl says so
     for verb in ["destroy", "show"] {
         let gone = d.ctl(&["face", verb, &id.to_string()]);
@@ -344,7 +348,10 @@ fn management_over_udp_says_it_needs_a_local_face() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("without local scope"), "{err}");
-    assert!(err.contains("Unix socket or TCP to a loopback address"), "{err}");
+    assert!(
+        err.contains("Unix socket or TCP to a loopback address"),
+        "{err}"
+    );
     d.stop();
 }
 

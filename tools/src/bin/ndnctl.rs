@@ -365,7 +365,11 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("ndnctl: error: {e}");
-            ExitCode::FAILURE
+            // a bad argument exits 2, as the argument parser's own errors do
+            match e {
+                CtlError::Usage(_) => ExitCode::from(2),
+                _ => ExitCode::FAILURE,
+            }
         }
     }
 }
