@@ -312,6 +312,11 @@ impl Translation {
                                 format!("strategy_choice: {} has no strategy", c.key),
                             ));
                         }
+                        // checked here, so that an error names the line (and
+                        // --print-config refuses what ndnd would refuse)
+                        crate::daemon::name(&c.key)
+                            .and_then(|_| crate::daemon::parse_strategy(&c.value))
+                            .map_err(|e| at(c, format!("strategy_choice: {}", e.0)))?;
                         if c.key == "/" || c.key == "ndn:/" {
                             self.config.forwarder.default_strategy = c.value.clone();
                         } else {
@@ -324,6 +329,8 @@ impl Translation {
                 }
                 "network_region" => {
                     for c in &n.children {
+                        crate::daemon::name(&c.key)
+                            .map_err(|e| at(c, format!("network_region: {}", e.0)))?;
                         self.config.forwarder.network_regions.push(c.key.clone());
                     }
                 }
@@ -833,6 +840,26 @@ mod tests {
                 "tables\n{\n  strategy_choice\n  {\n    /a\n  }\n}\n",
                 5,
                 "no strategy",
+            ),
+            (
+                "tables\n{\n  strategy_choice\n  {\n    /a /localhost/nfd/strategy/nope\n  }\n}\n",
+                5,
+                "unknown strategy",
+            ),
+            (
+                "tables\n{\n  strategy_choice\n  {\n    a /localhost/nfd/strategy/multicast\n  }\n}\n",
+                5,
+                "bad name \"a\"",
+            ),
+            (
+                "tables\n{\n  strategy_choice\n  {\n    /a /localhost/nfd/strategy/asf/v=5/probing-interval~5\n  }\n}\n",
+                5,
+                "at least 1000",
+            ),
+            (
+                "tables\n{\n  network_region\n  {\n    a/b\n  }\n}\n",
+                5,
+                "network_region: bad name",
             ),
             ("a {\n", 1, "never closed"),
         ];
