@@ -444,8 +444,11 @@ impl Translation {
                     self.config.faces.udp_idle_timeout = Duration::from_secs(secs);
                     idle = Some((secs, n.line));
                 }
-                // NFD reads and ignores it
-                "keep_alive_interval" => {}
+                "keep_alive_interval" => self.note(
+                    n,
+                    "face_system.udp.keep_alive_interval is ignored: ndnd sends no keep-alive \
+                     packets; idle_timeout closes idle on-demand faces",
+                ),
                 "unicast_mtu" => self.config.faces.udp_mtu = number(SECTION, n)?,
                 "mcast" => mcast = yes_no(SECTION, n)?,
                 "mcast_group" => group = n.value.clone(),
@@ -723,11 +726,12 @@ mod tests {
         for expected in [
             "line 4: general.user ndn is ignored",
             "line 10: the level of NFD module Forwarder",
+            "line 54: face_system.udp.keep_alive_interval is ignored",
             "line 109: rib.auto_prefix_propagate is ignored",
         ] {
             assert!(notes.contains(expected), "{expected:?} in\n{notes}");
         }
-        assert_eq!(t.notes.len(), 3, "{notes}");
+        assert_eq!(t.notes.len(), 4, "{notes}");
     }
 
     #[test]
