@@ -155,8 +155,24 @@ pub async fn serve<S: SegmentSource>(
     Ok(PutEnd::Closed)
 }
 
+/// A byte count for people: `512 B`, `12.3 kB`, `4.5 MB`.
+pub fn bytes_text(n: usize) -> String {
+    match n {
+        0..1_000 => format!("{n} B"),
+        1_000..1_000_000 => format!("{:.1} kB", n as f64 / 1e3),
+        _ => format!("{:.1} MB", n as f64 / 1e6),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn byte_counts_read_in_their_unit() {
+        assert_eq!(super::bytes_text(640), "640 B");
+        assert_eq!(super::bytes_text(12_345), "12.3 kB");
+        assert_eq!(super::bytes_text(4_500_000), "4.5 MB");
+    }
+
     use super::*;
 
     #[test]

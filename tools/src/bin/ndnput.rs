@@ -135,11 +135,11 @@ fn serve<S: SegmentSource + Sync>(
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let done = put::presign(&mut publisher, signer.signer.as_ref(), threads)?;
         eprintln!(
-            "ndnput: signed {} segments in {:.2} s on {} threads ({:.1} MB of signatures kept)",
+            "ndnput: signed {} segments in {:.2} s on {} threads ({} of signatures kept)",
             done.segments,
             done.elapsed.as_secs_f64(),
             done.threads,
-            done.memory as f64 / 1e6,
+            put::bytes_text(done.memory),
         );
     }
     cli::runtime()?.block_on(async {
