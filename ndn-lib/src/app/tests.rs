@@ -127,6 +127,14 @@ async fn no_forwarder_gives_one_actionable_line() {
         .await
         .unwrap_err();
     assert!(matches!(err, ConnectError::NoForwarder { .. }), "{err}");
+    // and a UDP port where nothing listens (the ICMP port unreachable the probe brings back)
+    let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = u.local_addr().unwrap().port();
+    drop(u);
+    let err = Face::connect_to(&format!("udp4://127.0.0.1:{port}"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ConnectError::NoForwarder { .. }), "{err}");
     let err = Face::connect_to("nonsense").await.unwrap_err();
     assert!(matches!(err, ConnectError::BadUri { .. }));
     assert!(!err.to_string().contains('\n'));
@@ -338,6 +346,10 @@ async fn registration_over_udp_goes_to_localhop() {
     let face = Face::connect_to(&uri).await.unwrap();
     assert!(!face.has_local_scope());
     let mut buf = vec![0; 9000];
+    // the face's first datagram is an IDLE LpPacket, the probe that finds a closed port
+    let (n, _) = fwd.recv_from(&mut buf).await.unwrap();
+    let idle = LpPacket::decode(Bytes::copy_from_slice(&buf[..n])).unwrap();
+    assert!(idle.fragment.is_none());
     let mut recv_command = async |prefix: &Name| {
         let (n, from) = fwd.recv_from(&mut buf).await.unwrap();
         let lp = LpPacket::decode(Bytes::copy_from_slice(&buf[..n])).unwrap();
@@ -713,6 +725,9 @@ async fn udp_transport() {
     let port = sock.local_addr().unwrap().port();
     tokio::spawn(async move {
         let mut buf = vec![0u8; 9000];
+        // first the probe for a closed port, an IDLE LpPacket, which carries nothing
+        let (n, _) = sock.recv_from(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], [0x64, 0x00]);
         let (n, from) = sock.recv_from(&mut buf).await.unwrap();
         sock.send_to(&answer(&buf[..n]), from).await.unwrap();
     });

@@ -2,6 +2,8 @@
 //! task that turns bytes into packets and a writer task that sends packets; the face talks to
 //! them through channels.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -82,6 +84,9 @@ pub(crate) async fn connect(uri: &FaceUri) -> Result<Link, ConnectError> {
                 .map_err(|e| ConnectError::from_io(text.clone(), e))?;
             s.connect(addr)
                 .await
+                .map_err(|e| ConnectError::from_io(text.clone(), e))?;
+            probe_udp_forwarder(&s)
+                .await
                 .map_err(|e| ConnectError::from_io(text, e))?;
             // a window of large Data arrives at once; best effort, the defaults still work
             let _ = super::udp_batch::request_buffer_sizes(&s, UDP_BUFFER_BYTES);
@@ -118,6 +123,24 @@ pub(crate) async fn connect(uri: &FaceUri) -> Result<Link, ConnectError> {
             }
         }
         _ => Err(ConnectError::Unsupported { uri: text }),
+    }
+}
+
+/// How long a UDP connection waits for the sign that nothing listens at the forwarder's port.
+const UDP_PROBE_WAIT: Duration = Duration::from_millis(20);
+
+/// Tell a UDP "connection" to a port where nothing listens, as Unix and TCP connections tell
+/// it at once: send an NDNLPv2 IDLE packet (an LpPacket with no fragment, which forwarders
+/// take and drop) and wait briefly for the ICMP port unreachable that comes back as
+/// ConnectionRefused (at once on this host; a remote host's may come later, and is missed).
+/// Nothing received is consumed.
+async fn probe_udp_forwarder(socket: &UdpSocket) -> std::io::Result<()> {
+    const IDLE: [u8; 2] = [0x64, 0x00];
+    socket.send(&IDLE).await?;
+    let mut byte = [0u8; 1];
+    match tokio::time::timeout(UDP_PROBE_WAIT, socket.peek(&mut byte)).await {
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => Err(e),
+        _ => Ok(()),
     }
 }
 
