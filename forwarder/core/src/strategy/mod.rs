@@ -432,8 +432,11 @@ mod tests {
             StrategyKind::BestRoute.name().to_string(),
             "/localhost/nfd/strategy/best-route/v=5"
         );
-        let wrong = Name::from_uri("/localhost/nfd/strategy/best-route/v=1").unwrap();
-        assert_eq!(kind(&wrong), None);
+        // as in NFD, a version asks for that one or a later one
+        let earlier = Name::from_uri("/localhost/nfd/strategy/best-route/v=1").unwrap();
+        assert_eq!(kind(&earlier), Some(StrategyKind::BestRoute));
+        let later = Name::from_uri("/localhost/nfd/strategy/best-route/v=6").unwrap();
+        assert_eq!(kind(&later), None);
         let unknown = Name::from_uri("/localhost/nfd/strategy/ncc").unwrap();
         assert_eq!(kind(&unknown), None);
     }
